@@ -1,0 +1,60 @@
+"""The canonical form of a contract: the exact bytes a version's SHA-256 is taken over."""
+
+import hashlib
+import json
+
+from conversations.models import Conversation
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def contract_content(conversation: Conversation) -> dict:
+    """Every item of the agreement as plain data in a stable order.
+
+    No timestamps: equal content gives an equal hash."""
+    return {
+        "schema": 1,
+        "conversation": conversation.pk,
+        "cycle": conversation.cycle.name if conversation.cycle_id else None,
+        "employee": {
+            "employee_id": conversation.employee.employee_id,
+            "full_name": conversation.employee.full_name,
+        },
+        "leader": {
+            "employee_id": conversation.leader.employee_id,
+            "full_name": conversation.leader.full_name,
+        },
+        "tasks": [
+            {"id": t.pk, "title": t.title, "description": t.description, "due_date": _date(t.due_date)}
+            for t in conversation.tasks.order_by("order", "id")
+        ],
+        "goals": [
+            {
+                "id": g.pk,
+                "kind": g.kind,
+                "title": g.title,
+                "description": g.description,
+                "measure": g.measure,
+                "due_date": _date(g.due_date),
+            }
+            for g in conversation.goals.order_by("order", "id")
+        ],
+        "expectations": [
+            {"id": e.pk, "direction": e.direction, "text": e.text}
+            for e in conversation.expectations.order_by("order", "id")
+        ],
+    }
+
+
+def canonical_json(content: dict) -> str:
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sha256_of(canonical: str) -> str:
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def is_empty(content: dict) -> bool:
+    return not (content["tasks"] or content["goals"] or content["expectations"])

@@ -1,0 +1,339 @@
+"""Writes on conversations other than transitions: creation, dialogue, deputies and handover."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from conversations import history
+from conversations.models import (
+    AccessLogEntry,
+    AgendaPoint,
+    Comment,
+    ContractVersion,
+    Conversation,
+    Cycle,
+    DeputyGrant,
+    FollowUp,
+    ItemResponse,
+    Status,
+)
+from conversations.permissions import COMMENT, MANAGE, RESPOND, require, sync_conversation_permissions
+from core.errors import InvalidInput, InvalidTransition, NotAllowed
+from goals.carry_over import carry_over_open_items
+
+
+def _conversations_with_employee(queryset):
+    return queryset.select_related("employee")
+
+
+def _fresh(conversation: Conversation) -> Conversation:
+    """The conversation re-read under a row lock, so state checks see the committed truth."""
+    return (
+        Conversation.objects.select_for_update().select_related("employee", "leader").get(pk=conversation.pk)
+    )
+
+
+@transaction.atomic
+def conversation_create(
+    *, actor, employee, cycle: Cycle | None = None, scheduled_at=None, carry_over: bool = False
+) -> Conversation:
+    """Open a draft for one of the actor's direct reports, with the cycle's agenda and, if asked,
+    the open goals and tasks of the employee's previous confirmed contract. Grants the parties' rights."""
+    if employee.manager_id != actor.pk or not employee.is_active:
+        raise NotAllowed(_("You can only create conversations with your own direct reports."))
+    conversation = Conversation(
+        employee=employee, leader=actor, cycle=cycle, unit=employee.unit, scheduled_at=scheduled_at
+    )
+    conversation.full_clean()
+    conversation.save()
+    _add_template_points(conversation, cycle)
+    carried = carry_over_open_items(conversation) if carry_over else {}
+    sync_conversation_permissions([conversation])
+    history.record(conversation, actor, "create", cycle=cycle.pk if cycle else None, carried_over=carried)
+    return conversation
+
+
+def _add_template_points(conversation: Conversation, cycle: Cycle | None) -> None:
+    if not cycle or not cycle.template_id:
+        return
+    AgendaPoint.objects.bulk_create(
+        AgendaPoint(
+            conversation=conversation,
+            text=p.text,
+            hint=p.hint,
+            order=p.order,
+            shared=True,
+            from_template=True,
+        )
+        for p in cycle.template.points.all()
+    )
+
+
+@transaction.atomic
+def conversation_update(*, conversation: Conversation, actor, expected_revision: int | None = None, **data):
+    """Change the meeting time or date held. Allowed while the conversation is open."""
+    require(actor, conversation, MANAGE)
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    _check_revision(conversation, expected_revision)
+    if conversation.status in (Status.CLOSED, Status.CANCELLED):
+        raise InvalidTransition(_("A closed or cancelled conversation cannot be changed."))
+    changes = history.field_changes(conversation, data)
+    for field, value in data.items():
+        setattr(conversation, field, value)
+    conversation.revision += 1
+    conversation.full_clean()
+    conversation.save(update_fields=[*data, "revision", "updated_at"])
+    if changes:
+        history.record(conversation, actor, "update", fields=changes)
+    return conversation
+
+
+def _check_revision(obj, expected_revision: int | None) -> None:
+    from core.errors import PreconditionFailed
+
+    if expected_revision is not None and obj.revision != expected_revision:
+        raise PreconditionFailed()
+
+
+def _check_item_belongs(conversation: Conversation, items: dict) -> None:
+    present = {k: v for k, v in items.items() if v is not None}
+    if len(present) > 1:
+        raise InvalidInput(_("Refer to at most one item."))
+    for item in present.values():
+        if item.conversation_id != conversation.pk:
+            raise InvalidInput(_("The item belongs to another conversation."))
+
+
+@transaction.atomic
+def comment_create(*, conversation: Conversation, actor, text: str, goal=None, task=None, expectation=None):
+    """A remark by a party on the conversation or on one item."""
+    require(actor, conversation, COMMENT)
+    conversation = _fresh(conversation)
+    if conversation.status in (Status.CLOSED, Status.CANCELLED):
+        raise InvalidTransition(_("The conversation is finished; comments are closed."))
+    _check_item_belongs(conversation, {"goal": goal, "task": task, "expectation": expectation})
+    comment = Comment(
+        conversation=conversation,
+        author=actor,
+        text=(text or "").strip(),
+        goal=goal,
+        task=task,
+        expectation=expectation,
+    )
+    comment.full_clean()
+    comment.save()
+    history.record(conversation, actor, "comment", comment=comment.pk)
+    return comment
+
+
+@transaction.atomic
+def statement_create(*, conversation: Conversation, actor, text: str) -> Comment:
+    """The employee's supplementary statement after confirming.
+
+    The record is never rewritten, but the employee has the last word on it."""
+    require(actor, conversation, RESPOND)
+    conversation = _fresh(conversation)
+    if conversation.confirmed_version_id is None:
+        raise InvalidTransition(_("A supplementary statement can be added once the agreement is confirmed."))
+    statement = Comment(
+        conversation=conversation, author=actor, kind=Comment.Kind.STATEMENT, text=(text or "").strip()
+    )
+    statement.full_clean()
+    statement.save()
+    history.record(conversation, actor, "statement", comment=statement.pk)
+    return statement
+
+
+@transaction.atomic
+def agenda_point_create(*, conversation: Conversation, actor, text: str, shared: bool = True) -> AgendaPoint:
+    """An agenda point; unshared points are the author's private preparation."""
+    require(actor, conversation, COMMENT)
+    conversation = _fresh(conversation)
+    if conversation.status in (Status.CLOSED, Status.CANCELLED):
+        raise InvalidTransition(_("The conversation is finished."))
+    point = AgendaPoint(conversation=conversation, author=actor, text=(text or "").strip(), shared=shared)
+    point.full_clean()
+    point.save()
+    if shared:
+        history.record(conversation, actor, "agenda_point", point=point.pk)
+    return point
+
+
+@transaction.atomic
+def agenda_point_share(*, point: AgendaPoint, actor) -> AgendaPoint:
+    if point.author_id != actor.pk:
+        raise NotAllowed(_("Only the author can share a private agenda point."))
+    if not point.shared:
+        point.shared = True
+        point.save(update_fields=["shared"])
+        history.record(point.conversation_id, actor, "agenda_point_shared", point=point.pk)
+    return point
+
+
+@transaction.atomic
+def item_response_record(
+    *,
+    conversation: Conversation,
+    actor,
+    stance: str,
+    comment: str = "",
+    goal=None,
+    task=None,
+    expectation=None,
+) -> ItemResponse:
+    """The employee's stance on one item of the version awaiting confirmation.
+
+    A new answer on the same item replaces the old one."""
+    require(actor, conversation, RESPOND)
+    conversation = _fresh(conversation)
+    if conversation.status != Status.AWAITING_CONFIRMATION:
+        raise InvalidTransition(_("Items can be answered while the agreement awaits confirmation."))
+    items = {"goal": goal, "task": task, "expectation": expectation}
+    _check_item_belongs(conversation, items)
+    if not any(items.values()):
+        raise InvalidInput(_("Choose the item you are answering."))
+    if stance != ItemResponse.Stance.AGREE and not (comment or "").strip():
+        raise InvalidInput(_("Explain your stance in a comment."))
+    version = ContractVersion.objects.filter(conversation=conversation).order_by("-number").first()
+    lookup = {k: v for k, v in items.items() if v is not None}
+    response, _created = ItemResponse.objects.update_or_create(
+        version=version,
+        **lookup,
+        defaults={
+            "conversation": conversation,
+            "author": actor,
+            "stance": stance,
+            "comment": (comment or "").strip(),
+        },
+    )
+    history.record(
+        conversation, actor, "item_response", stance=stance, **{k: v.pk for k, v in lookup.items()}
+    )
+    return response
+
+
+@transaction.atomic
+def follow_up_create(
+    *,
+    conversation: Conversation,
+    actor,
+    text: str,
+    goal=None,
+    task=None,
+    expectation=None,
+    progress: int | None = None,
+    item_status: str = "",
+) -> FollowUp:
+    """A follow-up entry from either party (or a deputy), allowed once some version is confirmed."""
+    require(actor, conversation, COMMENT)
+    conversation = _fresh(conversation)
+    if conversation.confirmed_version_id is None or conversation.status in (Status.CLOSED, Status.CANCELLED):
+        raise InvalidTransition(
+            _("Follow-up starts when the agreement is confirmed and ends when it is closed.")
+        )
+    _check_item_belongs(conversation, {"goal": goal, "task": task, "expectation": expectation})
+    entry = FollowUp(
+        conversation=conversation,
+        author=actor,
+        text=(text or "").strip(),
+        goal=goal,
+        task=task,
+        expectation=expectation,
+        progress=progress,
+        item_status=item_status or "",
+    )
+    entry.full_clean()
+    entry.save()
+    history.record(conversation, actor, "follow_up", follow_up=entry.pk)
+    return entry
+
+
+def access_log_record(*, conversation: Conversation, user, channel: str) -> None:
+    AccessLogEntry.objects.create(conversation=conversation, user=user, channel=channel)
+
+
+# --- deputies, handover and shared history ----------------------------------------------------------------
+
+
+def _leader_conversations(leader, conversation: Conversation | None):
+    queryset = Conversation.objects.filter(leader=leader)
+    if conversation is not None:
+        queryset = queryset.filter(pk=conversation.pk)
+    return _conversations_with_employee(queryset)
+
+
+@transaction.atomic
+def deputy_grant_create(*, leader, deputy, until, conversation: Conversation | None = None) -> DeputyGrant:
+    """Let `deputy` see and follow up one or all of the leader's conversations until a date (inclusive)."""
+    if conversation is not None and conversation.leader_id != leader.pk:
+        raise NotAllowed(_("You can only grant access to your own conversations."))
+    if deputy.pk == leader.pk or not deputy.is_active:
+        raise InvalidInput(_("Choose another active person as deputy."))
+    if until < timezone.localdate():
+        raise InvalidInput(_("The end date cannot be in the past."))
+    grant = DeputyGrant.objects.create(leader=leader, deputy=deputy, conversation=conversation, until=until)
+    targets = list(_leader_conversations(leader, conversation))
+    sync_conversation_permissions(targets)
+    for target in targets:
+        history.record(target, leader, "deputy_granted", deputy=deputy.employee_id, until=until.isoformat())
+    return grant
+
+
+@transaction.atomic
+def deputy_grant_end(*, grant: DeputyGrant, actor) -> DeputyGrant:
+    if grant.leader_id != actor.pk:
+        raise NotAllowed()
+    if grant.ended_at is None:
+        grant.ended_at = timezone.now()
+        grant.save(update_fields=["ended_at"])
+        targets = list(_leader_conversations(grant.leader, grant.conversation))
+        sync_conversation_permissions(targets)
+        for target in targets:
+            history.record(target, actor, "deputy_ended", deputy=grant.deputy.employee_id)
+    return grant
+
+
+@transaction.atomic
+def expire_grants() -> int:
+    """End every grant whose date has passed and drop the rights it gave. Returns how many ended."""
+    expired = list(DeputyGrant.objects.filter(ended_at__isnull=True, until__lt=timezone.localdate()))
+    if not expired:
+        return 0
+    DeputyGrant.objects.filter(pk__in=[g.pk for g in expired]).update(ended_at=timezone.now())
+    leader_ids = {g.leader_id for g in expired}
+    sync_conversation_permissions(
+        _conversations_with_employee(Conversation.objects.filter(leader_id__in=leader_ids))
+    )
+    return len(expired)
+
+
+@transaction.atomic
+def employee_manager_changed(*, employee, old_manager_id: int | None, actor=None) -> int:
+    """After `employee.manager` changed: open conversations pass to the new manager, the former one
+    loses every right at once, closed ones follow the employee's history sharing. Returns how many moved."""
+    conversations = list(_conversations_with_employee(Conversation.objects.filter(employee=employee)))
+    moved = 0
+    for conversation in conversations:
+        conversation.employee = employee
+        if conversation.status in (Status.CLOSED, Status.CANCELLED) or not employee.manager_id:
+            continue
+        previous = conversation.leader_id
+        Conversation.objects.filter(pk=conversation.pk).update(leader_id=employee.manager_id)
+        conversation.leader_id = employee.manager_id
+        history.record(conversation, actor, "leader_changed", leader=[previous, employee.manager_id])
+        moved += 1
+    sync_conversation_permissions(conversations)
+    return moved
+
+
+@transaction.atomic
+def history_share_set(*, employee, shared: bool) -> None:
+    """The employee shows (or hides) their closed conversations to their current leader."""
+    employee.shares_history = bool(shared)
+    employee.save(update_fields=["shares_history"])
+    conversations = list(
+        _conversations_with_employee(Conversation.objects.filter(employee=employee).finished())
+    )
+    for conversation in conversations:
+        conversation.employee = employee
+    sync_conversation_permissions(conversations)

@@ -1,0 +1,113 @@
+"""Recording the contract's items. Only the leader, only while the draft is editable.
+
+Editing after the employee asked for changes moves the conversation back to draft (workflow `revise`).
+Updates and deletes take the revision the client last saw and refuse a stale one (PreconditionFailed).
+"""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from conversations import history, workflow
+from conversations.models import Conversation, Status
+from conversations.permissions import MANAGE, require
+from core.errors import InvalidTransition, PreconditionFailed
+from goals.models import Expectation, Goal, Task
+
+EDITABLE_FIELDS = {
+    Goal: ("title", "description", "kind", "measure", "due_date", "order"),
+    Task: ("title", "description", "due_date", "order"),
+    Expectation: ("direction", "text", "order"),
+}
+
+
+def _open_for_editing(*, conversation_id: int, actor) -> Conversation:
+    """Lock the conversation, check the leader's right and that the draft is editable."""
+    conversation = Conversation.objects.select_for_update().select_related("employee").get(pk=conversation_id)
+    require(actor, conversation, MANAGE)
+    if conversation.status == Status.CHANGES_REQUESTED:
+        workflow.conversation_revise(conversation_id=conversation_id, actor=actor)
+        conversation.refresh_from_db()
+    if conversation.status != Status.DRAFT:
+        raise InvalidTransition(_("The agreement can only be edited as a draft. Amend it first."))
+    return conversation
+
+
+def _touch(conversation: Conversation) -> None:
+    Conversation.objects.filter(pk=conversation.pk).update(revision=conversation.revision + 1)
+
+
+def _clean_data(model, data: dict) -> dict:
+    allowed = EDITABLE_FIELDS[model]
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise TypeError(f"Not editable: {sorted(unknown)}")
+    return {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+
+
+@transaction.atomic
+def item_create(*, model, conversation: Conversation, actor, **data):
+    """Add a goal, task or expectation at the end of its list."""
+    conversation = _open_for_editing(conversation_id=conversation.pk, actor=actor)
+    data = _clean_data(model, data)
+    if "order" not in data:
+        last = model.objects.filter(conversation=conversation).aggregate(m=Max("order"))["m"]
+        data["order"] = 0 if last is None else last + 1
+    item = model(conversation=conversation, **data)
+    item.full_clean()
+    item.save()
+    _touch(conversation)
+    history.record(
+        conversation, actor, f"{model._meta.model_name}_created", id=item.pk, values=_snapshot(item)
+    )
+    return item
+
+
+@transaction.atomic
+def item_update(*, item, actor, expected_revision: int | None = None, **data):
+    """Change fields of an item. A stale `expected_revision` is refused before anything is written."""
+    model = type(item)
+    conversation = _open_for_editing(conversation_id=item.conversation_id, actor=actor)
+    item = model.objects.select_for_update().get(pk=item.pk)
+    if expected_revision is not None and item.revision != expected_revision:
+        raise PreconditionFailed()
+    data = _clean_data(model, data)
+    changes = history.field_changes(item, data)
+    for field, value in data.items():
+        setattr(item, field, value)
+    item.full_clean()
+    item.revision += 1
+    item.save(update_fields=[*data, "revision", "updated_at"])
+    _touch(conversation)
+    if changes:
+        history.record(conversation, actor, f"{model._meta.model_name}_updated", id=item.pk, fields=changes)
+    return item
+
+
+@transaction.atomic
+def item_delete(*, item, actor, expected_revision: int | None = None) -> None:
+    model = type(item)
+    conversation = _open_for_editing(conversation_id=item.conversation_id, actor=actor)
+    item = model.objects.select_for_update().get(pk=item.pk)
+    if expected_revision is not None and item.revision != expected_revision:
+        raise PreconditionFailed()
+    snapshot, item_id = _snapshot(item), item.pk
+    item.delete()
+    _touch(conversation)
+    history.record(conversation, actor, f"{model._meta.model_name}_deleted", id=item_id, values=snapshot)
+
+
+def _snapshot(item) -> dict:
+    return {field: history.plain(getattr(item, field)) for field in EDITABLE_FIELDS[type(item)]}
+
+
+def goal_create(*, conversation, actor, **data) -> Goal:
+    return item_create(model=Goal, conversation=conversation, actor=actor, **data)
+
+
+def task_create(*, conversation, actor, **data) -> Task:
+    return item_create(model=Task, conversation=conversation, actor=actor, **data)
+
+
+def expectation_create(*, conversation, actor, **data) -> Expectation:
+    return item_create(model=Expectation, conversation=conversation, actor=actor, **data)
