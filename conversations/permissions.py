@@ -48,7 +48,7 @@ def _active_grant_filter(user, today, conversation_ref="pk", leader_ref="leader"
 
 def visible_conversation_filter(user) -> Q:
     """A filter for the conversations `user` may see; used by `Conversation.objects.visible_to`."""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
     granted = ConversationUserObjectPermission.objects.filter(user=user, permission__codename=VIEW)
     party = Q(employee=user) | Q(leader=user) | Q(employee__manager=user)
@@ -147,10 +147,12 @@ def desired_perms(conversation: Conversation, grants_by_leader) -> dict[int, set
     wanted: dict[int, set[str]] = defaultdict(set)
     wanted[employee.pk] |= EMPLOYEE_PERMS
     holder = None
-    if conversation.status not in FINISHED_STATUSES or conversation.leader_id == employee.manager_id:
+    # Only the current manager holds the leader's rights: a former one loses them at once, also when the
+    # employee is left without a manager (open conversations are moved to the new manager beforehand).
+    if conversation.leader_id == employee.manager_id:
         holder = conversation.leader_id
         wanted[holder] |= LEADER_PERMS
-    elif employee.manager_id and employee.shares_history:
+    elif conversation.status in FINISHED_STATUSES and employee.manager_id and employee.shares_history:
         wanted[employee.manager_id] |= SHARED_HISTORY_PERMS
     for grant in grants_by_leader.get(holder, ()):
         if grant.conversation_id in (None, conversation.pk) and grant.deputy_id != employee.pk:

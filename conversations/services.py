@@ -29,7 +29,9 @@ def _conversations_with_employee(queryset):
 def _fresh(conversation: Conversation) -> Conversation:
     """The conversation re-read under a row lock, so state checks see the committed truth."""
     return (
-        Conversation.objects.select_for_update().select_related("employee", "leader").get(pk=conversation.pk)
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("employee", "leader")
+        .get(pk=conversation.pk)
     )
 
 
@@ -69,11 +71,17 @@ def _add_template_points(conversation: Conversation, cycle: Cycle | None) -> Non
     )
 
 
+UPDATABLE_FIELDS = ("scheduled_at", "held_on")
+
+
 @transaction.atomic
 def conversation_update(*, conversation: Conversation, actor, expected_revision: int | None = None, **data):
     """Change the meeting time or date held. Allowed while the conversation is open."""
+    unknown = set(data) - set(UPDATABLE_FIELDS)
+    if unknown:  # status, parties and versions change only through the workflow and the handover
+        raise TypeError(f"Not updatable: {sorted(unknown)}")
     require(actor, conversation, MANAGE)
-    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    conversation = Conversation.objects.select_for_update(of=("self",)).get(pk=conversation.pk)
     _check_revision(conversation, expected_revision)
     if conversation.status in (Status.CLOSED, Status.CANCELLED):
         raise InvalidTransition(_("A closed or cancelled conversation cannot be changed."))

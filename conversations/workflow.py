@@ -66,7 +66,7 @@ def _guard_ok(name: str, conversation: Conversation) -> bool:
 
 def _lock(conversation_id: int) -> Conversation:
     return (
-        Conversation.objects.select_for_update()
+        Conversation.objects.select_for_update(of=("self",))
         .select_related("employee", "leader", "cycle")
         .get(pk=conversation_id)
     )

@@ -1,4 +1,10 @@
-"""Carrying open goals and tasks from the employee's previous confirmed contract into a new one."""
+"""Carrying open goals and tasks from the employee's previous confirmed contract into a new one.
+
+The source is the binding (confirmed) version's content, not the live items: a previous conversation
+in the middle of an amendment still has its confirmed contract as the truth.
+"""
+
+import datetime
 
 from django.db.models import OuterRef, Subquery
 
@@ -7,33 +13,45 @@ from goals.models import Goal, Task
 DONE = "achieved"
 
 
-def _latest_status(model_field: str):
-    from conversations.models import FollowUp
-
-    return Subquery(
-        FollowUp.objects.filter(**{model_field: OuterRef("pk")})
-        .exclude(item_status="")
-        .order_by("-created_at", "-id")
-        .values("item_status")[:1]
-    )
-
-
 def previous_confirmed_conversation(conversation):
     from conversations.models import Conversation
 
     return (
         Conversation.objects.filter(employee_id=conversation.employee_id, confirmed_version__isnull=False)
         .exclude(pk=conversation.pk)
+        .select_related("confirmed_version")
         .order_by("-confirmed_at", "-pk")
         .first()
     )
 
 
-def open_items(previous):
-    """Goals and tasks of `previous` whose latest follow-up does not say they were achieved."""
-    goals = previous.goals.annotate(latest_status=_latest_status("goal")).order_by("order", "id")
-    tasks = previous.tasks.annotate(latest_status=_latest_status("task")).order_by("order", "id")
-    return [g for g in goals if g.latest_status != DONE], [t for t in tasks if t.latest_status != DONE]
+def _latest_statuses(model, ids: list[int], field: str) -> dict[int, str]:
+    """{item id: item_status of its latest follow-up that has one}, in one query."""
+    from conversations.models import FollowUp
+
+    latest = (
+        FollowUp.objects.filter(**{field: OuterRef("pk")})
+        .exclude(item_status="")
+        .order_by("-created_at", "-id")
+        .values("item_status")[:1]
+    )
+    return dict(model.objects.filter(pk__in=ids).annotate(s=Subquery(latest)).values_list("pk", "s"))
+
+
+def open_items(previous) -> tuple[list[dict], list[dict]]:
+    """Goals and tasks of `previous`'s binding version whose latest follow-up does not say achieved."""
+    content = previous.confirmed_version.content
+    goals, tasks = content["goals"], content["tasks"]
+    goal_status = _latest_statuses(Goal, [g["id"] for g in goals], "goal")
+    task_status = _latest_statuses(Task, [t["id"] for t in tasks], "task")
+    return (
+        [g for g in goals if goal_status.get(g["id"]) != DONE],
+        [t for t in tasks if task_status.get(t["id"]) != DONE],
+    )
+
+
+def _date(value):
+    return datetime.date.fromisoformat(value) if value else None
 
 
 def carry_over_open_items(conversation) -> dict:
@@ -42,16 +60,18 @@ def carry_over_open_items(conversation) -> dict:
     if previous is None:
         return {}
     goals, tasks = open_items(previous)
+    live_goals = set(Goal.objects.filter(pk__in=[g["id"] for g in goals]).values_list("pk", flat=True))
+    live_tasks = set(Task.objects.filter(pk__in=[t["id"] for t in tasks]).values_list("pk", flat=True))
     Goal.objects.bulk_create(
         Goal(
             conversation=conversation,
             order=i,
-            carried_over_from=g,
-            title=g.title,
-            description=g.description,
-            kind=g.kind,
-            measure=g.measure,
-            due_date=g.due_date,
+            carried_over_from_id=g["id"] if g["id"] in live_goals else None,
+            title=g["title"],
+            description=g["description"],
+            kind=g["kind"],
+            measure=g["measure"],
+            due_date=_date(g["due_date"]),
         )
         for i, g in enumerate(goals)
     )
@@ -59,11 +79,11 @@ def carry_over_open_items(conversation) -> dict:
         Task(
             conversation=conversation,
             order=i,
-            carried_over_from=t,
-            title=t.title,
-            description=t.description,
-            due_date=t.due_date,
+            carried_over_from_id=t["id"] if t["id"] in live_tasks else None,
+            title=t["title"],
+            description=t["description"],
+            due_date=_date(t["due_date"]),
         )
         for i, t in enumerate(tasks)
     )
-    return {"from": previous.pk, "goals": [g.pk for g in goals], "tasks": [t.pk for t in tasks]}
+    return {"from": previous.pk, "goals": [g["id"] for g in goals], "tasks": [t["id"] for t in tasks]}

@@ -23,7 +23,11 @@ EDITABLE_FIELDS = {
 
 def _open_for_editing(*, conversation_id: int, actor) -> Conversation:
     """Lock the conversation, check the leader's right and that the draft is editable."""
-    conversation = Conversation.objects.select_for_update().select_related("employee").get(pk=conversation_id)
+    conversation = (
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("employee")
+        .get(pk=conversation_id)
+    )
     require(actor, conversation, MANAGE)
     if conversation.status == Status.CHANGES_REQUESTED:
         workflow.conversation_revise(conversation_id=conversation_id, actor=actor)

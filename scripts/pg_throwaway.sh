@@ -43,10 +43,8 @@ pg_bindir() {
     elif initdb=$(command -v initdb 2>/dev/null); then
         dirname "$(readlink -f "$initdb")"
     else
-        for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4 -n -r); do
-            printf '%s\n' "$dir"
-            return 0
-        done
+        dir=$(compgen -G '/usr/lib/postgresql/*/bin' | sort -V | tail -n 1)
+        [[ -z "$dir" ]] || printf '%s\n' "$dir"
     fi
 }
 
