@@ -1,0 +1,120 @@
+"""Writes on people and org units: the organisation import."""
+
+import secrets
+from collections.abc import Iterable, Iterator
+from itertools import groupby, islice
+
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from conversations.models import Conversation
+from conversations.services import employee_manager_changed
+from organization import importer, selectors
+from organization.importer import ImportPlan, ImportSummary, OrgRow, Person, StoredPerson
+from organization.models import PATH_SEPARATOR, OrgUnit, User
+
+BATCH_SIZE = 1000
+# Ids per `pk__in` list: below SQLite's smallest variable limit (999), so every backend accepts it.
+IN_CHUNK_SIZE = 500
+REWRITTEN_FIELDS = ["full_name", "email", "unit", "manager", "is_leader", "is_hr", "is_active", "left_on"]
+
+
+@transaction.atomic
+def org_import_apply(*, rows: list[OrgRow], dry_run: bool = False) -> ImportSummary:
+    """Make the people and units match a checked organisation file (`importer.read_org_file`).
+
+    Creates missing units and people (new people get an unusable password: they log in through SSO),
+    rewrites those whose data changed, marks active people missing from the file as left today (never
+    superusers) and brings back those who return. Then each stored person whose manager changed is
+    handed over with `employee_manager_changed`, so the former manager loses access at once. One
+    transaction; queries grow with the number of batches, not rows, apart from one handover per person
+    who has conversations and a new manager. With `dry_run` nothing is written.
+    """
+    unit_ids = selectors.unit_ids_by_path()
+    stored = selectors.stored_people()
+    plan = importer.plan_import(rows, stored, unit_ids)
+    if not dry_run:
+        _write(plan, unit_ids, user_ids={person.employee_id: person.pk for person in stored})
+    return plan.summary
+
+
+def _write(plan: ImportPlan, unit_ids: dict[str, int], user_ids: dict[str, int]) -> None:
+    _create_units(plan.new_units, unit_ids)
+    for people in importer.write_order([*plan.create, *plan.rewrite], known=user_ids.keys()):
+        _save_people(people, unit_ids, user_ids)
+    _mark_left(plan.leaving)
+    _hand_over(plan.manager_changes, user_ids)
+
+
+def _create_units(paths: tuple[str, ...], unit_ids: dict[str, int]) -> None:
+    """Create `paths` (parents before children) and add their ids to `unit_ids`."""
+    for depth, group in groupby(paths, key=lambda path: path.count(PATH_SEPARATOR)):
+        OrgUnit.objects.bulk_create(
+            (_new_unit(path, depth, unit_ids) for path in group), batch_size=BATCH_SIZE
+        )
+        unit_ids.update(selectors.unit_ids_by_path())
+
+
+def _new_unit(path: str, depth: int, unit_ids: dict[str, int]) -> OrgUnit:
+    parent_path, _, name = path.rpartition(PATH_SEPARATOR)
+    return OrgUnit(name=name, parent_id=unit_ids.get(parent_path), path=path, depth=depth)
+
+
+def _save_people(people: list[Person], unit_ids: dict[str, int], user_ids: dict[str, int]) -> None:
+    """Insert or rewrite `people`, whose managers' ids are all known, and add their ids to `user_ids`.
+
+    An upsert on employee_id, because Django's bulk_update builds one CASE per field and object and is
+    many times slower. The password only counts for new people: it is not among the updated fields.
+    """
+    users = [_user(person, unit_ids, user_ids) for person in people]
+    User.objects.bulk_create(
+        users,
+        batch_size=BATCH_SIZE,
+        update_conflicts=True,
+        unique_fields=["employee_id"],
+        update_fields=REWRITTEN_FIELDS,
+    )
+    if any(user.pk is None for user in users):  # a backend that returns no ids from an upsert
+        user_ids.update(selectors.user_ids_by_employee_id())
+    else:
+        user_ids.update((user.employee_id, user.pk) for user in users)
+
+
+def _user(person: Person, unit_ids: dict[str, int], user_ids: dict[str, int]) -> User:
+    return User(
+        employee_id=person.employee_id,
+        full_name=person.full_name,
+        email=person.email,
+        unit_id=unit_ids[person.unit],
+        manager_id=user_ids[person.manager_id] if person.manager_id else None,
+        is_leader=person.is_leader,
+        is_hr=person.is_hr,
+        is_active=True,
+        left_on=None,
+        # What make_password(None) gives (an unusable password), without its slow per-character draw.
+        password=UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30),
+    )
+
+
+def _mark_left(people: Iterable[StoredPerson]) -> None:
+    today = timezone.localdate()
+    for pks in _chunks(person.pk for person in people):
+        User.objects.filter(pk__in=pks).update(is_active=False, left_on=today)
+
+
+def _hand_over(manager_changes: dict[str, str | None], user_ids: dict[str, int]) -> None:
+    """Move the conversations of everyone with a new manager; people without conversations have
+    nothing to move, so they are skipped in bulk."""
+    has_conversations = Exists(Conversation.objects.filter(employee=OuterRef("pk")))
+    for pks in _chunks(user_ids[employee_id] for employee_id in manager_changes):
+        for employee in User.objects.filter(has_conversations, pk__in=pks).order_by("pk"):
+            former = manager_changes[employee.employee_id]
+            employee_manager_changed(employee=employee, old_manager_id=user_ids.get(former))
+
+
+def _chunks(items: Iterable, size: int = IN_CHUNK_SIZE) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
