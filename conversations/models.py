@@ -464,3 +464,28 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.channel} {self.accessed_at:%Y-%m-%d %H:%M}"
+
+
+class Reminder(models.Model):
+    """A reminder e-mail that was sent, so the same reminder is never sent twice."""
+
+    class Kind(models.TextChoices):
+        AWAITING_CONFIRMATION = "awaiting_confirmation", _("Waiting for confirmation")
+        GOAL_WITHOUT_FOLLOW_UP = "goal_without_follow_up", _("Goal without follow-up")
+
+    conversation = models.ForeignKey(Conversation, related_name="reminders", on_delete=models.CASCADE)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    key = models.CharField(_("what it was about"), max_length=100)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "kind", "key"], name="reminder_sent_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"

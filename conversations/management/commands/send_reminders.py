@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from conversations.reminders import send_reminders
+
+
+class Command(BaseCommand):
+    help = "Send reminder e-mails (contracts waiting for confirmation, goals without follow-up). For cron."
+
+    def handle(self, *args, **options):
+        for kind, count in send_reminders().items():
+            self.stdout.write(f"{kind}: {count} reminder(s) sent")

@@ -1,0 +1,112 @@
+"""Reminder e-mails for cron: contracts waiting too long for confirmation, goals without follow-up.
+
+Each reminder is recorded (`Reminder`, unique per recipient, kind and key) before it is sent, so a
+second run never sends it again. The key names exactly what the reminder is about (a version, or a
+goal's latest activity date), so a new reason gives a new reminder.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from conversations.models import ContractVersion, Conversation, FollowUp, Reminder, Status
+from conversations.notifications import send_safely
+from goals.models import Goal
+
+FOLLOW_UP_PERIOD_DAYS = 90
+
+
+def _record_once(*, conversation, recipient, kind: str, key: str) -> bool:
+    """Record the reminder; False if it was sent before."""
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(conversation=conversation, recipient=recipient, kind=kind, key=key)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _send(recipient, subject: str, body: str) -> None:
+    send_safely(recipient=recipient, subject=subject, body=body)
+
+
+def remind_awaiting_confirmation(now: datetime.datetime) -> int:
+    cutoff = now - datetime.timedelta(days=settings.SAMTALE_REMINDER_AFTER_DAYS)
+    latest = ContractVersion.objects.filter(conversation=OuterRef("pk")).order_by("-number")
+    waiting = (
+        Conversation.objects.filter(status=Status.AWAITING_CONFIRMATION, employee__is_active=True)
+        .annotate(
+            version=Subquery(latest.values("number")[:1]),
+            submitted=Subquery(latest.values("submitted_at")[:1]),
+        )
+        .filter(submitted__lt=cutoff)
+        .select_related("employee")
+    )
+    sent = 0
+    for conversation in waiting:
+        key = f"{conversation.pk}:v{conversation.version}"
+        employee = conversation.employee
+        if not _record_once(
+            conversation=conversation, recipient=employee, kind=Reminder.Kind.AWAITING_CONFIRMATION, key=key
+        ):
+            continue
+        with translation.override(employee.language):
+            _send(
+                employee,
+                _("Reminder: an agreement is waiting for your confirmation"),
+                _("Your agreement (version %(version)s) has waited for your confirmation since %(date)s.")
+                % {"version": conversation.version, "date": conversation.submitted.date().isoformat()},
+            )
+        sent += 1
+    return sent
+
+
+def _stale_goals(cutoff: datetime.datetime):
+    """Goals of confirmed contracts whose latest follow-up on the goal (or the confirmation) is older
+    than `cutoff`, with that date as `last_activity`."""
+    last_on_goal = (
+        FollowUp.objects.filter(goal=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+    )
+    return (
+        Goal.objects.filter(conversation__status=Status.CONFIRMED, conversation__leader__is_active=True)
+        .annotate(last_activity=Coalesce(Subquery(last_on_goal), "conversation__confirmed_at"))
+        .filter(last_activity__lt=cutoff)
+        .select_related("conversation__leader", "conversation__employee")
+        .order_by("conversation_id", "order", "id")
+    )
+
+
+def remind_goals_without_follow_up(now: datetime.datetime) -> int:
+    """One e-mail per conversation to its leader, naming the goals newly without follow-up for 90 days."""
+    cutoff = now - datetime.timedelta(days=FOLLOW_UP_PERIOD_DAYS)
+    due: dict[int, list] = defaultdict(list)
+    for goal in _stale_goals(cutoff):
+        key = f"goal{goal.pk}:{goal.last_activity.date().isoformat()}"
+        conversation = goal.conversation
+        kind = Reminder.Kind.GOAL_WITHOUT_FOLLOW_UP
+        if _record_once(conversation=conversation, recipient=conversation.leader, kind=kind, key=key):
+            due[conversation.pk].append(goal)
+    for goals in due.values():
+        conversation = goals[0].conversation
+        with translation.override(conversation.leader.language):
+            _send(
+                conversation.leader,
+                _("Reminder: goals without follow-up for 90 days"),
+                _("Goals of %(employee)s without follow-up for 90 days: %(goals)s.")
+                % {"employee": conversation.employee.full_name, "goals": "; ".join(g.title for g in goals)},
+            )
+    return len(due)
+
+
+def send_reminders(now: datetime.datetime | None = None) -> dict[str, int]:
+    now = now or timezone.now()
+    return {
+        "awaiting_confirmation": remind_awaiting_confirmation(now),
+        "goal_without_follow_up": remind_goals_without_follow_up(now),
+    }

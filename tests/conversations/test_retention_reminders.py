@@ -1,0 +1,133 @@
+"""Retention deletes exactly the expired conversations; reminders go once, to the right person."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from conversations import retention, services, workflow
+from conversations.models import (
+    AccessLogEntry,
+    Comment,
+    ContractVersion,
+    Conversation,
+    FollowUp,
+    HistoryEntry,
+    Reminder,
+    Status,
+)
+from conversations.reminders import send_reminders
+from goals.models import Goal
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _confirmed(leader=None, employee=None):
+    conversation = factories.make_conversation(leader=leader, employee=employee)
+    version = workflow.conversation_submit(conversation_id=conversation.pk, actor=conversation.leader)
+    workflow.conversation_confirm(
+        conversation_id=conversation.pk,
+        actor=conversation.employee,
+        version=version.number,
+        sha256=version.sha256,
+    )
+    conversation.refresh_from_db()
+    return conversation
+
+
+def _closed(closed_days_ago: int, **kwargs):
+    conversation = _confirmed(**kwargs)
+    services.follow_up_create(conversation=conversation, actor=conversation.employee, text="Fint")
+    services.access_log_record(conversation=conversation, user=conversation.leader, channel="web")
+    workflow.conversation_close(conversation_id=conversation.pk, actor=conversation.leader)
+    Conversation.objects.filter(pk=conversation.pk).update(
+        closed_at=timezone.now() - datetime.timedelta(days=closed_days_ago)
+    )
+    conversation.refresh_from_db()
+    return conversation
+
+
+@override_settings(SAMTALE_RETENTION_YEARS_AFTER_CLOSING=5, SAMTALE_RETENTION_YEARS_AFTER_LEAVING=2)
+def test_retention_deletes_what_is_expired_and_nothing_else():
+    old = _closed(closed_days_ago=5 * 366)
+    recent = _closed(closed_days_ago=30)
+    left = _closed(closed_days_ago=400)
+    open_of_leaver = _confirmed(leader=left.leader, employee=left.employee)
+    left.employee.is_active = False
+    left.employee.left_on = timezone.localdate() - datetime.timedelta(days=3 * 366)
+    left.employee.save()
+    recently_left = _closed(closed_days_ago=400)
+    recently_left.employee.is_active = False
+    recently_left.employee.left_on = timezone.localdate() - datetime.timedelta(days=100)
+    recently_left.employee.save()
+
+    dry = retention.apply_retention(dry_run=True)
+    assert dry.conversations == sorted([old.pk, left.pk])
+    assert Conversation.objects.count() == 5
+
+    result = retention.apply_retention()
+    assert result.conversations == sorted([old.pk, left.pk])
+    remaining = set(Conversation.objects.values_list("pk", flat=True))
+    assert remaining == {recent.pk, recently_left.pk, open_of_leaver.pk}
+    for model in (ContractVersion, Comment, FollowUp, HistoryEntry, AccessLogEntry, Goal):
+        assert not model.objects.filter(conversation__in=[old.pk, left.pk]).exists()
+    assert result.deleted["conversations.ContractVersion"] == 2
+    assert FollowUp.objects.filter(conversation=recent).count() == 1
+
+
+def test_apply_retention_command_dry_run_changes_nothing(capsys):
+    old = _closed(closed_days_ago=10 * 366)
+    call_command("apply_retention", "--dry-run")
+    assert "Would delete 1 conversation(s)." in capsys.readouterr().out
+    assert Conversation.objects.filter(pk=old.pk).exists()
+    call_command("apply_retention")
+    assert "Deleted 1 conversation(s)." in capsys.readouterr().out
+    assert not Conversation.objects.filter(pk=old.pk).exists()
+
+
+@override_settings(SAMTALE_REMINDER_AFTER_DAYS=7)
+def test_awaiting_reminder_is_sent_once_in_the_employees_language():
+    conversation = factories.make_conversation()
+    conversation.employee.language = "en"
+    conversation.employee.save()
+    workflow.conversation_submit(conversation_id=conversation.pk, actor=conversation.leader)
+    mail.outbox.clear()
+
+    assert send_reminders(now=timezone.now() + datetime.timedelta(days=3))["awaiting_confirmation"] == 0
+    later = timezone.now() + datetime.timedelta(days=8)
+    assert send_reminders(now=later)["awaiting_confirmation"] == 1
+    assert send_reminders(now=later)["awaiting_confirmation"] == 0
+    assert [m.to for m in mail.outbox] == [[conversation.employee.email]]
+    assert "waiting for your confirmation" in mail.outbox[0].subject
+
+
+def test_goal_reminder_after_90_days_without_follow_up_goes_to_the_leader_once():
+    conversation = _confirmed()
+    goal = conversation.goals.get()
+    mail.outbox.clear()
+    assert send_reminders(now=timezone.now() + datetime.timedelta(days=60))["goal_without_follow_up"] == 0
+    later = timezone.now() + datetime.timedelta(days=91)
+    assert send_reminders(now=later)["goal_without_follow_up"] == 1
+    assert send_reminders(now=later)["goal_without_follow_up"] == 0
+    assert [m.to for m in mail.outbox] == [[conversation.leader.email]]
+    assert goal.title in mail.outbox[0].body
+    assert Reminder.objects.filter(kind=Reminder.Kind.GOAL_WITHOUT_FOLLOW_UP).count() == 1
+
+    services.follow_up_create(
+        conversation=conversation, actor=conversation.employee, text="Godt i gang", goal=goal
+    )
+    assert send_reminders(now=later)["goal_without_follow_up"] == 0
+
+
+def test_no_reminders_for_finished_or_unconfirmed_conversations():
+    closed = _closed(closed_days_ago=200)
+    draft = factories.make_conversation()
+    assert closed.status == Status.CLOSED and draft.status == Status.DRAFT
+    assert send_reminders(now=timezone.now() + datetime.timedelta(days=365)) == {
+        "awaiting_confirmation": 0,
+        "goal_without_follow_up": 0,
+    }
