@@ -25,6 +25,7 @@ from conversations.models import (
     FollowUp,
     HistoryEntry,
     ItemResponse,
+    Reminder,
     Template,
     TemplatePoint,
 )
@@ -268,6 +269,14 @@ class AccessLogEntryAdmin(ReadOnlyAdmin):
     list_select_related = (*CONVERSATION_RELATED, "user")
     list_filter = ("channel",)
     search_fields = (*CONVERSATION_SEARCH, "user__full_name", "=user__employee_id")
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ("sent_at", "kind", "recipient", "conversation")
+    list_select_related = (*CONVERSATION_RELATED, "recipient")
+    list_filter = ("kind",)
+    search_fields = (*CONVERSATION_SEARCH, "recipient__full_name", "=recipient__employee_id")
 
 
 @admin.register(DeputyGrant)
