@@ -1,5 +1,6 @@
 """The Django admin: every model opens, signed records stay read-only, reads of content are logged."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -9,7 +10,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 
 from conversations import admin as conversation_admin
@@ -23,6 +24,7 @@ from conversations.models import (
     Status,
 )
 from conversations.permissions import VIEW, access_conversation
+from conversations.reminders import send_reminders
 from conversations.services import access_log_record
 from core import demo_data
 from organization.models import OrgUnit, User
@@ -50,6 +52,7 @@ def _add_rows_the_demo_lacks():
     group = Group.objects.create(name="Demo")
     Token.objects.create(user=admin_user)
     access_log_record(conversation=conversation, user=conversation.employee, channel="api")
+    send_reminders(now=timezone.now() + datetime.timedelta(days=400))
     ConversationGroupObjectPermission.objects.create(
         group=group, content_object=conversation, permission=Permission.objects.get(codename=VIEW)
     )
