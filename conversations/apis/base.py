@@ -1,0 +1,149 @@
+"""The base view, pagination helpers and the error responses every operation documents."""
+
+import json
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import ParseError
+from rest_framework.metadata import SimpleMetadata
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from conversations import selectors
+from conversations.serializers.common import ErrorSerializer
+from conversations.serializers.conversations import ConversationDetailSerializer
+from core.etag import with_etag
+
+VALIDATION_ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Messages per field; `non_field_errors` for the body as a whole.",
+    "additionalProperties": {
+        "oneOf": [
+            {"type": "array", "items": {"type": "string"}},
+            {"type": "object", "additionalProperties": True},
+        ]
+    },
+}
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag of the object as last read (428 when missing, 412 when stale).",
+)
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 201],
+    description="The object's current ETag; send it as If-Match to change the object.",
+)
+
+ERROR_DESCRIPTIONS = {
+    400: "Bad input: the body or query does not have the expected shape or breaks a rule.",
+    401: "Not authenticated.",
+    403: "The caller may see the object but not perform this action.",
+    404: "Not found, or not visible to the caller; for a list, no such page.",
+    409: "Conflict: the action is not allowed in the current state, or the version is stale.",
+    412: "If-Match names an old revision: someone changed the object meanwhile. Reload it.",
+    428: "If-Match is missing: send the ETag of the object you are changing.",
+}
+
+
+def errors(*codes: int, media_type: str | None = None) -> dict:
+    """Documented error responses for `extend_schema(responses=...)`; `media_type` pins their content
+    type when the view also renders something other than JSON."""
+    return {
+        ((code, media_type) if media_type else code): OpenApiResponse(
+            response=VALIDATION_ERROR_SCHEMA if code == 400 else ErrorSerializer,
+            description=ERROR_DESCRIPTIONS[code],
+        )
+        for code in codes
+    }
+
+
+class StrictJSONParser(JSONParser):
+    """JSON that can be stored: a lone surrogate (valid JSON escape, invalid Unicode) or absurd nesting
+    is bad input, not a server error."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ParseError(_("The body holds text that is not valid Unicode.")) from None
+        except RecursionError:
+            raise ParseError(_("The body is nested too deeply.")) from None
+        return data
+
+
+PARSER_CLASSES = [StrictJSONParser, FormParser, MultiPartParser]
+
+
+class DescriptionMetadata(SimpleMetadata):
+    """OPTIONS answers with the view's name, description and media types. The request bodies are
+    described by the OpenAPI schema; our views pick their serializer per method, so DRF's
+    serializer introspection does not apply."""
+
+    def determine_metadata(self, request, view):
+        metadata = super().determine_metadata(request, view)
+        metadata.pop("actions", None)
+        return metadata
+
+    def determine_actions(self, request, view):
+        return {}
+
+
+class ApiView(APIView):
+    """Authenticated API view. Token authentication comes first so that an unauthenticated request
+    gets 401 with `WWW-Authenticate: Token` rather than 403.
+
+    Not a GenericAPIView: views choose their serializers and querysets per method, and the schema is
+    declared per method with extend_schema. `serializer_class` is only the body the browsable API
+    offers a form for."""
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    metadata_class = DescriptionMetadata
+    parser_classes = PARSER_CLASSES
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
+    serializer_class = serializers.Serializer
+
+    def get_serializer_context(self) -> dict:
+        return {"request": self.request, "format": self.format_kwarg, "view": self}
+
+    def get_serializer(self, *args, **kwargs):
+        """For the browsable API's forms."""
+        return self.serializer_class(*args, context=self.get_serializer_context(), **kwargs)
+
+    @property
+    def paginator(self):
+        if not hasattr(self, "_paginator"):
+            self._paginator = self.pagination_class() if self.pagination_class else None
+        return self._paginator
+
+    def validated(self, serializer_class, data, **context) -> dict:
+        """Input checked by `serializer_class` (shape only); 400 with field errors otherwise."""
+        serializer = serializer_class(data=data, context={"request": self.request, "view": self, **context})
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def paginated(self, queryset, serializer_class) -> Response:
+        """One page of `queryset`, serialized, in the paginator's envelope."""
+        page = self.paginator.paginate_queryset(queryset, self.request, view=self)
+        return self.paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+    def conversation_response(self, conversation, *, status: int = 200, reload: bool = True) -> Response:
+        """The conversation detail for the caller, with its ETag. After a write the row is re-read."""
+        if reload:
+            conversation = selectors.load_conversation(conversation.pk)
+        detail = selectors.conversation_detail(conversation=conversation, user=self.request.user)
+        response = Response(ConversationDetailSerializer(detail).data, status=status)
+        return with_etag(response, detail)

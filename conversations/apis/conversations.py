@@ -1,0 +1,140 @@
+"""Conversations: list and create, detail and change, and the calendar invitation."""
+
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+
+from conversations import ics, selectors, services
+from conversations.apis.base import ETAG_HEADER, IF_MATCH, ApiView, errors
+from conversations.permissions import MANAGE, access_conversation
+from conversations.serializers.conversations import (
+    ConversationCreateSerializer,
+    ConversationDetailSerializer,
+    ConversationFilterSerializer,
+    ConversationSerializer,
+    ConversationUpdateSerializer,
+)
+from core.errors import Conflict
+from core.etag import expected_revision
+
+TAGS = ["conversations"]
+
+
+def detail_response(serializer, description="The conversation, with its ETag header."):
+    return OpenApiResponse(response=serializer, description=description)
+
+
+class ConversationListView(ApiView):
+    serializer_class = ConversationCreateSerializer
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[ConversationFilterSerializer],
+        responses={200: ConversationSerializer(many=True), **errors(400, 401, 404)},
+    )
+    def get(self, request):
+        """The conversations the caller may see, newest first."""
+        filters = self.validated(ConversationFilterSerializer, request.query_params)
+        return self.paginated(
+            selectors.conversation_list(user=request.user, **filters), ConversationSerializer
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[ETAG_HEADER],
+        request=ConversationCreateSerializer,
+        responses={201: detail_response(ConversationDetailSerializer), **errors(400, 401, 403)},
+    )
+    def post(self, request):
+        """Open a draft conversation with one of the caller's direct reports."""
+        data = self.validated(ConversationCreateSerializer, request.data)
+        conversation = services.conversation_create(actor=request.user, **data)
+        response = self.conversation_response(conversation, status=201)
+        response["Location"] = request.build_absolute_uri(f"{conversation.pk}/")
+        return response
+
+
+class ConversationDetailView(ApiView):
+    serializer_class = ConversationUpdateSerializer
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[ETAG_HEADER],
+        responses={200: detail_response(ConversationDetailSerializer), **errors(401, 404)},
+    )
+    def get(self, request, pk):
+        """The conversation and its contract. The read is written to the conversation's access log."""
+        conversation = access_conversation(request.user, pk)
+        services.access_log_record(conversation=conversation, user=request.user, channel="api")
+        return self.conversation_response(conversation, reload=False)
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[IF_MATCH, ETAG_HEADER],
+        request=ConversationUpdateSerializer,
+        responses={
+            200: detail_response(ConversationDetailSerializer),
+            **errors(400, 401, 403, 404, 409, 412, 428),
+        },
+    )
+    def patch(self, request, pk):
+        """Change the time of the meeting or the date it was held (the leader, while it is open)."""
+        conversation = access_conversation(request.user, pk, MANAGE)
+        revision = expected_revision(request, conversation)
+        data = self.validated(ConversationUpdateSerializer, request.data)
+        conversation = services.conversation_update(
+            conversation=conversation, actor=request.user, expected_revision=revision, **data
+        )
+        return self.conversation_response(conversation)
+
+
+class ICalendarRenderer(BaseRenderer):
+    media_type = "text/calendar"
+    format = "ics"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data.encode("utf-8") if isinstance(data, str) else data
+
+
+class CalendarNegotiation(BaseContentNegotiation):
+    """The path names the format: always answer with a calendar (errors are JSON, see below)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class CalendarView(ApiView):
+    renderer_classes = [ICalendarRenderer]
+    content_negotiation_class = CalendarNegotiation
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="conversations_calendar_retrieve",
+        responses={
+            (200, "text/calendar"): OpenApiResponse(OpenApiTypes.STR, description="An iCalendar object."),
+            **errors(401, 404, 409, media_type="application/json"),
+        },
+    )
+    def get(self, request, pk):
+        """The meeting as an iCalendar invitation (409 while no time is set)."""
+        conversation = access_conversation(request.user, pk)
+        if conversation.scheduled_at is None:
+            raise Conflict(_("The conversation has no time yet, so there is nothing to put in a calendar."))
+        body = ics.invitation(conversation, domain=request.get_host().split(":")[0] or "samtale")
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="samtale-{conversation.pk}.ics"'
+        return response
+
+    def handle_exception(self, exc):
+        # Errors are JSON whatever the client accepts; the calendar renderer only writes calendars.
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response

@@ -1,0 +1,153 @@
+"""The caller (`me/...`), tokens, cycles and deputy grants."""
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+
+from conversations import selectors, services
+from conversations.apis.base import PARSER_CLASSES, ApiView, errors
+from conversations.models import Cycle, DeputyGrant
+from conversations.serializers.common import MAX_ID, CycleSerializer
+from conversations.serializers.export import PersonalExportSerializer
+from conversations.serializers.people import (
+    DeputyGrantInputSerializer,
+    DeputyGrantSerializer,
+    MeSerializer,
+    ReportSerializer,
+    ShareHistorySerializer,
+    TokenSerializer,
+)
+from core.errors import NotAllowed
+
+TAG_ME = ["me"]
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange employee id and password for an API token. People who have left cannot sign in."""
+
+    authentication_classes: list = []
+    parser_classes = PARSER_CLASSES
+
+    @extend_schema(
+        tags=["auth"],
+        operation_id="auth_token_create",
+        request=AuthTokenSerializer,
+        responses={200: TokenSerializer, **errors(400)},
+        auth=[],
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class MeView(ApiView):
+    serializer_class = MeSerializer
+
+    @extend_schema(tags=TAG_ME, responses={200: MeSerializer, **errors(401)})
+    def get(self, request):
+        """The caller: who they are and which roles they hold."""
+        return Response(MeSerializer(request.user).data)
+
+
+class MeReportsView(ApiView):
+    serializer_class = ReportSerializer
+
+    @extend_schema(tags=TAG_ME, responses={200: ReportSerializer(many=True), **errors(401, 404)})
+    def get(self, request):
+        """The caller's direct reports who are still in the organisation."""
+        return self.paginated(selectors.direct_reports(request.user), ReportSerializer)
+
+
+class MeExportView(ApiView):
+    serializer_class = PersonalExportSerializer
+
+    @extend_schema(tags=TAG_ME, responses={200: PersonalExportSerializer, **errors(401)})
+    def get(self, request):
+        """Everything stored about the caller, as JSON (the right of access)."""
+        return Response(PersonalExportSerializer(selectors.personal_export(request.user)).data)
+
+
+class ShareHistoryView(ApiView):
+    serializer_class = ShareHistorySerializer
+
+    @extend_schema(
+        tags=TAG_ME,
+        request=ShareHistorySerializer,
+        responses={200: ShareHistorySerializer, **errors(400, 401)},
+    )
+    def post(self, request):
+        """Show (or hide) the caller's closed conversations to their current leader."""
+        data = self.validated(ShareHistorySerializer, request.data)
+        services.history_share_set(employee=request.user, shared=data["shared"])
+        return Response({"shared": request.user.shares_history})
+
+
+class CycleListView(ApiView):
+    serializer_class = CycleSerializer
+
+    @extend_schema(tags=["cycles"], responses={200: CycleSerializer(many=True), **errors(401, 404)})
+    def get(self, request):
+        """All cycles, newest first."""
+        return self.paginated(selectors.cycles(), CycleSerializer)
+
+    @extend_schema(
+        tags=["cycles"], request=CycleSerializer, responses={201: CycleSerializer, **errors(400, 401, 403)}
+    )
+    def post(self, request):
+        """Create a cycle (HR only)."""
+        if not request.user.is_hr:
+            raise NotAllowed(_("Only HR can create cycles."))
+        data = self.validated(CycleSerializer, request.data)
+        cycle = Cycle(**data)
+        cycle.full_clean()
+        cycle.save()
+        return Response(CycleSerializer(cycle).data, status=201)
+
+
+class DeputyListView(ApiView):
+    serializer_class = DeputyGrantInputSerializer
+
+    @extend_schema(tags=["deputies"], responses={200: DeputyGrantSerializer(many=True), **errors(401, 404)})
+    def get(self, request):
+        """Deputy grants the caller gave as leader or received as deputy."""
+        return self.paginated(selectors.deputy_grants(request.user), DeputyGrantSerializer)
+
+    @extend_schema(
+        tags=["deputies"],
+        request=DeputyGrantInputSerializer,
+        responses={201: DeputyGrantSerializer, **errors(400, 401, 403)},
+    )
+    def post(self, request):
+        """Let a deputy see and follow up one or all of the caller's conversations until a date."""
+        if not request.user.is_leader:
+            raise NotAllowed(_("Only leaders can appoint a deputy."))
+        data = self.validated(DeputyGrantInputSerializer, request.data)
+        grant = services.deputy_grant_create(
+            leader=request.user,
+            deputy=data["deputy"],
+            until=data["until"],
+            conversation=data.get("conversation"),
+        )
+        return Response(DeputyGrantSerializer(grant).data, status=201)
+
+
+class DeputyDetailView(ApiView):
+    serializer_class = DeputyGrantSerializer
+
+    @extend_schema(tags=["deputies"], responses={204: None, **errors(401, 403, 404)})
+    def delete(self, request, pk):
+        """End a grant now (the leader who gave it). Ending an ended grant changes nothing."""
+        grant = (
+            DeputyGrant.objects.filter(Q(leader=request.user) | Q(deputy=request.user), pk=pk)
+            .select_related("leader", "deputy", "conversation")
+            .first()
+            if pk <= MAX_ID
+            else None
+        )
+        if grant is None:
+            raise Http404
+        services.deputy_grant_end(grant=grant, actor=request.user)
+        return Response(status=204)

@@ -1,0 +1,1 @@
+"""Serializers check shape only: business rules live in the services, lookups in the selectors."""

@@ -1,0 +1,70 @@
+"""Small shared serializers: people, units, cycles, error bodies, and strict id fields."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from conversations.models import Cycle, Template
+from organization.models import OrgUnit, User
+
+MAX_ID = 2**63 - 1
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "employee_id", "full_name"]
+        read_only_fields = fields
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "name", "path"]
+        read_only_fields = fields
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    """A cycle; HR creates them. The deadline cannot come before the start."""
+
+    template = serializers.PrimaryKeyRelatedField(
+        queryset=Template.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Cycle
+        fields = ["id", "name", "starts_on", "deadline", "template"]
+
+    def validate(self, attrs):
+        if attrs["deadline"] < attrs["starts_on"]:
+            raise serializers.ValidationError({"deadline": _("The deadline cannot be before the start.")})
+        return attrs
+
+
+class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A primary key that must be a JSON integer (or a string of digits): no floats, no booleans."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if isinstance(data, str) and not (data.isascii() and data.isdigit()):
+            self.fail("incorrect_type", data_type="str")
+        if int(data) > MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(int(data))
+
+
+class ConversationItemField(StrictPrimaryKeyRelatedField):
+    """An item (goal, task, expectation) of the conversation in the serializer's context."""
+
+    default_error_messages = {"does_not_exist": _("There is no such item in this conversation.")}
+
+    def get_queryset(self):
+        conversation = self.context.get("conversation")
+        return self.queryset.filter(conversation=conversation) if conversation else self.queryset.none()
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error that is not about single fields."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False)

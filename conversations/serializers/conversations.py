@@ -1,0 +1,216 @@
+"""The conversation and its contract items, out and in."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from conversations.models import Conversation, Cycle, FollowUp, Status
+from conversations.serializers.common import (
+    MAX_ID,
+    CycleSerializer,
+    PersonSerializer,
+    StrictPrimaryKeyRelatedField,
+    UnitSerializer,
+)
+from goals.models import Expectation, Goal, Task
+from organization.models import User
+
+MAX_ORDER = 2**31 - 1  # the smallest integer column range of the supported databases
+ITEM_EXTRA_KWARGS = {"order": {"min_value": 0, "max_value": MAX_ORDER}}
+ITEM_READ_ONLY_FIELDS = [
+    "id",
+    "conversation",
+    "revision",
+    "etag",
+    "carried_over_from",
+    "created_at",
+    "updated_at",
+]
+ACTIONS = [
+    "submit",
+    "confirm",
+    "request_changes",
+    "amend",
+    "close",
+    "cancel",
+    "update",
+    "edit_items",
+    "respond",
+    "statement",
+    "comment",
+    "add_agenda_point",
+    "follow_up",
+]
+
+
+# --- items ----------------------------------------------------------------------------------------------
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    """Base for the contract items: the same shape in and out; bookkeeping fields are read-only."""
+
+    etag = serializers.CharField(read_only=True, help_text="Send it as If-Match to change the item.")
+
+
+class TaskSerializer(ItemSerializer):
+    class Meta:
+        model = Task
+        fields = [*ITEM_READ_ONLY_FIELDS, "title", "description", "due_date", "order"]
+        read_only_fields = ITEM_READ_ONLY_FIELDS
+        extra_kwargs = ITEM_EXTRA_KWARGS
+
+
+class GoalSerializer(ItemSerializer):
+    item_status = serializers.ChoiceField(
+        choices=FollowUp.ItemStatus.choices,
+        read_only=True,
+        allow_null=True,
+        source="latest_status",
+        help_text="The status given in the latest follow-up entry on this goal, if any.",
+    )
+    progress = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        source="latest_progress",
+        help_text="The progress (%) given in the latest follow-up entry on this goal, if any.",
+    )
+
+    class Meta:
+        model = Goal
+        fields = [
+            *ITEM_READ_ONLY_FIELDS,
+            "kind",
+            "title",
+            "description",
+            "measure",
+            "due_date",
+            "order",
+            "item_status",
+            "progress",
+        ]
+        read_only_fields = ITEM_READ_ONLY_FIELDS
+        extra_kwargs = ITEM_EXTRA_KWARGS
+
+
+class ExpectationSerializer(ItemSerializer):
+    class Meta:
+        model = Expectation
+        fields = [*ITEM_READ_ONLY_FIELDS, "direction", "text", "order"]
+        read_only_fields = ITEM_READ_ONLY_FIELDS
+        extra_kwargs = ITEM_EXTRA_KWARGS
+
+
+# --- the conversation -----------------------------------------------------------------------------------
+
+
+class VersionSummarySerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+
+
+class ConfirmedVersionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    confirmed_at = serializers.DateTimeField()
+
+
+class ConversationSerializer(serializers.ModelSerializer):
+    """A conversation as it appears in lists."""
+
+    employee = PersonSerializer(read_only=True)
+    leader = PersonSerializer(read_only=True)
+    cycle = CycleSerializer(read_only=True, allow_null=True)
+    unit = UnitSerializer(read_only=True, allow_null=True)
+    etag = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Conversation
+        fields = [
+            "id",
+            "status",
+            "employee",
+            "leader",
+            "cycle",
+            "unit",
+            "scheduled_at",
+            "held_on",
+            "first_submitted_at",
+            "confirmed_at",
+            "closed_at",
+            "revision",
+            "etag",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ConversationDetailSerializer(ConversationSerializer):
+    """A conversation with its contract; the instance comes from `selectors.conversation_detail`."""
+
+    tasks = TaskSerializer(many=True, read_only=True)
+    goals = GoalSerializer(many=True, read_only=True)
+    expectations = ExpectationSerializer(many=True, read_only=True)
+    current_version = serializers.SerializerMethodField(help_text="The latest submitted version.")
+    confirmed_version = serializers.SerializerMethodField(help_text="The binding (last confirmed) version.")
+    allowed_actions = serializers.ListField(
+        child=serializers.ChoiceField(choices=ACTIONS),
+        read_only=True,
+        help_text="What the caller may do on this conversation now.",
+    )
+
+    class Meta(ConversationSerializer.Meta):
+        fields = [
+            *ConversationSerializer.Meta.fields,
+            "tasks",
+            "goals",
+            "expectations",
+            "current_version",
+            "confirmed_version",
+            "allowed_actions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(VersionSummarySerializer(allow_null=True))
+    def get_current_version(self, conversation):
+        versions = conversation.version_list
+        return VersionSummarySerializer(versions[-1]).data if versions else None
+
+    @extend_schema_field(ConfirmedVersionSerializer(allow_null=True))
+    def get_confirmed_version(self, conversation):
+        binding = next(
+            (v for v in conversation.version_list if v.pk == conversation.confirmed_version_id), None
+        )
+        if binding is None:
+            return None
+        confirmed = {
+            "number": binding.number,
+            "sha256": binding.sha256,
+            "confirmed_at": binding.confirmation.confirmed_at,
+        }
+        return ConfirmedVersionSerializer(confirmed).data
+
+
+class ConversationCreateSerializer(serializers.Serializer):
+    employee = StrictPrimaryKeyRelatedField(
+        queryset=User.objects.all(), help_text="Id of the employee, one of the caller's direct reports."
+    )
+    cycle = StrictPrimaryKeyRelatedField(queryset=Cycle.objects.all(), required=False, allow_null=True)
+    scheduled_at = serializers.DateTimeField(required=False, allow_null=True)
+    carry_over = serializers.BooleanField(
+        default=False,
+        help_text="Copy the open goals and tasks of the employee's previous confirmed contract.",
+    )
+
+
+class ConversationUpdateSerializer(serializers.Serializer):
+    scheduled_at = serializers.DateTimeField(required=False, allow_null=True)
+    held_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ConversationFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    cycle = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="Cycle id.")
+    employee = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="User id of the employee."
+    )

@@ -1,0 +1,211 @@
+"""Versions, transitions and the dialogue around a conversation: comments, agenda, answers, follow-ups,
+history and the access log."""
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from conversations.models import (
+    AccessLogEntry,
+    AgendaPoint,
+    Comment,
+    Confirmation,
+    ContractVersion,
+    FollowUp,
+    HistoryEntry,
+    ItemResponse,
+)
+from conversations.serializers.common import (
+    MAX_ID,
+    ConversationItemField,
+    PersonSerializer,
+)
+from goals.models import Expectation, Goal, Task
+
+TEXT_MAX = settings.SAMTALE_TEXT_MAX_LENGTH
+ITEM_REFERENCE_FIELDS = ["goal", "task", "expectation"]
+
+
+class ItemReferenceSerializer(serializers.Serializer):
+    """Base for input bodies that may point at one item of the conversation in the context."""
+
+    goal = ConversationItemField(queryset=Goal.objects.all(), required=False, allow_null=True)
+    task = ConversationItemField(queryset=Task.objects.all(), required=False, allow_null=True)
+    expectation = ConversationItemField(queryset=Expectation.objects.all(), required=False, allow_null=True)
+
+    def check_one_item(self, attrs, *, required: bool):
+        given = [name for name in ITEM_REFERENCE_FIELDS if attrs.get(name) is not None]
+        if len(given) > 1:
+            raise serializers.ValidationError({"non_field_errors": [_("Refer to at most one item.")]})
+        if required and not given:
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("Choose the item: goal, task or expectation.")]}
+            )
+        return attrs
+
+
+# --- versions and transitions ---------------------------------------------------------------------------
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    content = serializers.SerializerMethodField(help_text="The canonical JSON the SHA-256 is taken over.")
+    submitted_by = PersonSerializer(read_only=True)
+    confirmed_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ContractVersion
+        fields = ["number", "sha256", "content", "submitted_at", "submitted_by", "confirmed_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_content(self, version):
+        return version.content
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_confirmed_at(self, version):
+        try:
+            confirmation = version.confirmation
+        except ObjectDoesNotExist:
+            return None
+        return serializers.DateTimeField().to_representation(confirmation.confirmed_at)
+
+
+class ConfirmInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The version number.")
+    sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$", help_text="The version's SHA-256, hex.")
+
+
+class ConfirmationSerializer(serializers.ModelSerializer):
+    version = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    confirmed_by = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = Confirmation
+        fields = ["version", "sha256", "confirmed_at", "confirmed_by"]
+        read_only_fields = fields
+
+
+class RequestChangesInputSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=TEXT_MAX, help_text="What the employee would like changed.")
+
+
+# --- dialogue -------------------------------------------------------------------------------------------
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "conversation", "kind", "author", "text", *ITEM_REFERENCE_FIELDS, "created_at"]
+        read_only_fields = fields
+
+
+class CommentInputSerializer(ItemReferenceSerializer):
+    text = serializers.CharField(max_length=TEXT_MAX)
+    kind = serializers.ChoiceField(
+        choices=[Comment.Kind.COMMENT, Comment.Kind.STATEMENT],
+        default=Comment.Kind.COMMENT,
+        help_text="`statement`: the employee's supplementary statement after confirming (no item).",
+    )
+
+    def validate(self, attrs):
+        self.check_one_item(attrs, required=False)
+        if attrs["kind"] == Comment.Kind.STATEMENT and any(attrs.get(f) for f in ITEM_REFERENCE_FIELDS):
+            raise serializers.ValidationError({"kind": [_("A statement is about the whole agreement.")]})
+        return attrs
+
+
+class AgendaPointSerializer(serializers.ModelSerializer):
+    author = PersonSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = AgendaPoint
+        fields = [
+            "id",
+            "conversation",
+            "author",
+            "text",
+            "hint",
+            "shared",
+            "from_template",
+            "order",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class AgendaPointInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=TEXT_MAX)
+    shared = serializers.BooleanField(
+        default=True, help_text="false: private preparation, seen by its author only."
+    )
+
+
+class ItemResponseSerializer(serializers.ModelSerializer):
+    version = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    author = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = ItemResponse
+        fields = ["id", "version", *ITEM_REFERENCE_FIELDS, "stance", "comment", "author", "created_at"]
+        read_only_fields = fields
+
+
+class ItemResponseInputSerializer(ItemReferenceSerializer):
+    stance = serializers.ChoiceField(choices=ItemResponse.Stance.choices)
+    comment = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        return self.check_one_item(attrs, required=True)
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    author = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "conversation",
+            "author",
+            "text",
+            *ITEM_REFERENCE_FIELDS,
+            "progress",
+            "item_status",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class FollowUpInputSerializer(ItemReferenceSerializer):
+    text = serializers.CharField(max_length=TEXT_MAX)
+    progress = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True)
+    item_status = serializers.ChoiceField(
+        choices=FollowUp.ItemStatus.choices, required=False, allow_blank=True, default=""
+    )
+
+    def validate(self, attrs):
+        return self.check_one_item(attrs, required=False)
+
+
+class HistoryEntrySerializer(serializers.ModelSerializer):
+    actor = PersonSerializer(read_only=True, allow_null=True)
+    changes = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = HistoryEntry
+        fields = ["id", "actor", "action", "changes", "created_at"]
+        read_only_fields = fields
+
+
+class AccessLogEntrySerializer(serializers.ModelSerializer):
+    user = PersonSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = AccessLogEntry
+        fields = ["id", "conversation", "user", "channel", "accessed_at"]
+        read_only_fields = fields

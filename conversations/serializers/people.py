@@ -1,0 +1,121 @@
+"""The caller, their reports, deputy grants, history sharing and tokens."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from conversations.models import Conversation, DeputyGrant
+from conversations.serializers.common import (
+    MAX_ID,
+    PersonSerializer,
+    StrictPrimaryKeyRelatedField,
+    UnitSerializer,
+)
+from organization.models import User
+
+ROLES = ["employee", "leader", "hr"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=ROLES), read_only=True)
+    unit = UnitSerializer(read_only=True, allow_null=True)
+    manager = PersonSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "employee_id",
+            "full_name",
+            "email",
+            "roles",
+            "unit",
+            "manager",
+            "language",
+            "shares_history",
+            "left_on",
+        ]
+        read_only_fields = fields
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    unit = UnitSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "employee_id", "full_name", "unit"]
+        read_only_fields = fields
+
+
+class DeputyGrantSerializer(serializers.ModelSerializer):
+    leader = PersonSerializer(read_only=True)
+    deputy = PersonSerializer(read_only=True)
+    active = serializers.SerializerMethodField(help_text="Whether the grant gives access today.")
+
+    class Meta:
+        model = DeputyGrant
+        fields = ["id", "leader", "deputy", "conversation", "until", "created_at", "ended_at", "active"]
+        read_only_fields = fields
+
+    def get_active(self, grant) -> bool:
+        return grant.is_active_on(timezone.localdate())
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "minLength": 1, "maxLength": 64}],
+        "description": "The person: their user id (integer) or their employee id (string).",
+    }
+)
+class PersonReferenceField(serializers.Field):
+    """A person named by user id (a JSON integer) or by employee id (a JSON string)."""
+
+    default_error_messages = {
+        "invalid": _("Give the person's user id (a number) or employee id (a text)."),
+        "does_not_exist": _("There is no such person."),
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("invalid")
+        if isinstance(data, int):
+            lookup = {"pk": data} if 1 <= data <= MAX_ID else None
+        else:
+            value = data.strip()
+            lookup = {"employee_id": value} if 0 < len(value) <= 64 and "\x00" not in value else None
+        person = User.objects.filter(**lookup).first() if lookup else None
+        if person is None:
+            self.fail("does_not_exist")
+        return person
+
+    def to_representation(self, value):
+        return value.pk
+
+
+class LeaderConversationField(StrictPrimaryKeyRelatedField):
+    default_error_messages = {"does_not_exist": _("This is not one of your conversations.")}
+
+    def get_queryset(self):
+        return self.queryset.filter(leader=self.context["request"].user)
+
+
+class DeputyGrantInputSerializer(serializers.Serializer):
+    deputy = PersonReferenceField()
+    conversation = LeaderConversationField(
+        queryset=Conversation.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="One of the caller's conversations; leave out for all of them.",
+    )
+    until = serializers.DateField(help_text="Last day of access (inclusive).")
+
+
+class ShareHistorySerializer(serializers.Serializer):
+    shared = serializers.BooleanField(
+        help_text="true: the current leader may read the employee's closed conversations."
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
