@@ -15,4 +15,9 @@ urlpatterns = [
     path("api/v1/", include(api_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("conversations.page_urls")),
 ]
+
+handler403 = "conversations.views.errors.permission_denied"
+handler404 = "conversations.views.errors.page_not_found"
+handler500 = "conversations.views.errors.server_error"

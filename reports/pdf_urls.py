@@ -1,1 +1,10 @@
-urlpatterns: list = []
+"""PDF downloads under /api/v1/."""
+
+from django.urls import path
+
+from reports.apis import ConversationPdfView, CyclePdfZipView
+
+urlpatterns = [
+    path("conversations/<int:pk>/pdf/", ConversationPdfView.as_view(), name="api-conversation-pdf"),
+    path("cycles/<int:pk>/pdfs.zip", CyclePdfZipView.as_view(), name="api-cycle-pdfs-zip"),
+]

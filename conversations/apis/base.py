@@ -31,6 +31,18 @@ VALIDATION_ERROR_SCHEMA = {
     },
 }
 
+# A 400 is either field errors (the serializer) or one message (a body that is not JSON, a domain rule).
+BAD_INPUT_SCHEMA = {
+    "anyOf": [
+        VALIDATION_ERROR_SCHEMA,
+        {
+            "type": "object",
+            "required": ["detail"],
+            "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
+        },
+    ]
+}
+
 IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
@@ -54,6 +66,7 @@ ERROR_DESCRIPTIONS = {
     409: "Conflict: the action is not allowed in the current state, or the version is stale.",
     412: "If-Match names an old revision: someone changed the object meanwhile. Reload it.",
     428: "If-Match is missing: send the ETag of the object you are changing.",
+    429: "Too many requests: wait the number of seconds in the Retry-After header.",
 }
 
 
@@ -62,7 +75,7 @@ def errors(*codes: int, media_type: str | None = None) -> dict:
     type when the view also renders something other than JSON."""
     return {
         ((code, media_type) if media_type else code): OpenApiResponse(
-            response=VALIDATION_ERROR_SCHEMA if code == 400 else ErrorSerializer,
+            response=BAD_INPUT_SCHEMA if code == 400 else ErrorSerializer,
             description=ERROR_DESCRIPTIONS[code],
         )
         for code in codes

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from conversations import selectors, services
 from conversations.apis.base import PARSER_CLASSES, ApiView, errors
@@ -31,16 +33,31 @@ class TokenView(ObtainAuthToken):
 
     authentication_classes: list = []
     parser_classes = PARSER_CLASSES
+    # ObtainAuthToken turns throttling off; password guessing is what it must slow down.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
 
     @extend_schema(
         tags=["auth"],
         operation_id="auth_token_create",
         request=AuthTokenSerializer,
-        responses={200: TokenSerializer, **errors(400)},
+        responses={200: TokenSerializer, **errors(400, 429)},
         auth=[],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            # django-axes marks the request when the account is locked after too many failures.
+            if getattr(request, "axes_locked_out", False):
+                raise LockedOut() from None
+            raise
+
+
+class LockedOut(APIException):
+    status_code = 429
+    default_detail = _("Too many failed attempts. Try again later.")
+    default_code = "locked_out"
 
 
 class MeView(ApiView):

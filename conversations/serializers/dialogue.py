@@ -64,7 +64,7 @@ class VersionSerializer(serializers.ModelSerializer):
     def get_content(self, version):
         return version.content
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_confirmed_at(self, version):
         try:
             confirmation = version.confirmation
@@ -165,6 +165,8 @@ class ItemResponseInputSerializer(ItemReferenceSerializer):
 
 class FollowUpSerializer(serializers.ModelSerializer):
     author = PersonSerializer(read_only=True)
+    # Declared so the schema admits the empty status of an entry that gives none.
+    item_status = serializers.ChoiceField(choices=FollowUp.ItemStatus.choices, read_only=True, allow_blank=True)
 
     class Meta:
         model = FollowUp

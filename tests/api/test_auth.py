@@ -79,7 +79,7 @@ def test_bad_token_is_401():
 def test_session_authentication_with_csrf():
     user = factories.UserFactory()
     client = APIClient(enforce_csrf_checks=True)
-    assert client.login(employee_id=user.employee_id, password=factories.PASSWORD)
+    client.force_login(user)
     assert client.get(url("me/")).status_code == 200
     # A session is a browser: a write without the CSRF token is refused.
     assert client.post(url("me/share-history/"), {"shared": True}, format="json").status_code == 403
@@ -88,7 +88,7 @@ def test_session_authentication_with_csrf():
 def test_token_endpoint_ignores_a_session_without_csrf():
     user = factories.UserFactory()
     client = APIClient(enforce_csrf_checks=True)
-    client.login(employee_id=user.employee_id, password=factories.PASSWORD)
+    client.force_login(user)
     response = client.post(
         url("auth/token/"), {"username": user.employee_id, "password": factories.PASSWORD}, format="json"
     )

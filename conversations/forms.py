@@ -1,0 +1,220 @@
+"""Forms for the HTML pages. They check shape only; the services enforce the rules."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from conversations.models import Cycle, FollowUp, ItemResponse
+from goals.models import Expectation, Goal
+
+TEXT_MAX = settings.SAMTALE_TEXT_MAX_LENGTH
+
+
+class PageForm(forms.Form):
+    """Labels without Django's trailing colon: the pages put the label above the field."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+def _textarea(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _text(label, *, required: bool = True, rows: int = 3, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label, required=required, max_length=TEXT_MAX, widget=_textarea(rows), help_text=help_text
+    )
+
+
+class ConversationCreateForm(PageForm):
+    cycle = forms.ModelChoiceField(
+        label=_("Cycle"), queryset=Cycle.objects.order_by("-starts_on", "-pk"), required=False
+    )
+    scheduled_at = forms.DateTimeField(
+        label=_("Meeting time"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    carry_over = forms.BooleanField(
+        label=_("Carry over open goals and tasks from the last confirmed agreement"),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, offer_carry_over: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].empty_label = _("No cycle")
+        if not offer_carry_over:
+            del self.fields["carry_over"]
+
+
+class MeetingTimeForm(PageForm):
+    scheduled_at = forms.DateTimeField(
+        label=_("Meeting time"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class AgendaPointForm(PageForm):
+    text = _text(_("Agenda point"), rows=2)
+    private = forms.BooleanField(
+        label=_("Private preparation: only I can see it until I share it"), required=False
+    )
+
+
+class TaskForm(PageForm):
+    title = forms.CharField(label=_("Task"), max_length=300)
+    description = _text(_("Description"), required=False, rows=2)
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=_date_input())
+
+
+class GoalForm(PageForm):
+    kind = forms.ChoiceField(
+        label=_("Kind of goal"), choices=Goal.Kind.choices, widget=forms.RadioSelect, initial=Goal.Kind.RESULT
+    )
+    title = forms.CharField(label=_("Goal"), max_length=300)
+    measure = _text(_("How will we know it is reached?"), required=False, rows=2)
+    description = _text(_("Description"), required=False, rows=2)
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=_date_input())
+
+
+class ExpectationForm(PageForm):
+    direction = forms.ChoiceField(
+        label=_("Direction"),
+        choices=[
+            (Expectation.Direction.LEADER_TO_EMPLOYEE, _("My expectations of the employee")),
+            (Expectation.Direction.EMPLOYEE_TO_LEADER, _("The employee's expectations of me")),
+        ],
+        widget=forms.RadioSelect,
+        initial=Expectation.Direction.LEADER_TO_EMPLOYEE,
+    )
+    text = _text(_("Expectation"), rows=2)
+
+
+ITEM_FORMS = {"task": TaskForm, "goal": GoalForm, "expectation": ExpectationForm}
+
+
+class RevisionForm(PageForm):
+    """The revision the user last saw, so a stale edit or delete is refused."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def item_edit_form_class(kind: str) -> type[forms.Form]:
+    return type(f"{ITEM_FORMS[kind].__name__}Edit", (ITEM_FORMS[kind], RevisionForm), {})
+
+
+class ItemResponseForm(PageForm):
+    stance = forms.ChoiceField(
+        label=_("Your answer"), choices=ItemResponse.Stance.choices, widget=forms.RadioSelect
+    )
+    comment = _text(_("Comment"), required=False, rows=2)
+
+    def __init__(self, *args, about: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if about:
+            self.fields["stance"].label = _("Your answer to “%(item)s”") % {"item": about}
+            self.fields["comment"].label = _("Comment on your answer to “%(item)s”") % {"item": about}
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("stance") not in (None, ItemResponse.Stance.AGREE)
+            and not (data.get("comment") or "").strip()
+        ):
+            self.add_error("comment", _("Explain your stance in a comment."))
+        return data
+
+
+class ConfirmForm(PageForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=64)
+
+
+class RequestChangesForm(PageForm):
+    comment = _text(_("What would you like changed?"), rows=3)
+
+
+class CommentForm(PageForm):
+    text = _text(_("Comment"), rows=2)
+
+    def __init__(self, *args, about: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if about:
+            self.fields["text"].label = _("Comment on “%(item)s”") % {"item": about}
+
+
+class StatementForm(PageForm):
+    text = _text(
+        _("Supplementary statement"),
+        rows=3,
+        help_text=_("Shown with the agreement and printed in the PDF. The agreement itself does not change."),
+    )
+
+
+class FollowUpForm(PageForm):
+    text = _text(_("Are we on the right track?"), rows=3)
+    item = forms.ChoiceField(label=_("About"), required=False)
+    progress = forms.IntegerField(
+        label=_("Progress (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5, "inputmode": "numeric"}),
+    )
+    item_status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("No status")), *FollowUp.ItemStatus.choices],
+    )
+
+    def __init__(self, *args, item_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [("", _("The whole agreement")), *item_choices]
+
+
+class DeputyGrantForm(PageForm):
+    deputy = forms.CharField(label=_("Employee ID of the deputy"), max_length=64)
+    conversation = forms.ModelChoiceField(label=_("Conversations"), queryset=None, required=False)
+    until = forms.DateField(label=_("Until (inclusive)"), widget=_date_input())
+
+    def __init__(self, *args, conversations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["conversation"]
+        field.queryset = conversations
+        field.empty_label = _("All my conversations")
+        field.label_from_instance = lambda c: (
+            f"{c.employee.full_name}" + (f" – {c.cycle}" if c.cycle_id else "")
+        )
+
+    def clean_deputy(self):
+        employee_id = self.cleaned_data["deputy"].strip()
+        user = get_user_model().objects.filter(employee_id=employee_id, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No active person has this employee ID."))
+        return user
+
+
+class ShareHistoryForm(PageForm):
+    shared = forms.BooleanField(required=False)
+
+
+def focus_first_error(form: forms.Form) -> None:
+    """Put the cursor in the first field with an error, so a re-rendered page opens where help is needed."""
+    for name in form.errors:
+        if name in form.fields and not form.fields[name].widget.is_hidden:
+            form.fields[name].widget.attrs["autofocus"] = True
+            return
+
+
+def focus_field(form: forms.Form, name: str) -> None:
+    form.fields[name].widget.attrs["autofocus"] = True

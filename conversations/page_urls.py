@@ -1,0 +1,40 @@
+"""The routes of the HTML pages (bokmål paths, as the users see them)."""
+
+from django.urls import include, path
+
+from conversations.views import actions, conversation, home, records
+
+app_name = "web"
+
+conversation_patterns = [
+    path("", conversation.conversation_detail, name="conversation"),
+    path("tidspunkt/", actions.meeting_time, name="meeting_time"),
+    path("tema/", actions.agenda_add, name="agenda_add"),
+    path("tema/<int:point_pk>/del/", actions.agenda_share, name="agenda_share"),
+    path("punkter/<str:kind>/", actions.item_add, name="item_add"),
+    path("punkter/<str:kind>/<int:item_pk>/", actions.item_edit, name="item_edit"),
+    path("punkter/<str:kind>/<int:item_pk>/slett/", actions.item_delete, name="item_delete"),
+    path("handling/<str:name>/", actions.transition, name="transition"),
+    path("bekreft/", actions.confirm, name="confirm"),
+    path("be-om-endringer/", actions.request_changes, name="request_changes"),
+    path("svar/<str:item_key>/", actions.respond, name="respond"),
+    path("kommentarer/", actions.comment, name="comment"),
+    path("kommentarer/<str:item_key>/", actions.comment, name="item_comment"),
+    path("tilleggsmerknad/", actions.statement, name="statement"),
+    path("oppfolging/", actions.follow_up, name="follow_up"),
+    path("historikk/", records.history, name="history"),
+    path("innsynslogg/", records.access_log, name="access_log"),
+    path("sammenlign/", records.compare, name="compare"),
+    path("kalender.ics", records.calendar, name="calendar"),
+]
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("medarbeidere/", home.my_reports, name="my_reports"),
+    path("medarbeidere/<int:employee_pk>/ny-samtale/", home.conversation_create, name="conversation_create"),
+    path("samtaler/", home.my_conversations, name="my_conversations"),
+    path("samtaler/del-historikk/", home.share_history, name="share_history"),
+    path("samtaler/<int:pk>/", include(conversation_patterns)),
+    path("stedfortredere/", home.deputies, name="deputies"),
+    path("stedfortredere/<int:grant_pk>/avslutt/", home.deputy_end, name="deputy_end"),
+]

@@ -1,0 +1,1 @@
+"""The HTML pages: thin views over the same services, workflow and permissions as the API."""

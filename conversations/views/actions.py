@@ -1,0 +1,314 @@
+"""What the conversation page's forms post to. Each checks access, calls one service and redirects back,
+or re-renders the page with the bound form (status 400) so nothing the user typed is lost."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from conversations import services, workflow
+from conversations.forms import (
+    ITEM_FORMS,
+    AgendaPointForm,
+    CommentForm,
+    ConfirmForm,
+    FollowUpForm,
+    ItemResponseForm,
+    MeetingTimeForm,
+    RequestChangesForm,
+    RevisionForm,
+    StatementForm,
+    focus_first_error,
+    item_edit_form_class,
+)
+from conversations.models import AgendaPoint
+from conversations.page_selectors import ITEM_MODELS, item_choices
+from conversations.permissions import COMMENT, MANAGE, RESPOND, access_conversation
+from conversations.views._common import (
+    back_to,
+    conversation_url,
+    item_from_key,
+    item_kwargs,
+    page,
+    run_action,
+    run_form_action,
+)
+from conversations.views.conversation import TRANSITION_BUTTONS, render_conversation, short_label
+from core.errors import StaleVersion
+from goals import services as goal_services
+
+TRANSITION_DONE = {
+    "submit": gettext_lazy("The agreement was sent for confirmation."),
+    "amend": gettext_lazy(
+        "The agreement is open for changes. The confirmed version stays binding until a new one is confirmed."
+    ),
+    "close": gettext_lazy("The conversation was closed."),
+    "cancel": gettext_lazy("The conversation was cancelled."),
+}
+
+
+def _failed(request, conversation, key: str, form):
+    focus_first_error(form)
+    return render_conversation(request, conversation, forms={key: form}, status=400)
+
+
+@page
+@require_POST
+def meeting_time(request, pk):
+    conversation = access_conversation(request.user, pk, MANAGE)
+    form = MeetingTimeForm(request.POST, prefix="meeting")
+
+    def update(data):
+        services.conversation_update(
+            conversation=conversation,
+            actor=request.user,
+            expected_revision=data["revision"],
+            scheduled_at=data["scheduled_at"],
+        )
+
+    if run_form_action(request, form, update, _("The meeting time was saved.")):
+        return back_to(conversation)
+    return _failed(request, conversation, "meeting", form)
+
+
+@page
+@require_POST
+def agenda_add(request, pk):
+    conversation = access_conversation(request.user, pk, COMMENT)
+    form = AgendaPointForm(request.POST, prefix="agenda")
+    private = request.POST.get("agenda-private") == "on"
+    success = _("Your private preparation note was saved.") if private else _("The agenda point was added.")
+
+    def add(data):
+        services.agenda_point_create(
+            conversation=conversation, actor=request.user, text=data["text"], shared=not data["private"]
+        )
+
+    if run_form_action(request, form, add, success):
+        return back_to(conversation, "agenda")
+    return _failed(request, conversation, "agenda", form)
+
+
+@page
+@require_POST
+def agenda_share(request, pk, point_pk):
+    conversation = access_conversation(request.user, pk, COMMENT)
+    point = get_object_or_404(AgendaPoint, pk=point_pk, conversation=conversation, author=request.user)
+    run_action(
+        request,
+        lambda: services.agenda_point_share(point=point, actor=request.user),
+        _("The agenda point is now shared."),
+    )
+    return back_to(conversation, "agenda")
+
+
+def _item_kind(kind: str) -> str:
+    if kind not in ITEM_FORMS:
+        raise Http404
+    return kind
+
+
+ADDED = {
+    "task": gettext_lazy("The task was added."),
+    "goal": gettext_lazy("The goal was added."),
+    "expectation": gettext_lazy("The expectation was added."),
+}
+
+
+@page
+@require_POST
+def item_add(request, pk, kind):
+    kind = _item_kind(kind)
+    conversation = access_conversation(request.user, pk, MANAGE)
+    form = ITEM_FORMS[kind](request.POST, prefix=kind)
+
+    def add(data):
+        goal_services.item_create(
+            model=ITEM_MODELS[kind], conversation=conversation, actor=request.user, **data
+        )
+
+    if run_form_action(request, form, add, str(ADDED[kind])):
+        return redirect(f"{reverse('web:conversation', args=[conversation.pk])}?added={kind}")
+    return _failed(request, conversation, kind, form)
+
+
+def _item(conversation, kind: str, item_pk):
+    return get_object_or_404(ITEM_MODELS[kind], pk=item_pk, conversation=conversation)
+
+
+@page
+def item_edit(request, pk, kind, item_pk):
+    kind = _item_kind(kind)
+    conversation = access_conversation(request.user, pk, MANAGE)
+    item = _item(conversation, kind, item_pk)
+    form_class = item_edit_form_class(kind)
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST)
+
+        def update(data):
+            data = dict(data)
+            revision = data.pop("revision")
+            goal_services.item_update(item=item, actor=request.user, expected_revision=revision, **data)
+
+        if run_form_action(request, form, update, _("The change was saved.")):
+            return back_to(conversation, f"{kind}-{item.pk}")
+        focus_first_error(form)
+        status = 400
+    else:
+        initial = {name: getattr(item, name) for name in form_class.base_fields if name != "revision"}
+        form = form_class(initial={**initial, "revision": item.revision})
+    context = {"conversation": conversation, "item": item, "kind": kind, "form": form}
+    return render(request, "conversations/item_edit.html", context, status=status)
+
+
+@page
+@require_POST
+def item_delete(request, pk, kind, item_pk):
+    kind = _item_kind(kind)
+    conversation = access_conversation(request.user, pk, MANAGE)
+    item = _item(conversation, kind, item_pk)
+    form = RevisionForm(request.POST)
+    revision = form.cleaned_data["revision"] if form.is_valid() else None
+    run_action(
+        request,
+        lambda: goal_services.item_delete(item=item, actor=request.user, expected_revision=revision),
+        _("“%(item)s” was deleted.") % {"item": item},
+    )
+    return back_to(conversation, "contract")
+
+
+@page
+@require_POST
+def transition(request, pk, name):
+    if name not in TRANSITION_BUTTONS:
+        raise Http404
+    conversation = access_conversation(request.user, pk)
+    run_action(
+        request,
+        lambda: workflow.TRANSITION_FUNCTIONS[name](conversation_id=conversation.pk, actor=request.user),
+        str(TRANSITION_DONE[name]),
+    )
+    return back_to(conversation)
+
+
+@page
+@require_POST
+def confirm(request, pk):
+    conversation = access_conversation(request.user, pk, RESPOND)
+    form = ConfirmForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        run_action(
+            request,
+            lambda: workflow.conversation_confirm(
+                conversation_id=conversation.pk,
+                actor=request.user,
+                version=data["version"],
+                sha256=data["sha256"],
+            ),
+            _("You confirmed version %(number)s of the agreement.") % {"number": data["version"]},
+        )
+    else:
+        messages.error(request, str(StaleVersion.default_message))
+    return back_to(conversation)
+
+
+@page
+@require_POST
+def request_changes(request, pk):
+    conversation = access_conversation(request.user, pk, RESPOND)
+    form = RequestChangesForm(request.POST, prefix="changes")
+
+    def ask(data):
+        workflow.conversation_request_changes(
+            conversation_id=conversation.pk, actor=request.user, comment=data["comment"]
+        )
+
+    if run_form_action(request, form, ask, _("Your request for changes was sent to your leader.")):
+        return back_to(conversation)
+    return _failed(request, conversation, "changes", form)
+
+
+@page
+@require_POST
+def respond(request, pk, item_key):
+    conversation = access_conversation(request.user, pk, RESPOND)
+    kind, item = item_from_key(conversation, item_key)
+    if item is None:
+        raise Http404
+    form = ItemResponseForm(request.POST, prefix=f"r-{item_key}", about=short_label(item))
+
+    def answer(data):
+        services.item_response_record(
+            conversation=conversation,
+            actor=request.user,
+            stance=data["stance"],
+            comment=data["comment"],
+            **item_kwargs(kind, item),
+        )
+
+    if run_form_action(request, form, answer, _("Your answer was saved.")):
+        return back_to(conversation, item_key)
+    return _failed(request, conversation, f"response:{item_key}", form)
+
+
+@page
+@require_POST
+def comment(request, pk, item_key=None):
+    conversation = access_conversation(request.user, pk, COMMENT)
+    kind = item = None
+    if item_key is not None:
+        kind, item = item_from_key(conversation, item_key)
+        if item is None:
+            raise Http404
+    prefix = f"c-{item_key}" if item_key else "comment"
+    form = CommentForm(request.POST, prefix=prefix, about=short_label(item) if item else "")
+
+    def add(data):
+        services.comment_create(
+            conversation=conversation, actor=request.user, text=data["text"], **item_kwargs(kind, item)
+        )
+
+    if run_form_action(request, form, add, _("Your comment was added.")):
+        return back_to(conversation, item_key or "comments")
+    return _failed(request, conversation, f"comment:{item_key}" if item_key else "comment", form)
+
+
+@page
+@require_POST
+def statement(request, pk):
+    conversation = access_conversation(request.user, pk, RESPOND)
+    form = StatementForm(request.POST, prefix="statement")
+
+    def add(data):
+        services.statement_create(conversation=conversation, actor=request.user, text=data["text"])
+
+    if run_form_action(request, form, add, _("Your supplementary statement was added.")):
+        return back_to(conversation, "statements")
+    return _failed(request, conversation, "statement", form)
+
+
+@page
+@require_POST
+def follow_up(request, pk):
+    conversation = access_conversation(request.user, pk, COMMENT)
+    form = FollowUpForm(request.POST, prefix="followup", item_choices=item_choices(conversation))
+
+    def add(data):
+        kind, item = item_from_key(conversation, data["item"])
+        services.follow_up_create(
+            conversation=conversation,
+            actor=request.user,
+            text=data["text"],
+            progress=data["progress"],
+            item_status=data["item_status"],
+            **item_kwargs(kind, item),
+        )
+
+    if run_form_action(request, form, add, _("Your follow-up entry was added.")):
+        return redirect(conversation_url(conversation, "follow-up"))
+    return _failed(request, conversation, "follow_up", form)

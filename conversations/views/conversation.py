@@ -1,0 +1,198 @@
+"""The conversation page: agenda, the agreement, answers, confirmation, comments and follow-up."""
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from conversations import page_selectors, services, workflow
+from conversations.forms import (
+    ITEM_FORMS,
+    AgendaPointForm,
+    CommentForm,
+    ConfirmForm,
+    FollowUpForm,
+    ItemResponseForm,
+    MeetingTimeForm,
+    RequestChangesForm,
+    StatementForm,
+    focus_field,
+)
+from conversations.models import FINISHED_STATUSES, Status
+from conversations.permissions import COMMENT, MANAGE, RESPOND, access_conversation, conversation_perms
+from conversations.views._common import page
+
+TRANSITION_BUTTONS = {
+    "submit": _("Send for confirmation"),
+    "amend": _("Amend the agreement"),
+    "close": _("Close the conversation"),
+    "cancel": _("Cancel the conversation"),
+}
+
+EXPECTATION_HEADINGS = {
+    "employee": (_("The leader's expectations of me"), _("My expectations of the leader")),
+    "leader": (_("My expectations of the employee"), _("The employee's expectations of me")),
+    "other": (_("The leader's expectations of the employee"), _("The employee's expectations of the leader")),
+}
+
+FIRST_FIELD = {"task": "title", "goal": "title", "expectation": "text", "agenda": "text"}
+
+
+def viewer_role(user, conversation) -> str:
+    if user.pk == conversation.employee_id:
+        return "employee"
+    if user.pk == conversation.leader_id:
+        return "leader"
+    return "other"
+
+
+def _form(forms: dict, key: str, factory):
+    return forms[key] if key in forms else factory()
+
+
+def short_label(item, length: int = 60) -> str:
+    text = str(item)
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _item_entries(rows, forms: dict, *, respond: bool, comment: bool) -> list[dict]:
+    """Each item row with the answer form (employee) and the comment form (both parties)."""
+    entries = []
+    for row in rows:
+        key, about = row.key, short_label(row.item)
+        initial = {"stance": row.response.stance, "comment": row.response.comment} if row.response else {}
+        response_form = (
+            _form(
+                forms,
+                f"response:{key}",
+                lambda k=key, i=initial, a=about: ItemResponseForm(prefix=f"r-{k}", initial=i, about=a),
+            )
+            if respond
+            else None
+        )
+        comment_form = (
+            _form(forms, f"comment:{key}", lambda k=key, a=about: CommentForm(prefix=f"c-{k}", about=a))
+            if comment
+            else None
+        )
+        entries.append({"row": row, "response_form": response_form, "comment_form": comment_form})
+    return entries
+
+
+def _transition_buttons(conversation, perms) -> list[tuple[str, str]]:
+    return [
+        (name, TRANSITION_BUTTONS[name])
+        for name in workflow.allowed_transitions(conversation)
+        if name in TRANSITION_BUTTONS and workflow.TRANSITIONS[name].permission in perms
+    ]
+
+
+def _flags(conversation, perms, data) -> dict:
+    finished = conversation.status in FINISHED_STATUSES
+    confirmed_once = conversation.confirmed_version_id is not None
+    awaiting = conversation.status == Status.AWAITING_CONFIRMATION
+    return {
+        "finished": finished,
+        "can_manage": MANAGE in perms,
+        "can_edit": MANAGE in perms and conversation.is_editable,
+        "can_comment": COMMENT in perms and not finished,
+        "can_respond": RESPOND in perms and awaiting and data.latest_version is not None,
+        "can_state": RESPOND in perms and confirmed_once,
+        "can_follow_up": COMMENT in perms and confirmed_once and not finished,
+        "awaiting": awaiting,
+    }
+
+
+def _forms(conversation, flags, forms: dict, focus: str | None) -> dict:
+    latest = conversation.versions.order_by("-number").first() if flags["can_respond"] else None
+    built = {
+        "agenda_form": _form(forms, "agenda", lambda: AgendaPointForm(prefix="agenda")),
+        "meeting_form": _form(
+            forms,
+            "meeting",
+            lambda: MeetingTimeForm(
+                prefix="meeting",
+                initial={"scheduled_at": conversation.scheduled_at, "revision": conversation.revision},
+            ),
+        ),
+        "comment_form": _form(forms, "comment", lambda: CommentForm(prefix="comment")),
+        "changes_form": _form(forms, "changes", lambda: RequestChangesForm(prefix="changes")),
+        "statement_form": _form(forms, "statement", lambda: StatementForm(prefix="statement")),
+        "confirm_form": ConfirmForm(initial={"version": latest.number, "sha256": latest.sha256})
+        if latest
+        else None,
+    }
+    if flags["can_follow_up"]:
+        choices = page_selectors.item_choices(conversation)
+        built["follow_up_form"] = _form(
+            forms, "follow_up", lambda: FollowUpForm(prefix="followup", item_choices=choices)
+        )
+    if flags["can_edit"]:
+        for kind, form_class in ITEM_FORMS.items():
+            built[f"{kind}_form"] = _form(forms, kind, lambda c=form_class, k=kind: c(prefix=k))
+    target = built.get(f"{focus}_form")
+    if target is not None and not target.is_bound:
+        focus_field(target, FIRST_FIELD[focus])
+    return built
+
+
+def render_conversation(request, conversation, *, forms=None, status: int = 200, focus: str | None = None):
+    """The conversation page; `forms` carries bound forms with errors so typed text is kept."""
+    forms = forms or {}
+    user = request.user
+    perms = conversation_perms(user, conversation)
+    data = page_selectors.conversation_page(conversation, user)
+    flags = _flags(conversation, perms, data)
+    role = viewer_role(user, conversation)
+    from_leader, from_employee = EXPECTATION_HEADINGS[role]
+    context = {
+        "conversation": conversation,
+        "page": data,
+        "role": role,
+        "waits_on": page_selectors.waits_on(conversation) if not flags["finished"] else "",
+        "transitions": _transition_buttons(conversation, perms),
+        "tasks": _item_entries(data.tasks, forms, respond=flags["can_respond"], comment=flags["can_comment"]),
+        "goal_groups": [
+            (
+                value,
+                label,
+                _item_entries(rows, forms, respond=flags["can_respond"], comment=flags["can_comment"]),
+            )
+            for value, label, rows in data.goals_by_kind
+        ],
+        "expectation_columns": [
+            (
+                "leader_to_employee",
+                from_leader,
+                _item_entries(
+                    data.expectations_from_leader,
+                    forms,
+                    respond=flags["can_respond"],
+                    comment=flags["can_comment"],
+                ),
+            ),
+            (
+                "employee_to_leader",
+                from_employee,
+                _item_entries(
+                    data.expectations_from_employee,
+                    forms,
+                    respond=flags["can_respond"],
+                    comment=flags["can_comment"],
+                ),
+            ),
+        ],
+        "has_errors": bool(forms),
+        # Where the language switch returns to: the page itself, not the action a form posted to.
+        "page_path": reverse("web:conversation", args=[conversation.pk]),
+        **flags,
+        **_forms(conversation, flags, forms, focus),
+    }
+    return render(request, "conversations/conversation.html", context, status=status)
+
+
+@page
+def conversation_detail(request, pk):
+    conversation = access_conversation(request.user, pk)
+    services.access_log_record(conversation=conversation, user=request.user, channel="web")
+    focus = request.GET.get("added")
+    return render_conversation(request, conversation, focus=focus if focus in FIRST_FIELD else None)

@@ -1,0 +1,132 @@
+"""The start pages: Mine medarbeidere, Mine samtaler, creating a conversation, deputies."""
+
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from conversations import page_selectors, services
+from conversations.forms import ConversationCreateForm, DeputyGrantForm, ShareHistoryForm, focus_first_error
+from conversations.models import DeputyGrant
+from conversations.views._common import page, run_action, run_form_action
+
+
+@page
+def home(request):
+    if request.user.is_leader:
+        return redirect("web:my_reports")
+    return redirect("web:my_conversations")
+
+
+@page
+def my_reports(request):
+    cycle = page_selectors.current_cycle()
+    rows = page_selectors.reports_overview(request.user, cycle)
+    return render(request, "conversations/my_reports.html", {"cycle": cycle, "rows": rows})
+
+
+def _own_report(leader, employee_pk):
+    """One of the leader's active direct reports; anyone else is not found."""
+    user_model = get_user_model()
+    try:
+        return user_model.objects.get(pk=int(employee_pk), manager=leader, is_active=True)
+    except (user_model.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+@page
+def conversation_create(request, employee_pk):
+    employee = _own_report(request.user, employee_pk)
+    offer = page_selectors.has_previous_confirmed(employee)
+    if request.method == "POST":
+        form = ConversationCreateForm(request.POST, offer_carry_over=offer)
+        created = []
+
+        def create(data):
+            created.append(
+                services.conversation_create(
+                    actor=request.user,
+                    employee=employee,
+                    cycle=data["cycle"],
+                    scheduled_at=data["scheduled_at"],
+                    carry_over=data.get("carry_over", False),
+                )
+            )
+
+        success = _("The conversation with %(name)s was created.") % {"name": employee.full_name}
+        if run_form_action(request, form, create, success):
+            return redirect("web:conversation", pk=created[0].pk)
+        focus_first_error(form)
+        status = 400
+    else:
+        form = ConversationCreateForm(
+            offer_carry_over=offer, initial={"cycle": page_selectors.current_cycle()}
+        )
+        status = 200
+    context = {"employee": employee, "form": form, "offer_carry_over": offer}
+    return render(request, "conversations/conversation_create.html", context, status=status)
+
+
+@page
+def my_conversations(request):
+    user = request.user
+    context = {
+        "conversations": page_selectors.conversations_of_employee(user),
+        "others": page_selectors.other_visible_conversations(user),
+        "share_form": ShareHistoryForm(initial={"shared": user.shares_history}),
+    }
+    return render(request, "conversations/my_conversations.html", context)
+
+
+@page
+@require_POST
+def share_history(request):
+    form = ShareHistoryForm(request.POST)
+    shared = form.is_valid() and form.cleaned_data["shared"]
+    success = (
+        _("Your closed conversations are now shared with your current leader.")
+        if shared
+        else _("Your closed conversations are no longer shared with your current leader.")
+    )
+    run_action(request, lambda: services.history_share_set(employee=request.user, shared=shared), success)
+    return redirect("web:my_conversations")
+
+
+@page
+def deputies(request):
+    user = request.user
+    conversations = page_selectors.leader_open_conversations(user)
+    if request.method == "POST":
+        form = DeputyGrantForm(request.POST, conversations=conversations)
+
+        def grant(data):
+            services.deputy_grant_create(
+                leader=user, deputy=data["deputy"], until=data["until"], conversation=data["conversation"]
+            )
+
+        if run_form_action(request, form, grant, _("The deputy was granted access.")):
+            return redirect("web:deputies")
+        focus_first_error(form)
+        status = 400
+    else:
+        form = DeputyGrantForm(conversations=conversations)
+        status = 200
+    context = {
+        "form": form if user.is_leader or user.reports.exists() else None,
+        "given": page_selectors.grants_given(user),
+        "received": page_selectors.grants_received(user),
+    }
+    return render(request, "conversations/deputies.html", context, status=status)
+
+
+@page
+@require_POST
+def deputy_end(request, grant_pk):
+    grant = get_object_or_404(DeputyGrant.objects.select_related("leader"), pk=grant_pk, leader=request.user)
+    run_action(
+        request,
+        lambda: services.deputy_grant_end(grant=grant, actor=request.user),
+        _("The deputy's access has ended."),
+    )
+    return redirect("web:deputies")

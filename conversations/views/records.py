@@ -1,0 +1,197 @@
+"""Read-only pages about a conversation: history, access log, version comparison."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from conversations import ics, page_selectors, services, versions_diff
+from conversations.models import ItemResponse, Status
+from conversations.permissions import access_conversation
+from conversations.views._common import back_to, page
+from goals.models import Expectation, Goal
+
+ACTIONS = {
+    "create": _("Conversation created"),
+    "update": _("Meeting details changed"),
+    "submit": _("Sent for confirmation"),
+    "confirm": _("Agreement confirmed"),
+    "request_changes": _("Changes requested"),
+    "revise": _("Revision started"),
+    "amend": _("Agreement opened for changes"),
+    "close": _("Conversation closed"),
+    "cancel": _("Conversation cancelled"),
+    "comment": _("Comment added"),
+    "statement": _("Supplementary statement added"),
+    "agenda_point": _("Agenda point added"),
+    "agenda_point_shared": _("Agenda point shared"),
+    "item_response": _("Item answered"),
+    "follow_up": _("Follow-up entry added"),
+    "deputy_granted": _("Deputy granted access"),
+    "deputy_ended": _("Deputy's access ended"),
+    "leader_changed": _("New leader"),
+    "task_created": _("Task added"),
+    "task_updated": _("Task changed"),
+    "task_deleted": _("Task deleted"),
+    "goal_created": _("Goal added"),
+    "goal_updated": _("Goal changed"),
+    "goal_deleted": _("Goal deleted"),
+    "expectation_created": _("Expectation added"),
+    "expectation_updated": _("Expectation changed"),
+    "expectation_deleted": _("Expectation deleted"),
+}
+
+FIELD_LABELS = {
+    "title": _("Title"),
+    "description": _("Description"),
+    "due_date": _("Due date"),
+    "kind": _("Kind of goal"),
+    "measure": _("Measure"),
+    "direction": _("Direction"),
+    "text": _("Text"),
+    "order": _("Order"),
+    "scheduled_at": _("Meeting time"),
+    "held_on": _("Held on"),
+    "version": _("Version"),
+    "sha256": _("SHA-256"),
+    "status": _("Status"),
+    "stance": _("Answer"),
+    "until": _("Until"),
+    "deputy": _("Deputy"),
+}
+
+VALUE_LABELS = {
+    **dict(Goal.Kind.choices),
+    **dict(Expectation.Direction.choices),
+    **dict(Status.choices),
+    **dict(ItemResponse.Stance.choices),
+}
+
+SECTION_TITLES = {"tasks": _("Tasks"), "goals": _("Goals"), "expectations": _("Expectations")}
+CHANGE_LABELS = {
+    versions_diff.ADDED: _("Added"),
+    versions_diff.CHANGED: _("Changed"),
+    versions_diff.REMOVED: _("Removed"),
+    versions_diff.UNCHANGED: _("Unchanged"),
+}
+
+
+def _value(value) -> str:
+    if value in (None, ""):
+        return "–"
+    if isinstance(value, list):
+        return " → ".join(_value(v) for v in value)
+    if isinstance(value, str):
+        return str(VALUE_LABELS.get(value, value))
+    return str(value)
+
+
+def describe_changes(changes: dict) -> list[tuple[str, str]]:
+    """(label, value) pairs a person can read; nested field changes are flattened."""
+    pairs = []
+    for key, value in (changes or {}).items():
+        if key in ("fields", "values") and isinstance(value, dict):
+            pairs.extend(describe_changes(value))
+        elif key in FIELD_LABELS:
+            pairs.append((str(FIELD_LABELS[key]), _value(value)))
+    return pairs
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    entry: object
+    label: str
+    details: list
+
+
+@page
+def history(request, pk):
+    conversation = access_conversation(request.user, pk)
+    rows = [
+        HistoryRow(entry, str(ACTIONS.get(entry.action, entry.action)), describe_changes(entry.changes))
+        for entry in page_selectors.history_entries(conversation)
+    ]
+    return render(request, "conversations/history.html", {"conversation": conversation, "rows": rows})
+
+
+@page
+def access_log(request, pk):
+    conversation = access_conversation(request.user, pk)
+    entries = page_selectors.access_log(conversation)[:500]
+    return render(
+        request, "conversations/access_log.html", {"conversation": conversation, "entries": entries}
+    )
+
+
+def _field_rows(section: str, change: versions_diff.ItemChange) -> list[dict]:
+    rows = []
+    for name in versions_diff.FIELDS[section]:
+        before = _value((change.before or {}).get(name)) if change.before else None
+        after = _value((change.after or {}).get(name)) if change.after else None
+        rows.append(
+            {
+                "label": FIELD_LABELS[name],
+                "before": before,
+                "after": after,
+                "changed": name in change.changed_fields,
+            }
+        )
+    return rows
+
+
+def _default_pair(versions) -> tuple[int | None, int | None]:
+    if len(versions) < 2:
+        return None, None
+    return versions[-2].number, versions[-1].number
+
+
+@page
+def compare(request, pk):
+    conversation = access_conversation(request.user, pk)
+    versions = list(conversation.versions.order_by("number"))
+    default_a, default_b = _default_pair(versions)
+    version_a = page_selectors.version_by_number(conversation, request.GET.get("a", default_a))
+    version_b = page_selectors.version_by_number(conversation, request.GET.get("b", default_b))
+    sections = []
+    counts = None
+    if version_a and version_b:
+        services.access_log_record(conversation=conversation, user=request.user, channel="web")
+        changes = versions_diff.compare_contents(version_a.content, version_b.content)
+        counts = versions_diff.summary(changes)
+        for section, section_changes in changes.items():
+            items = [
+                {
+                    "change": c.change,
+                    "label": CHANGE_LABELS[c.change],
+                    "summary": (c.after or c.before or {}).get("title")
+                    or (c.after or c.before or {}).get("text"),
+                    "fields": _field_rows(section, c),
+                }
+                for c in section_changes
+            ]
+            sections.append({"key": section, "title": SECTION_TITLES[section], "items": items})
+    context = {
+        "conversation": conversation,
+        "versions": versions,
+        "version_a": version_a,
+        "version_b": version_b,
+        "sections": sections,
+        "counts": counts,
+    }
+    return render(request, "conversations/compare.html", context)
+
+
+@page
+def calendar(request, pk):
+    conversation = access_conversation(request.user, pk)
+    if conversation.scheduled_at is None:
+        messages.error(request, str(_("The conversation has no meeting time yet.")))
+        return back_to(conversation)
+    response = HttpResponse(
+        ics.invitation(conversation, domain=request.get_host().split(":")[0]),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="samtale-{conversation.pk}.ics"'
+    return response

@@ -1,0 +1,13 @@
+"""Small hooks for the security libraries."""
+
+
+def axes_username(request, credentials=None) -> str | None:
+    """The username django-axes counts failures for: from the credentials, a form, or a JSON body (the API)."""
+    for source in (credentials or {}, getattr(request, "data", None) or {}, getattr(request, "POST", None) or {}):
+        try:
+            value = source.get("username") or source.get("employee_id")
+        except AttributeError:  # a JSON body that is a list or a scalar
+            continue
+        if value:
+            return str(value)[:255]
+    return None

@@ -1,0 +1,137 @@
+"""PDF downloads: one conversation's summary, and a leader's whole cycle as one ZIP archive.
+
+Thin views: access check (the same 404 for missing and hidden), selector, renderer, access log.
+"""
+
+import io
+
+from django.http import Http404, HttpResponse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.views import APIView
+
+from conversations.models import Cycle
+from conversations.permissions import access_conversation
+from conversations.services import access_log_record
+from core.errors import NotAllowed
+from reports import pdf, selectors
+
+TAGS = ["reports"]
+LOG_CHANNEL = "pdf"
+ERRORS = {
+    (401, "application/json"): OpenApiResponse(description="Not authenticated."),
+    (403, "application/json"): OpenApiResponse(description="The caller is not a leader."),
+    (404, "application/json"): OpenApiResponse(description="Not found, or not visible to the caller."),
+}
+
+
+def reader_language(request) -> str:
+    """The reader's language: the user's chosen language, else what the request negotiated."""
+    choice = getattr(request.user, "language", "") or getattr(request, "LANGUAGE_CODE", "nb")
+    return choice if choice in ("nb", "en") else "nb"
+
+
+class BinaryRenderer(BaseRenderer):
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class PDFRenderer(BinaryRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+class ZipRenderer(BinaryRenderer):
+    media_type = "application/zip"
+    format = "zip"
+
+
+class PathNamesFormat(BaseContentNegotiation):
+    """The path names the format: always answer with it (errors are JSON, see `handle_exception`)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class DownloadView(APIView):
+    # Token first, so an unauthenticated request gets 401 with `WWW-Authenticate: Token`.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    content_negotiation_class = PathNamesFormat
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class ConversationPdfView(DownloadView):
+    renderer_classes = [PDFRenderer]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="conversations_pdf_retrieve",
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF/A summary."),
+            **{k: v for k, v in ERRORS.items() if k[0] != 403},
+        },
+    )
+    def get(self, request, pk):
+        """The conversation's PDF summary in the reader's language, for the parties and their deputies."""
+        conversation = access_conversation(request.user, pk)
+        data = selectors.conversation_pdf_data(conversation)
+        body = pdf.render_conversation_pdf(data, language=reader_language(request))
+        access_log_record(conversation=conversation, user=request.user, channel=LOG_CHANNEL)
+        return _attachment(body, "application/pdf", pdf.pdf_filename(data))
+
+
+class CyclePdfZipView(DownloadView):
+    renderer_classes = [ZipRenderer]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="cycles_pdfs_zip_retrieve",
+        responses={
+            (200, "application/zip"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="One PDF per conversation the caller leads in the cycle."
+            ),
+            **ERRORS,
+        },
+    )
+    def get(self, request, pk):
+        """All PDFs of a cycle for the caller's own reports (conversations they lead and may see)."""
+        cycle = Cycle.objects.filter(pk=pk).first()
+        if cycle is None:
+            raise Http404
+        if not request.user.is_leader:
+            raise NotAllowed(_("Only leaders can download the PDFs of a cycle."))
+        conversations = selectors.cycle_conversations_for_leader(leader=request.user, cycle_id=cycle.pk)
+        buffer = io.BytesIO()
+        pdf.write_conversations_zip(
+            buffer,
+            conversations,
+            language=reader_language(request),
+            after_each=lambda c: access_log_record(conversation=c, user=request.user, channel=LOG_CHANNEL),
+        )
+        filename = f"samtale-{slugify(cycle.name) or cycle.pk}-{request.user.employee_id}.zip"
+        return _attachment(buffer.getvalue(), "application/zip", filename)

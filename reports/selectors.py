@@ -1,0 +1,358 @@
+"""What a conversation's PDF summary says, read in a constant number of queries.
+
+The items come from the binding (confirmed) version's frozen content, so an amendment in progress never
+changes what the PDF calls binding. Without a confirmed version the current items are shown, and the
+PDF marks them as not confirmed. Labels are English msgids translated at render time (`gettext_lazy`).
+"""
+
+import datetime
+from dataclasses import dataclass
+from itertools import zip_longest
+
+from django.utils.translation import gettext_lazy as _
+
+from conversations.models import Comment, Confirmation, ContractVersion, Conversation, FollowUp, ItemResponse
+
+GOAL_KIND_LABELS = {
+    "result": _("Result goals"),
+    "development": _("Development goals"),
+    "relational": _("Relational goals"),
+}
+GOAL_KIND_ORDER = tuple(GOAL_KIND_LABELS)
+STANCE_LABELS = {
+    "agree": _("Agree"),
+    "agree_with_comment": _("Agree with comment"),
+    "disagree": _("Disagree"),
+}
+ITEM_STATUS_LABELS = {
+    "on_track": _("On track"),
+    "at_risk": _("At risk"),
+    "off_track": _("Off track"),
+    "achieved": _("Achieved"),
+}
+STATUS_LABELS = {
+    "draft": _("Draft"),
+    "awaiting_confirmation": _("Awaiting confirmation"),
+    "changes_requested": _("Changes requested"),
+    "confirmed": _("Confirmed"),
+    "closed": _("Closed"),
+    "cancelled": _("Cancelled"),
+}
+COMMENT_KIND_LABELS = {"comment": _("Comment"), "change_request": _("Change request")}
+ITEM_KIND_LABELS = {"goal": _("Goal"), "task": _("Task"), "expectation": _("Expectation")}
+LEADER_TO_EMPLOYEE = "leader_to_employee"
+EMPLOYEE_TO_LEADER = "employee_to_leader"
+
+
+@dataclass(frozen=True)
+class Person:
+    employee_id: str
+    full_name: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The employee's answer (svar) on one item."""
+
+    stance: str
+    comment: str
+    created_at: datetime.datetime
+
+    @property
+    def stance_label(self) -> str:
+        return str(STANCE_LABELS.get(self.stance, self.stance))
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    id: int
+    title: str
+    description: str
+    due_date: datetime.date | None
+    response: Answer | None
+
+
+@dataclass(frozen=True)
+class GoalStatus:
+    item_status: str
+    progress: int | None
+    recorded_at: datetime.datetime
+
+    @property
+    def label(self) -> str:
+        return str(ITEM_STATUS_LABELS.get(self.item_status, "")) if self.item_status else ""
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    id: int
+    kind: str
+    title: str
+    description: str
+    measure: str
+    due_date: datetime.date | None
+    latest_status: GoalStatus | None
+    response: Answer | None
+
+
+@dataclass(frozen=True)
+class GoalGroup:
+    kind: str
+    goals: tuple[GoalRow, ...]
+
+    @property
+    def label(self) -> str:
+        return str(GOAL_KIND_LABELS[self.kind])
+
+
+@dataclass(frozen=True)
+class ExpectationRow:
+    id: int
+    direction: str
+    text: str
+    response: Answer | None
+
+
+@dataclass(frozen=True)
+class BindingVersion:
+    number: int
+    sha256: str
+    submitted_at: datetime.datetime
+    confirmed_at: datetime.datetime
+    confirmed_by: str
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    kind: str  # "goal", "task", "expectation" or "" for the conversation as a whole
+    title: str
+
+    @property
+    def label(self) -> str:
+        if not self.kind:
+            return ""
+        return f"{ITEM_KIND_LABELS[self.kind]}: {self.title}"
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    kind: str
+    author: str
+    created_at: datetime.datetime
+    text: str
+    about: ItemRef
+
+    @property
+    def kind_label(self) -> str:
+        return str(COMMENT_KIND_LABELS.get(self.kind, ""))
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    author: str
+    created_at: datetime.datetime
+    text: str
+    about: ItemRef
+    item_status: str
+    progress: int | None
+
+    @property
+    def status_label(self) -> str:
+        return str(ITEM_STATUS_LABELS.get(self.item_status, "")) if self.item_status else ""
+
+
+@dataclass(frozen=True)
+class ConversationPdfData:
+    conversation_id: int
+    status: str
+    employee: Person
+    leader: Person
+    unit: str
+    cycle: str
+    held_on: datetime.date | None
+    scheduled_at: datetime.datetime | None
+    binding: BindingVersion | None
+    tasks: tuple[TaskRow, ...]
+    goals: tuple[GoalRow, ...]
+    expectations: tuple[ExpectationRow, ...]
+    comments: tuple[CommentRow, ...]
+    statements: tuple[CommentRow, ...]
+    follow_ups: tuple[FollowUpRow, ...]
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))
+
+    @property
+    def goal_groups(self) -> tuple[GoalGroup, ...]:
+        """Goals grouped by kind in the fixed order result, development, relational; empty kinds left out."""
+        groups = (GoalGroup(kind, tuple(g for g in self.goals if g.kind == kind)) for kind in GOAL_KIND_ORDER)
+        return tuple(group for group in groups if group.goals)
+
+    @property
+    def expectation_pairs(self) -> tuple[tuple[ExpectationRow | None, ExpectationRow | None], ...]:
+        """(leader's expectation, employee's expectation) rows, side by side; the shorter side padded."""
+        to_employee = [e for e in self.expectations if e.direction == LEADER_TO_EMPLOYEE]
+        to_leader = [e for e in self.expectations if e.direction == EMPLOYEE_TO_LEADER]
+        return tuple(zip_longest(to_employee, to_leader))
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _item_key(obj) -> tuple[str, int] | None:
+    for kind in ("goal", "task", "expectation"):
+        item_id = getattr(obj, f"{kind}_id")
+        if item_id is not None:
+            return kind, item_id
+    return None
+
+
+def _item_ref(obj) -> ItemRef:
+    for kind in ("goal", "task", "expectation"):
+        item = getattr(obj, kind)
+        if item is not None:
+            title = item.text[:80] if kind == "expectation" else item.title
+            return ItemRef(kind, title)
+    return ItemRef("", "")
+
+
+def _responses(version_id: int | None) -> dict[tuple[str, int], Answer]:
+    if version_id is None:
+        return {}
+    responses = {}
+    for row in ItemResponse.objects.filter(version_id=version_id).order_by("created_at", "id"):
+        key = _item_key(row)
+        if key is not None:
+            responses[key] = Answer(row.stance, row.comment, row.created_at)
+    return responses
+
+
+def _latest_goal_statuses(follow_ups: list[FollowUp]) -> dict[int, GoalStatus]:
+    """The newest follow-up on each goal that says something about its status or progress."""
+    latest: dict[int, GoalStatus] = {}
+    for entry in follow_ups:  # oldest first, so later entries win
+        if entry.goal_id is not None and (entry.item_status or entry.progress is not None):
+            latest[entry.goal_id] = GoalStatus(entry.item_status, entry.progress, entry.created_at)
+    return latest
+
+
+def _items_from_content(content: dict) -> tuple[list[dict], list[dict], list[dict]]:
+    return content.get("tasks", []), content.get("goals", []), content.get("expectations", [])
+
+
+def _live_items(conversation: Conversation) -> tuple[list[dict], list[dict], list[dict]]:
+    tasks = list(conversation.tasks.order_by("order", "id").values("id", "title", "description", "due_date"))
+    goals = list(
+        conversation.goals.order_by("order", "id").values(
+            "id", "kind", "title", "description", "measure", "due_date"
+        )
+    )
+    expectations = list(conversation.expectations.order_by("order", "id").values("id", "direction", "text"))
+    for row in (*tasks, *goals):
+        row["due_date"] = row["due_date"].isoformat() if row["due_date"] else None
+    return tasks, goals, expectations
+
+
+def _binding(conversation: Conversation) -> tuple[BindingVersion | None, ContractVersion | None]:
+    version = conversation.confirmed_version
+    if version is None:
+        return None, None
+    confirmation = Confirmation.objects.select_related("confirmed_by").get(version_id=version.pk)
+    binding = BindingVersion(
+        number=version.number,
+        sha256=version.sha256,
+        submitted_at=version.submitted_at,
+        confirmed_at=confirmation.confirmed_at,
+        confirmed_by=confirmation.confirmed_by.full_name,
+    )
+    return binding, version
+
+
+def _comment_rows(conversation: Conversation) -> tuple[list[CommentRow], list[CommentRow]]:
+    comments, statements = [], []
+    queryset = conversation.comments.select_related("author", "goal", "task", "expectation").order_by(
+        "created_at", "id"
+    )
+    for c in queryset:
+        row = CommentRow(c.kind, c.author.full_name, c.created_at, c.text, _item_ref(c))
+        (statements if c.kind == Comment.Kind.STATEMENT else comments).append(row)
+    return comments, statements
+
+
+def conversation_pdf_data(conversation: Conversation) -> ConversationPdfData:
+    """Everything the PDF prints about `conversation`, as frozen data.
+
+    `conversation` should come with employee, leader, cycle, unit and confirmed_version loaded
+    (as `access_conversation` and `cycle_conversations_for_leader` do). Runs at most 7 queries
+    whatever the size of the contract.
+    """
+    binding, version = _binding(conversation)
+    if version is not None:
+        tasks, goals, expectations = _items_from_content(version.content)
+        response_version_id = version.pk
+    else:
+        tasks, goals, expectations = _live_items(conversation)
+        response_version_id = conversation.versions.order_by("-number").values_list("id", flat=True).first()
+    responses = _responses(response_version_id)
+    follow_ups = list(
+        conversation.follow_ups.select_related("author", "goal", "task", "expectation").order_by(
+            "created_at", "id"
+        )
+    )
+    statuses = _latest_goal_statuses(follow_ups)
+    comments, statements = _comment_rows(conversation)
+    return ConversationPdfData(
+        conversation_id=conversation.pk,
+        status=conversation.status,
+        employee=Person(conversation.employee.employee_id, conversation.employee.full_name),
+        leader=Person(conversation.leader.employee_id, conversation.leader.full_name),
+        unit=conversation.unit.path if conversation.unit_id else "",
+        cycle=conversation.cycle.name if conversation.cycle_id else "",
+        held_on=conversation.held_on,
+        scheduled_at=conversation.scheduled_at,
+        binding=binding,
+        tasks=tuple(
+            TaskRow(
+                t["id"], t["title"], t["description"], _date(t["due_date"]), responses.get(("task", t["id"]))
+            )
+            for t in tasks
+        ),
+        goals=tuple(
+            GoalRow(
+                id=g["id"],
+                kind=g["kind"],
+                title=g["title"],
+                description=g["description"],
+                measure=g["measure"],
+                due_date=_date(g["due_date"]),
+                latest_status=statuses.get(g["id"]),
+                response=responses.get(("goal", g["id"])),
+            )
+            for g in goals
+        ),
+        expectations=tuple(
+            ExpectationRow(e["id"], e["direction"], e["text"], responses.get(("expectation", e["id"])))
+            for e in expectations
+        ),
+        comments=tuple(comments),
+        statements=tuple(statements),
+        follow_ups=tuple(
+            FollowUpRow(f.author.full_name, f.created_at, f.text, _item_ref(f), f.item_status, f.progress)
+            for f in follow_ups
+        ),
+    )
+
+
+def cycle_conversations_for_leader(*, leader, cycle_id: int):
+    """The conversations of a cycle that `leader` holds as leader and may still see, ready for the PDF."""
+    return (
+        Conversation.objects.visible_to(leader)
+        .filter(cycle_id=cycle_id, leader=leader)
+        .select_related("employee", "leader", "cycle", "unit", "confirmed_version")
+        .order_by("employee__full_name", "pk")
+    )
