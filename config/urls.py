@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", include(api_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("hr/", include("reports.statistics_page_urls")),
     path("", include("conversations.page_urls")),
 ]
 

@@ -1,0 +1,445 @@
+"""Anonymized statistics for HR: read-only, returns plain data (dicts, lists, numbers, strings).
+
+Definitions, for one cycle and one unit U ("the subtree" is U and every unit below it; without a unit,
+the whole organisation, including people and conversations that have no unit):
+- employees in scope: active users (`User.is_active`) whose *current* unit is in the subtree. The figure
+  does not depend on the cycle, so the same figure stands beside the previous cycle.
+- A conversation counts for the cycle it belongs to and for the unit recorded on it
+  (`Conversation.unit`, the employee's unit when it was created). Cancelled ones never count.
+- held: `held_on` is set, or the conversation was ever submitted (`first_submitted_at` set): a contract
+  sent for confirmation was agreed in a meeting even when nobody filled in the date.
+- submitted: `first_submitted_at` set.
+- confirmed: submitted, and some version is binding (`confirmed_version` set).
+- changes requested: submitted, with at least one change-request comment.
+- followed up: confirmed, with a follow-up entry created in the 90 days up to now.
+- median days to confirmation: over the confirmed, days from `first_submitted_at` to `confirmed_at` (the
+  first confirmation), one decimal.
+- goals per contract, by kind: the current goals of confirmed conversations divided by confirmed.
+- follow-up share: followed up / confirmed.
+- goal status distribution: each goal of a confirmed conversation counts under the `item_status` of
+  its latest follow-up entry that has one (latest by `created_at`, then id); goals never given a
+  status are left out. Counts of goals, per status and in total.
+- follow-up activity: follow-up entries on the cycle's (not cancelled) conversations per calendar month,
+  the twelve months up to and including the current one.
+- previous cycle: the cycle that started last before this one (ties broken by id).
+
+Anonymity (`reports.suppression`): every count is at least `min_group_size()` or None and marked
+suppressed; rates, averages and medians appear only when every count they are computed from is shown.
+Suppression is decided for the whole organisation at once, per cycle, so answers for different units
+and the previous-cycle comparison show each figure the same way and cannot be combined against each
+other; "employees in scope" is protected on its own first and then held fixed, since every cycle
+shares it. No names, person ids or free text are ever part of the result.
+
+Queries: a fixed number whatever the size of the organisation: units, employees per unit, the
+previous cycle, and per cycle one GROUP BY each for the conversation categories (change requests and
+recent follow-ups as hashed IN subqueries), goal kinds, goal statuses (a window function picks each
+goal's latest status, then one GROUP BY counts), monthly activity, and two for medians (window
+functions pick the middle rows in the database, PostgreSQL and SQLite alike). Subtree sums and the
+suppression then run in Python over units, never over conversations.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import ExtractMonth, ExtractYear, RowNumber
+from django.utils import timezone
+
+from conversations.models import Comment, Conversation, Cycle, FollowUp, Status
+from goals.models import Goal
+from organization.models import OrgUnit, User
+from reports.suppression import Lattice, SuppressedTable, suppress
+
+ROOT = 0  # the whole organisation, a unit above the top units (OrgUnit ids start at 1)
+FOLLOW_UP_WINDOW_DAYS = 90
+ACTIVITY_MONTHS = 12
+
+_CATEGORIES = (
+    "not_held",
+    "held_only",
+    "open",
+    "open_changes",
+    "confirmed",
+    "confirmed_followed",
+    "confirmed_changes",
+    "confirmed_changes_followed",
+)
+PEOPLE = Lattice(
+    categories=_CATEGORIES,
+    columns=(
+        ("employees_in_scope", frozenset(_CATEGORIES)),
+        ("conversations_held", frozenset(_CATEGORIES[1:])),
+        ("submitted", frozenset(_CATEGORIES[2:])),
+        ("confirmed", frozenset(_CATEGORIES[4:])),
+        ("changes_requested", frozenset({"open_changes", "confirmed_changes", "confirmed_changes_followed"})),
+        ("followed_up_last_90_days", frozenset({"confirmed_followed", "confirmed_changes_followed"})),
+    ),
+    priority=(
+        "employees_in_scope",
+        "confirmed",
+        "conversations_held",
+        "followed_up_last_90_days",
+        "changes_requested",
+        "submitted",
+    ),
+)
+EMPLOYEES = Lattice(("employees_in_scope",), (("employees_in_scope", frozenset({"employees_in_scope"})),))
+ITEM_STATUSES = tuple(s.value for s in FollowUp.ItemStatus)
+GOAL_STATUS = Lattice(
+    categories=ITEM_STATUSES,
+    columns=(
+        ("goals_with_status", frozenset(ITEM_STATUSES)),
+        *((status, frozenset({status})) for status in ITEM_STATUSES),
+    ),
+)
+_MONTHS = tuple(f"month_{i}" for i in range(ACTIVITY_MONTHS))
+ACTIVITY = Lattice(_MONTHS, tuple((m, frozenset({m})) for m in _MONTHS), independent=True)
+GOAL_KINDS = tuple(k.value for k in Goal.Kind)
+
+
+def min_group_size() -> int:
+    """The smallest group a figure may describe: the setting, never below 5."""
+    return max(5, int(getattr(settings, "SAMTALE_MIN_GROUP_SIZE", 5)))
+
+
+def previous_cycle(cycle: Cycle) -> Cycle | None:
+    earlier = Q(starts_on__lt=cycle.starts_on) | Q(starts_on=cycle.starts_on, pk__lt=cycle.pk)
+    return Cycle.objects.filter(earlier).order_by("-starts_on", "-pk").first()
+
+
+# --- the organisation ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Org:
+    parents: dict  # unit id -> parent id (ROOT for top units), ROOT -> None
+    units: dict  # unit id -> {"id", "name", "path"}
+    children: dict  # unit id -> [child ids sorted by name]
+
+
+def _load_org() -> _Org:
+    parents, units, children = {ROOT: None}, {}, defaultdict(list)
+    for row in OrgUnit.objects.order_by("name", "pk").values("id", "name", "path", "parent_id"):
+        parents[row["id"]] = row["parent_id"] or ROOT
+        units[row["id"]] = {"id": row["id"], "name": row["name"], "path": row["path"]}
+    for unit_id in units:
+        children[parents[unit_id]].append(unit_id)
+    return _Org(parents=parents, units=units, children=dict(children))
+
+
+def _roll_up(org: _Org, own: dict, width: int) -> dict:
+    """Subtree sums of per-unit vectors, over units only."""
+    totals = {u: list(own.get(u, (0,) * width)) for u in org.parents}
+    order = _top_down(org)
+    for unit in reversed(order):
+        parent = org.parents[unit]
+        if parent is not None:
+            totals[parent] = [a + b for a, b in zip(totals[parent], totals[unit], strict=True)]
+    return totals
+
+
+def _top_down(org: _Org) -> list:
+    order, stack = [], [ROOT]
+    while stack:
+        unit = stack.pop()
+        order.append(unit)
+        stack.extend(org.children.get(unit, ()))
+    return order
+
+
+def _key(unit_id) -> int:
+    return unit_id or ROOT
+
+
+# --- the queries ----------------------------------------------------------------------------------------
+
+
+def _employees_by_unit() -> dict:
+    rows = User.objects.filter(is_active=True).values("unit").annotate(n=Count("pk")).order_by()
+    return {_key(r["unit"]): r["n"] for r in rows}
+
+
+def _cycle_conversations(cycle_id: int):
+    return Conversation.objects.filter(cycle_id=cycle_id).exclude(status=Status.CANCELLED)
+
+
+_HELD = Q(held_on__isnull=False) | Q(first_submitted_at__isnull=False)
+_SUBMITTED = Q(first_submitted_at__isnull=False)
+_CONFIRMED = _SUBMITTED & Q(confirmed_version__isnull=False)
+
+
+def _category_counts(cycle_id: int, now) -> dict:
+    # IN (subquery) rather than EXISTS per row: the database hashes each subquery once.
+    change_requests = Comment.objects.filter(
+        conversation__cycle_id=cycle_id, kind=Comment.Kind.CHANGE_REQUEST
+    ).values("conversation_id")
+    since = now - datetime.timedelta(days=FOLLOW_UP_WINDOW_DAYS)
+    recent = FollowUp.objects.filter(conversation__cycle_id=cycle_id, created_at__gte=since).values(
+        "conversation_id"
+    )
+    changes, followed = Q(pk__in=change_requests), Q(pk__in=recent)
+    filters = {
+        "held_only": _HELD & ~_SUBMITTED,
+        "open": _SUBMITTED & ~_CONFIRMED & ~changes,
+        "open_changes": _SUBMITTED & ~_CONFIRMED & changes,
+        "confirmed": _CONFIRMED & ~changes & ~followed,
+        "confirmed_followed": _CONFIRMED & ~changes & followed,
+        "confirmed_changes": _CONFIRMED & changes & ~followed,
+        "confirmed_changes_followed": _CONFIRMED & changes & followed,
+    }
+    rows = (
+        _cycle_conversations(cycle_id)
+        .values("unit")
+        .annotate(**{name: Count("pk", filter=condition) for name, condition in filters.items()})
+        .order_by()
+    )
+    return {_key(r["unit"]): [r[name] for name in filters] for r in rows}
+
+
+def _confirmed_goals(cycle_id: int):
+    return Goal.objects.filter(
+        conversation__in=_cycle_conversations(cycle_id).filter(_CONFIRMED).values("pk")
+    )
+
+
+def _goal_kind_counts(cycle_id: int) -> dict:
+    rows = _confirmed_goals(cycle_id).values("conversation__unit", "kind").annotate(n=Count("pk")).order_by()
+    counts = defaultdict(lambda: [0] * len(GOAL_KINDS))
+    for r in rows:
+        counts[_key(r["conversation__unit"])][GOAL_KINDS.index(r["kind"])] += r["n"]
+    return dict(counts)
+
+
+def _goal_status_counts(cycle_id: int) -> dict:
+    """Per unit and status, the goals of confirmed conversations whose latest follow-up with a status
+    has that status: a window function picks each goal's latest entry, then one GROUP BY counts."""
+    goals = _confirmed_goals(cycle_id)
+    latest = (
+        FollowUp.objects.filter(goal__in=goals.values("pk"))
+        .exclude(item_status="")
+        .annotate(
+            unit_id=F("conversation__unit_id"),
+            position=Window(
+                RowNumber(), partition_by=[F("goal_id")], order_by=[F("created_at").desc(), F("pk").desc()]
+            ),
+        )
+        .values("unit_id", "item_status", "position")
+    )
+    sql, params = latest.query.sql_with_params()
+    query = (
+        f"SELECT latest.unit_id, latest.item_status, COUNT(*) FROM ({sql}) latest "  # noqa: S608 - SQL built by the ORM
+        "WHERE latest.position = 1 GROUP BY latest.unit_id, latest.item_status"
+    )
+    counts = defaultdict(lambda: [0] * len(ITEM_STATUSES))
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for unit_id, status, n in cursor.fetchall():
+            counts[_key(unit_id)][ITEM_STATUSES.index(status)] += n
+    return dict(counts)
+
+
+def _activity_months(now) -> list[datetime.date]:
+    today = timezone.localtime(now).date().replace(day=1)
+    months = []
+    for back in range(ACTIVITY_MONTHS - 1, -1, -1):
+        year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+        months.append(datetime.date(year, month + 1, 1))
+    return months
+
+
+def _activity_counts(cycle_id: int, months: list[datetime.date]) -> dict:
+    start = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time()))
+    rows = (
+        FollowUp.objects.filter(conversation__cycle_id=cycle_id, created_at__gte=start)
+        .exclude(conversation__status=Status.CANCELLED)
+        .annotate(year=ExtractYear("created_at"), month=ExtractMonth("created_at"))
+        .values("conversation__unit", "year", "month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = defaultdict(lambda: [0] * len(months))
+    index = {(m.year, m.month): i for i, m in enumerate(months)}
+    for r in rows:
+        i = index.get((r["year"], r["month"]))
+        if i is not None:
+            counts[_key(r["conversation__unit"])][i] += r["n"]
+    return dict(counts)
+
+
+def _medians(cycle_id: int, org: _Org, unit_id: int) -> dict:
+    """Median days to confirmation for `unit_id` and each of its children, from two queries that let
+    window functions pick the middle one or two rows of each group in the database."""
+    base = _cycle_conversations(cycle_id).filter(_CONFIRMED, confirmed_at__isnull=False)
+    if unit_id != ROOT:
+        path = org.units[unit_id]["path"]
+        base = base.filter(Q(unit__path=path) | Q(unit__path__startswith=path + "/"))
+    child_groups = [_when_in_subtree(org.units[c]["path"], c) for c in org.children.get(unit_id, ())]
+    grouped = base.annotate(group=Case(*child_groups, default=Value(-1), output_field=IntegerField()))
+    result = _middle_rows(grouped, partition=True)
+    result.update({unit_id: _middle_rows(base.annotate(group=Value(unit_id)), partition=False).get(unit_id)})
+    return result
+
+
+def _when_in_subtree(path: str, group: int) -> When:
+    condition = Q(unit__path=path) | Q(unit__path__startswith=path + "/")
+    return When(condition, then=Value(group))
+
+
+def _middle_rows(queryset, *, partition: bool) -> dict:
+    days = ExpressionWrapper(F("confirmed_at") - F("first_submitted_at"), output_field=DurationField())
+    over = {"partition_by": [F("group")]} if partition else {}
+    rows = (
+        queryset.annotate(
+            days=days,
+            position=Window(RowNumber(), order_by=[days.asc(), F("pk").asc()], **over),
+            size=Window(Count("pk"), **over),
+        )
+        .filter(Q(position=(F("size") + 1) / 2) | Q(position=(F("size") + 2) / 2))
+        .values_list("group", "days")
+    )
+    middles = defaultdict(list)
+    for group, duration in rows:
+        middles[group].append(duration.total_seconds() / 86400)
+    return {g: round(sum(v) / len(v), 1) for g, v in middles.items() if g != -1}
+
+
+# --- suppression per table ------------------------------------------------------------------------------
+
+
+def employee_pattern(parents: dict, employees: dict, k: int) -> dict:
+    """Which "employees in scope" figures are shown, decided from that column alone: every cycle
+    shares the figure, so its pattern must not depend on any cycle's (it is then fixed in each)."""
+    table = suppress(parents=parents, lattice=EMPLOYEES, own={u: (n,) for u, n in employees.items()}, k=k)
+    column = "employees_in_scope"
+    return {(u, column): (u, column) in table.hidden for u in parents}
+
+
+@dataclass(frozen=True)
+class _CycleTables:
+    cycle: Cycle
+    people: SuppressedTable
+    goal_kinds: dict  # unit -> [count per kind] over the subtree
+    statuses: SuppressedTable
+    activity: SuppressedTable  # one column per month
+    months: list
+    medians: dict
+
+
+def _cycle_tables(cycle: Cycle, org: _Org, employees: dict, fixed: dict, unit_id: int, now) -> _CycleTables:
+    k = min_group_size()
+    categories = _category_counts(cycle.pk, now)
+    own = {}
+    for unit in org.parents:
+        counts = categories.get(unit, [0] * 7)
+        own[unit] = (employees.get(unit, 0) - sum(counts), *counts)
+    people = suppress(parents=org.parents, lattice=PEOPLE, own=own, k=k, fixed=fixed)
+    statuses = suppress(parents=org.parents, lattice=GOAL_STATUS, own=_goal_status_counts(cycle.pk), k=k)
+    months = _activity_months(now)
+    activity = suppress(parents=org.parents, lattice=ACTIVITY, own=_activity_counts(cycle.pk, months), k=k)
+    return _CycleTables(
+        cycle=cycle,
+        people=people,
+        goal_kinds=_roll_up(org, _goal_kind_counts(cycle.pk), len(GOAL_KINDS)),
+        statuses=statuses,
+        activity=activity,
+        months=months,
+        medians=_medians(cycle.pk, org, unit_id),
+    )
+
+
+# --- the result ----------------------------------------------------------------------------------------
+
+
+def _count(table: SuppressedTable, unit, column) -> dict:
+    value = table.figure(unit, column)
+    return {"value": value, "suppressed": value is None}
+
+
+def _rate(numerator: dict, denominator: dict, digits: int = 3):
+    if numerator["value"] is None or denominator["value"] is None:
+        return None
+    return round(numerator["value"] / denominator["value"], digits)
+
+
+def _figures(tables: _CycleTables, unit) -> dict:
+    people = {column: _count(tables.people, unit, column) for column in tables.people.columns}
+    confirmed = people["confirmed"]
+    kinds = tables.goal_kinds.get(unit, [0] * len(GOAL_KINDS))
+    return {
+        **people,
+        "confirmed_share_of_employees": _rate(confirmed, people["employees_in_scope"]),
+        "held_share_of_employees": _rate(people["conversations_held"], people["employees_in_scope"]),
+        "follow_up_share": _rate(people["followed_up_last_90_days"], confirmed),
+        "median_days_to_confirmation": tables.medians.get(unit) if confirmed["value"] else None,
+        "goals_per_contract": {
+            kind: round(kinds[i] / confirmed["value"], 2) if confirmed["value"] else None
+            for i, kind in enumerate(GOAL_KINDS)
+        },
+        "goal_status": {column: _count(tables.statuses, unit, column) for column in tables.statuses.columns},
+        "follow_up_activity": [
+            {"month": month.strftime("%Y-%m"), "entries": _count(tables.activity, unit, column)}
+            for month, column in zip(tables.months, _MONTHS, strict=True)
+        ],
+    }
+
+
+def _cycle_info(cycle: Cycle | None):
+    if cycle is None:
+        return None
+    return {
+        "id": cycle.pk,
+        "name": cycle.name,
+        "starts_on": cycle.starts_on.isoformat(),
+        "deadline": cycle.deadline.isoformat(),
+    }
+
+
+def _unit_info(org: _Org, unit) -> dict:
+    if unit == ROOT:
+        return {"id": None, "name": None, "path": None}
+    return dict(org.units[unit])
+
+
+def cycle_statistics(*, cycle: Cycle, unit: OrgUnit | None = None, now=None) -> dict:
+    """The anonymized statistics of `cycle` for `unit` (None: the whole organisation) and each of its
+    child units, with the previous cycle beside them. Plain data, ready for JSON, CSV and charts."""
+    now = now or timezone.now()
+    org = _load_org()
+    unit_id = unit.pk if unit is not None else ROOT
+    employees = _employees_by_unit()
+    k = min_group_size()
+    fixed = employee_pattern(org.parents, employees, k)
+    current = _cycle_tables(cycle, org, employees, fixed, unit_id, now)
+    earlier = previous_cycle(cycle)
+    previous = _cycle_tables(earlier, org, employees, fixed, unit_id, now) if earlier else None
+    groups = [unit_id, *org.children.get(unit_id, ())]
+    return {
+        "min_group_size": k,
+        "cycle": _cycle_info(cycle),
+        "previous_cycle": _cycle_info(earlier),
+        "unit": _unit_info(org, unit_id),
+        "generated_at": now.isoformat(),
+        "groups": [
+            {
+                "unit": _unit_info(org, g),
+                "is_total": g == unit_id,
+                "current": _figures(current, g),
+                "previous": _figures(previous, g) if previous else None,
+            }
+            for g in groups
+        ],
+    }

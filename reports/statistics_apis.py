@@ -1,0 +1,206 @@
+"""The anonymized statistics for HR as JSON, CSV and PDF. Everyone but HR gets 403."""
+
+import csv
+import io
+
+from django.http import Http404, HttpResponse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from conversations.models import Cycle
+from core.errors import NotAllowed
+from organization.models import OrgUnit
+from reports import statistics
+from reports.statistics_pdf import render_statistics_pdf
+
+TAGS = ["statistics"]
+MAX_ID = 2**63 - 1
+PARAMETERS = [
+    OpenApiParameter("cycle", OpenApiTypes.INT, required=True, description="The cycle."),
+    OpenApiParameter("unit", OpenApiTypes.INT, description="The unit; the whole organisation when left out."),
+]
+ERRORS = {
+    400: OpenApiResponse(description="Missing or malformed parameters."),
+    401: OpenApiResponse(description="Not authenticated."),
+    403: OpenApiResponse(description="Only HR sees statistics."),
+    404: OpenApiResponse(description="No such cycle or unit."),
+}
+
+
+class StatisticsQuerySerializer(serializers.Serializer):
+    cycle = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    unit = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+
+
+def statistics_for(user, query_params) -> dict:
+    """Check the caller (HR only), read `cycle` and `unit`, and compute the statistics."""
+    if not getattr(user, "is_hr", False):
+        raise NotAllowed(_("Only HR can see the statistics."))
+    query = StatisticsQuerySerializer(data=query_params)
+    query.is_valid(raise_exception=True)
+    cycle = Cycle.objects.filter(pk=query.validated_data["cycle"]).first()
+    if cycle is None:
+        raise Http404
+    unit = None
+    if "unit" in query.validated_data:
+        unit = OrgUnit.objects.filter(pk=query.validated_data["unit"]).first()
+        if unit is None:
+            raise Http404
+    return statistics.cycle_statistics(cycle=cycle, unit=unit)
+
+
+class _Binary(BaseRenderer):
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class _CSVRenderer(_Binary):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class _PDFRenderer(_Binary):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+class _PathNamesFormat(BaseContentNegotiation):
+    """The path names the format; errors are answered as JSON (see `handle_exception`)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class _StatisticsView(APIView):
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+class StatisticsView(_StatisticsView):
+    @extend_schema(tags=TAGS, parameters=PARAMETERS, responses={200: OpenApiTypes.OBJECT, **ERRORS})
+    def get(self, request):
+        """Anonymized figures of a cycle for a unit and its child units, with the previous cycle.
+        Every count is at least `min_group_size` or null with `"suppressed": true`."""
+        return Response(statistics_for(request.user, request.query_params))
+
+
+class _DownloadView(_StatisticsView):
+    content_negotiation_class = _PathNamesFormat
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+def _attachment(body, content_type: str, result: dict, extension: str) -> HttpResponse:
+    name = slugify(result["cycle"]["name"]) or result["cycle"]["id"]
+    unit = slugify(result["unit"]["name"] or "") or "organisasjon"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="statistikk-{name}-{unit}.{extension}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class StatisticsCSVView(_DownloadView):
+    renderer_classes = [_CSVRenderer]
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=PARAMETERS,
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV"), **ERRORS},
+    )
+    def get(self, request):
+        """The same figures as CSV: one line per unit, cycle and figure; suppressed ones are empty."""
+        result = statistics_for(request.user, request.query_params)
+        return _attachment(statistics_csv(result), "text/csv; charset=utf-8", result, "csv")
+
+
+class StatisticsPDFView(_DownloadView):
+    renderer_classes = [_PDFRenderer]
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=PARAMETERS,
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF"),
+            **ERRORS,
+        },
+    )
+    def get(self, request):
+        """The same figures with their charts as a PDF."""
+        result = statistics_for(request.user, request.query_params)
+        return _attachment(render_statistics_pdf(result), "application/pdf", result, "pdf")
+
+
+CSV_HEADER = ["unit", "unit_path", "cycle", "figure", "value", "suppressed", "min_group_size"]
+
+
+def _lines(result: dict):
+    k = result["min_group_size"]
+    for group in result["groups"]:
+        unit = _cell_text(group["unit"]["name"] or "(hele organisasjonen)")
+        path = _cell_text(group["unit"]["path"] or "")
+        for which, cycle in (("current", result["cycle"]), ("previous", result["previous_cycle"])):
+            figures = group[which]
+            if figures is None:
+                continue
+            for name, value in _flatten(figures):
+                if isinstance(value, dict):
+                    yield [
+                        unit,
+                        path,
+                        _cell_text(cycle["name"]),
+                        name,
+                        _plain(value["value"]),
+                        value["suppressed"],
+                        k,
+                    ]
+                else:
+                    yield [unit, path, _cell_text(cycle["name"]), name, _plain(value), value is None, k]
+
+
+def _flatten(figures: dict, prefix: str = ""):
+    for name, value in figures.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict) and "suppressed" not in value:
+            yield from _flatten(value, key + ".")
+        elif isinstance(value, list):
+            for entry in value:
+                yield f"{key}.{entry['month']}", entry["entries"]
+        else:
+            yield key, value
+
+
+def _cell_text(text: str) -> str:
+    """Names could start like a spreadsheet formula; such a cell is kept as text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _plain(value):
+    return "" if value is None else value
+
+
+def statistics_csv(result: dict) -> str:
+    """CSV (UTF-8, comma separated): a header line, then one line per unit, cycle and figure."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    writer.writerows(_lines(result))
+    return buffer.getvalue()

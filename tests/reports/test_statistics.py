@@ -1,0 +1,232 @@
+"""The statistics on hand-built organisations, with the expected figures worked out by hand.
+
+Suppression is decided for the whole organisation, so every test builds all of it: leaders live in a
+unit of their own ("Ledelse") unless the test says otherwise.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+
+from reports import statistics
+from tests import factories
+from tests.reports.statistics_helpers import conversation, people, unit
+
+pytestmark = pytest.mark.django_db
+
+SUPPRESSED = {"value": None, "suppressed": True}
+
+
+def shown(n):
+    return {"value": n, "suppressed": False}
+
+
+def counts(figures):
+    names = [c for c, _ in statistics.PEOPLE.columns]
+    return [figures[name]["value"] for name in names]
+
+
+def group(result, name):
+    return next(g for g in result["groups"] if g["unit"]["name"] == name)
+
+
+@pytest.fixture
+def cycle():
+    return factories.CycleFactory(starts_on=datetime.date(2027, 1, 1), deadline=datetime.date(2027, 3, 1))
+
+
+def leadership():
+    """Ledelse: 6 leaders without conversations of their own."""
+    ledelse = unit("Ledelse")
+    return [factories.LeaderFactory(unit=ledelse) for _ in range(6)]
+
+
+def build_three_schools(cycle):
+    """Kommune (no direct members) with A: 4, B: 10 and C: 12 employees, everyone's contract confirmed
+    (A in 2 days, B in 4, C in 10), and Ledelse beside it."""
+    boss = leadership()[0]
+    kommune = unit("Kommune")
+    for name, size, days in (("A", 4, 2), ("B", 10, 4), ("C", 12, 10)):
+        _, staff = people(size, unit(name, kommune), manager=boss)
+        for person in staff:
+            conversation(cycle, boss, person, "confirmed", days_to_confirm=days)
+    return kommune
+
+
+def test_unit_of_four_is_suppressed_and_a_sibling_with_it(cycle):
+    kommune = build_three_schools(cycle)
+
+    result = statistics.cycle_statistics(cycle=cycle, unit=kommune)
+
+    assert result["min_group_size"] == 5
+    assert [g["unit"]["name"] for g in result["groups"]] == ["Kommune", "A", "B", "C"]
+    # Kommune: 26 people, all held/submitted/confirmed; nobody asked for changes or was followed up.
+    assert counts(group(result, "Kommune")["current"]) == [26, 26, 26, 26, None, None]
+    # A has 4: suppressed. Kommune has no direct members, so Kommune - B - C would give A: B goes too
+    # (the smaller sibling), in every column.
+    assert counts(group(result, "A")["current"]) == [None] * 6
+    assert counts(group(result, "B")["current"]) == [None] * 6
+    assert counts(group(result, "C")["current"]) == [12, 12, 12, 12, None, None]
+    assert group(result, "A")["current"]["employees_in_scope"] == SUPPRESSED
+
+
+def test_rates_and_medians_only_over_shown_groups(cycle):
+    kommune = build_three_schools(cycle)
+
+    result = statistics.cycle_statistics(cycle=cycle, unit=kommune)
+
+    total, a, c = (group(result, name)["current"] for name in ("Kommune", "A", "C"))
+    # 26 confirmation times: 4 x 2 days, 10 x 4, 12 x 10; the 13th and 14th are both 4.
+    assert total["median_days_to_confirmation"] == 4.0
+    assert c["median_days_to_confirmation"] == 10.0
+    assert a["median_days_to_confirmation"] is None
+    assert total["confirmed_share_of_employees"] == 1.0
+    assert a["confirmed_share_of_employees"] is None
+    assert a["goals_per_contract"] == {"result": None, "development": None, "relational": None}
+    assert total["follow_up_share"] is None  # followed up is 0, hence suppressed
+
+
+def test_nested_counts_do_not_reveal_small_differences(cycle):
+    """X: 20 people, the leader and 19 reports: 14 confirmed, 2 awaiting confirmation, 3 drafts.
+    Held 16 would give "not held: 4" against 20 in scope, so held goes; then submitted 16 would give
+    the same 4, so it goes too; confirmed 14 leaves 6 unconfirmed, which may be shown."""
+    x = unit("X")
+    leader, staff = people(19, x)
+    for i, person in enumerate(staff):
+        state = "confirmed" if i < 14 else "submitted" if i < 16 else "draft"
+        conversation(cycle, leader, person, state, days_to_confirm=1)
+
+    figures = statistics.cycle_statistics(cycle=cycle, unit=x)["groups"][0]["current"]
+
+    assert counts(figures) == [20, None, None, 14, None, None]
+    assert figures["confirmed_share_of_employees"] == 0.7
+    assert figures["held_share_of_employees"] is None
+
+
+def build_followed_unit(cycle):
+    """Ledelse: 6 leaders, no conversations. Y: 12 reports of one of them, all confirmed in 3 days,
+    each contract with 2 result goals and 1 development goal. Six had a follow-up 10 days ago with two
+    entries: on_track on the first goal, achieved on the second. An old entry (200 days) on another."""
+    leaders = leadership()
+    y = unit("Y")
+    _, staff = people(12, y, manager=leaders[0])
+    for i, person in enumerate(staff):
+        follow = 10 if i < 6 else (200 if i == 6 else None)
+        conversation(
+            cycle,
+            leaders[0],
+            person,
+            "confirmed",
+            days_to_confirm=3,
+            goals=("result", "result", "development"),
+            follow_up_days_ago=follow,
+            statuses=("on_track", "achieved") if i < 6 else (),
+        )
+    return y
+
+
+def test_goals_follow_ups_and_statuses(cycle):
+    y = build_followed_unit(cycle)
+
+    figures = statistics.cycle_statistics(cycle=cycle, unit=y, now=timezone.now())["groups"][0]["current"]
+
+    assert counts(figures) == [12, 12, 12, 12, None, 6]
+    assert figures["follow_up_share"] == 0.5
+    assert figures["median_days_to_confirmation"] == 3.0
+    assert figures["goals_per_contract"] == {"result": 2.0, "development": 1.0, "relational": 0.0}
+    # 12 goals carry a status: 6 on track, 6 achieved; the two zeros are hidden (and only zeros can be
+    # worked out from the total).
+    assert figures["goal_status"] == {
+        "goals_with_status": shown(12),
+        "on_track": shown(6),
+        "at_risk": SUPPRESSED,
+        "off_track": SUPPRESSED,
+        "achieved": shown(6),
+    }
+    activity = figures["follow_up_activity"]
+    assert len(activity) == 12
+    assert activity[-1]["month"] == timezone.localdate().strftime("%Y-%m")
+    ten_days_ago = (timezone.localdate() - datetime.timedelta(days=10)).strftime("%Y-%m")
+    assert [a["entries"] for a in activity if a["month"] == ten_days_ago] == [shown(12)]
+    assert all(a["entries"] == SUPPRESSED for a in activity if a["month"] != ten_days_ago)
+
+
+def test_previous_cycle_is_shown_exactly_as_when_asked_for_directly(cycle):
+    earlier = factories.CycleFactory(starts_on=datetime.date(2026, 1, 1), deadline=datetime.date(2026, 3, 1))
+    y = build_followed_unit(cycle)
+    boss = y.members.first().manager
+    for i, person in enumerate(y.members.all()):
+        conversation(earlier, boss, person, "confirmed" if i < 9 else "draft", days_to_confirm=5)
+
+    both = statistics.cycle_statistics(cycle=cycle, unit=y)
+    alone = statistics.cycle_statistics(cycle=earlier, unit=y)
+
+    assert both["previous_cycle"]["id"] == earlier.pk
+    assert alone["previous_cycle"] is None
+    assert both["groups"][0]["previous"] == alone["groups"][0]["current"]
+    # Employees in scope is the same figure for both cycles. 9 of 12 confirmed leaves 3: hidden.
+    assert counts(both["groups"][0]["previous"]) == [12, None, None, None, None, None]
+
+
+def test_cancelled_conversations_and_the_held_definition(cycle):
+    """Raw category counts before suppression: a cancelled conversation counts nowhere, a
+    conversation with held_on set but never submitted is held only."""
+    z = unit("Z")
+    leader, staff = people(7, z)
+    states = ["cancelled", "held", "submitted", "confirmed", "confirmed", "draft", "confirmed"]
+    for person, state in zip(staff, states, strict=True):
+        conversation(cycle, leader, person, state, change_request=state == "submitted")
+    conversation(cycle, leader, staff[3], "cancelled")
+
+    own = statistics._category_counts(cycle.pk, timezone.now())[z.pk]
+
+    names = statistics.PEOPLE.categories[1:]
+    assert dict(zip(names, own, strict=True)) == {
+        "held_only": 1,
+        "open": 0,
+        "open_changes": 1,
+        "confirmed": 3,
+        "confirmed_followed": 0,
+        "confirmed_changes": 0,
+        "confirmed_changes_followed": 0,
+    }
+
+
+@override_settings(SAMTALE_MIN_GROUP_SIZE=3)
+def test_min_group_size_never_below_five():
+    assert statistics.min_group_size() == 5
+
+
+@override_settings(SAMTALE_MIN_GROUP_SIZE=8)
+def test_min_group_size_follows_the_setting(cycle):
+    kommune = build_three_schools(cycle)
+    result = statistics.cycle_statistics(cycle=cycle, unit=kommune)
+    assert result["min_group_size"] == 8
+    for g in result["groups"]:
+        for name, _ in statistics.PEOPLE.columns:
+            value = g["current"][name]["value"]
+            assert value is None or value >= 8
+
+
+def _queries(**kwargs):
+    with CaptureQueriesContext(connection) as ctx:
+        statistics.cycle_statistics(**kwargs)
+    return len(ctx.captured_queries)
+
+
+def test_query_count_does_not_grow_with_units_or_conversations(cycle):
+    factories.CycleFactory(starts_on=datetime.date(2026, 1, 1), deadline=datetime.date(2026, 2, 1))
+    kommune = build_three_schools(cycle)
+    small = _queries(cycle=cycle, unit=kommune)
+    small_org = _queries(cycle=cycle)
+    boss = kommune.children.get(name="A").members.first().manager
+    for i in range(6):
+        d = unit(f"D{i}", kommune)
+        _, staff = people(6, unit(f"E{i}", d), manager=boss)
+        for person in staff:
+            conversation(cycle, boss, person, "confirmed", goals=("result",), follow_up_days_ago=3)
+    assert _queries(cycle=cycle, unit=kommune) == small
+    assert _queries(cycle=cycle) == small_org
