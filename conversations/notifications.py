@@ -4,10 +4,10 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from conversations.models import Conversation
+from conversations.models import Conversation, DeputyGrant
 
 logger = logging.getLogger(__name__)
 
@@ -54,3 +54,34 @@ def transition_happened(conversation_id: int, transition: str) -> None:
             "employee": conversation.employee.full_name,
         }
     send_safely(recipient=recipient, subject=subject, body=body)
+
+
+def _deputy_scope(grant: DeputyGrant) -> str:
+    if grant.conversation_id is None:
+        return _("all of %(leader)s's conversations") % {"leader": grant.leader.full_name}
+    return _("the conversation with %(employee)s") % {"employee": grant.conversation.employee.full_name}
+
+
+def deputy_granted(grant_id: int) -> None:
+    """Tell the deputy, in their language, what they may now see and until when.
+
+    Plain text: names are written as they are and never interpreted as markup."""
+    grant = (
+        DeputyGrant.objects.select_related("leader", "deputy", "conversation__employee")
+        .filter(pk=grant_id, ended_at__isnull=True)
+        .first()
+    )
+    if grant is None:
+        return
+    deputy = grant.deputy
+    with translation.override(deputy.language):
+        subject = _("You have been given access as a deputy")
+        body = _(
+            "%(leader)s has made you deputy for %(scope)s until %(until)s (inclusive).\n\n"
+            "You can see and follow up the conversations in Samtale until then; the access ends by itself."
+        ) % {
+            "leader": grant.leader.full_name,
+            "scope": _deputy_scope(grant),
+            "until": formats.date_format(grant.until, "DATE_FORMAT"),
+        }
+    send_safely(recipient=deputy, subject=subject, body=body)

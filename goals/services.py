@@ -37,6 +37,15 @@ def _open_for_editing(*, conversation_id: int, actor) -> Conversation:
     return conversation
 
 
+def _locked(model, pk: int):
+    """The item under a row lock. If a concurrent request deleted it, the caller's copy is stale (412)
+    rather than a server error."""
+    item = model.objects.select_for_update().filter(pk=pk).first()
+    if item is None:
+        raise PreconditionFailed()
+    return item
+
+
 def _touch(conversation: Conversation) -> None:
     Conversation.objects.filter(pk=conversation.pk).update(revision=conversation.revision + 1)
 
@@ -72,7 +81,7 @@ def item_update(*, item, actor, expected_revision: int | None = None, **data):
     """Change fields of an item. A stale `expected_revision` is refused before anything is written."""
     model = type(item)
     conversation = _open_for_editing(conversation_id=item.conversation_id, actor=actor)
-    item = model.objects.select_for_update().get(pk=item.pk)
+    item = _locked(model, item.pk)
     if expected_revision is not None and item.revision != expected_revision:
         raise PreconditionFailed()
     data = _clean_data(model, data)
@@ -92,7 +101,7 @@ def item_update(*, item, actor, expected_revision: int | None = None, **data):
 def item_delete(*, item, actor, expected_revision: int | None = None) -> None:
     model = type(item)
     conversation = _open_for_editing(conversation_id=item.conversation_id, actor=actor)
-    item = model.objects.select_for_update().get(pk=item.pk)
+    item = _locked(model, item.pk)
     if expected_revision is not None and item.revision != expected_revision:
         raise PreconditionFailed()
     snapshot, item_id = _snapshot(item), item.pk

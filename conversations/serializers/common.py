@@ -1,30 +1,47 @@
 """Small shared serializers: people, units, cycles, error bodies, and strict id fields."""
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from conversations.models import Cycle, Template
+from conversations.serializers.compiled import CompiledOutput
 from organization.models import OrgUnit, User
 
 MAX_ID = 2**63 - 1
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(CompiledOutput, serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "employee_id", "full_name"]
         read_only_fields = fields
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(CompiledOutput, serializers.ModelSerializer):
     class Meta:
         model = OrgUnit
         fields = ["id", "name", "path"]
         read_only_fields = fields
 
 
-class CycleSerializer(serializers.ModelSerializer):
+class StrictCharField(serializers.CharField):
+    """Text that must arrive as text: a number or boolean is bad input, not silently turned into a string
+    (DRF's CharField accepts them). Form posts are strings anyway."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class CycleSerializer(CompiledOutput, serializers.ModelSerializer):
     """A cycle; HR creates them. The deadline cannot come before the start."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+    }
 
     template = serializers.PrimaryKeyRelatedField(
         queryset=Template.objects.all(), required=False, allow_null=True

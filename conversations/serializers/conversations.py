@@ -1,5 +1,6 @@
 """The conversation and its contract items, out and in."""
 
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -8,9 +9,11 @@ from conversations.serializers.common import (
     MAX_ID,
     CycleSerializer,
     PersonSerializer,
+    StrictCharField,
     StrictPrimaryKeyRelatedField,
     UnitSerializer,
 )
+from conversations.serializers.compiled import CompiledOutput
 from goals.models import Expectation, Goal, Task
 from organization.models import User
 
@@ -45,8 +48,14 @@ ACTIONS = [
 # --- items ----------------------------------------------------------------------------------------------
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class ItemSerializer(CompiledOutput, serializers.ModelSerializer):
     """Base for the contract items: the same shape in and out; bookkeeping fields are read-only."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+    }
 
     etag = serializers.CharField(read_only=True, help_text="Send it as If-Match to change the item.")
 
@@ -102,7 +111,7 @@ class ExpectationSerializer(ItemSerializer):
 # --- the conversation -----------------------------------------------------------------------------------
 
 
-class VersionSummarySerializer(serializers.Serializer):
+class VersionSummarySerializer(CompiledOutput, serializers.Serializer):
     number = serializers.IntegerField()
     sha256 = serializers.CharField()
     submitted_at = serializers.DateTimeField()
@@ -114,7 +123,7 @@ class ConfirmedVersionSerializer(serializers.Serializer):
     confirmed_at = serializers.DateTimeField()
 
 
-class ConversationSerializer(serializers.ModelSerializer):
+class ConversationSerializer(CompiledOutput, serializers.ModelSerializer):
     """A conversation as it appears in lists."""
 
     employee = PersonSerializer(read_only=True)
@@ -145,18 +154,29 @@ class ConversationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ActiveDeputySerializer(CompiledOutput, serializers.Serializer):
+    deputy = PersonSerializer(read_only=True)
+    until = serializers.DateField(read_only=True, help_text="Last day of access (inclusive).")
+
+
 class ConversationDetailSerializer(ConversationSerializer):
     """A conversation with its contract; the instance comes from `selectors.conversation_detail`."""
 
-    tasks = TaskSerializer(many=True, read_only=True)
-    goals = GoalSerializer(many=True, read_only=True)
-    expectations = ExpectationSerializer(many=True, read_only=True)
+    tasks = TaskSerializer(many=True, read_only=True, source="task_list")
+    goals = GoalSerializer(many=True, read_only=True, source="goal_list")
+    expectations = ExpectationSerializer(many=True, read_only=True, source="expectation_list")
     current_version = serializers.SerializerMethodField(help_text="The latest submitted version.")
     confirmed_version = serializers.SerializerMethodField(help_text="The binding (last confirmed) version.")
     allowed_actions = serializers.ListField(
         child=serializers.ChoiceField(choices=ACTIONS),
         read_only=True,
         help_text="What the caller may do on this conversation now.",
+    )
+    deputies = ActiveDeputySerializer(
+        many=True,
+        read_only=True,
+        source="active_deputies",
+        help_text="Deputies who may see and follow up this conversation today, and until when.",
     )
 
     class Meta(ConversationSerializer.Meta):
@@ -168,6 +188,7 @@ class ConversationDetailSerializer(ConversationSerializer):
             "current_version",
             "confirmed_version",
             "allowed_actions",
+            "deputies",
         ]
         read_only_fields = fields
 
@@ -186,7 +207,7 @@ class ConversationDetailSerializer(ConversationSerializer):
         confirmed = {
             "number": binding.number,
             "sha256": binding.sha256,
-            "confirmed_at": binding.confirmation.confirmed_at,
+            "confirmed_at": binding.confirmed_at,
         }
         return ConfirmedVersionSerializer(confirmed).data
 

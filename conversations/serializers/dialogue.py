@@ -22,7 +22,9 @@ from conversations.serializers.common import (
     MAX_ID,
     ConversationItemField,
     PersonSerializer,
+    StrictCharField,
 )
+from conversations.serializers.compiled import CompiledOutput
 from goals.models import Expectation, Goal, Task
 
 TEXT_MAX = settings.SAMTALE_TEXT_MAX_LENGTH
@@ -89,7 +91,7 @@ class ConfirmationSerializer(serializers.ModelSerializer):
 
 
 class RequestChangesInputSerializer(serializers.Serializer):
-    comment = serializers.CharField(max_length=TEXT_MAX, help_text="What the employee would like changed.")
+    comment = StrictCharField(max_length=TEXT_MAX, help_text="What the employee would like changed.")
 
 
 # --- dialogue -------------------------------------------------------------------------------------------
@@ -105,7 +107,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class CommentInputSerializer(ItemReferenceSerializer):
-    text = serializers.CharField(max_length=TEXT_MAX)
+    text = StrictCharField(max_length=TEXT_MAX)
     kind = serializers.ChoiceField(
         choices=[Comment.Kind.COMMENT, Comment.Kind.STATEMENT],
         default=Comment.Kind.COMMENT,
@@ -139,7 +141,7 @@ class AgendaPointSerializer(serializers.ModelSerializer):
 
 
 class AgendaPointInputSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=TEXT_MAX)
+    text = StrictCharField(max_length=TEXT_MAX)
     shared = serializers.BooleanField(
         default=True, help_text="false: private preparation, seen by its author only."
     )
@@ -157,16 +159,18 @@ class ItemResponseSerializer(serializers.ModelSerializer):
 
 class ItemResponseInputSerializer(ItemReferenceSerializer):
     stance = serializers.ChoiceField(choices=ItemResponse.Stance.choices)
-    comment = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    comment = StrictCharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         return self.check_one_item(attrs, required=True)
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class FollowUpSerializer(CompiledOutput, serializers.ModelSerializer):
     author = PersonSerializer(read_only=True)
     # Declared so the schema admits the empty status of an entry that gives none.
-    item_status = serializers.ChoiceField(choices=FollowUp.ItemStatus.choices, read_only=True, allow_blank=True)
+    item_status = serializers.ChoiceField(
+        choices=FollowUp.ItemStatus.choices, read_only=True, allow_blank=True
+    )
 
     class Meta:
         model = FollowUp
@@ -184,7 +188,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
 
 class FollowUpInputSerializer(ItemReferenceSerializer):
-    text = serializers.CharField(max_length=TEXT_MAX)
+    text = StrictCharField(max_length=TEXT_MAX)
     progress = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True)
     item_status = serializers.ChoiceField(
         choices=FollowUp.ItemStatus.choices, required=False, allow_blank=True, default=""

@@ -28,10 +28,15 @@ class ExportConversationSerializer(ConversationDetailSerializer):
     history = HistoryEntrySerializer(many=True, read_only=True, source="history_list")
     access_log = AccessLogEntrySerializer(many=True, read_only=True, source="access_list")
     allowed_actions = None
+    deputies = None  # the grants themselves are in `deputy_grants`, for the person's own part in them
 
     class Meta(ConversationDetailSerializer.Meta):
         fields = [
-            *(f for f in ConversationDetailSerializer.Meta.fields if f != "allowed_actions"),
+            *(
+                f
+                for f in ConversationDetailSerializer.Meta.fields
+                if f not in ("allowed_actions", "deputies")
+            ),
             "versions",
             "comments",
             "responses",

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from conversations import page_selectors, services, workflow
+from conversations import page_selectors, selectors, services, workflow
 from conversations.forms import (
     ITEM_FORMS,
     AgendaPointForm,
@@ -149,6 +149,7 @@ def render_conversation(request, conversation, *, forms=None, status: int = 200,
         "page": data,
         "role": role,
         "waits_on": page_selectors.waits_on(conversation) if not flags["finished"] else "",
+        "deputies": selectors.active_deputy_grants(conversation),
         "transitions": _transition_buttons(conversation, perms),
         "tasks": _item_entries(data.tasks, forms, respond=flags["can_respond"], comment=flags["can_comment"]),
         "goal_groups": [

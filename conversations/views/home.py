@@ -10,6 +10,7 @@ from conversations import page_selectors, services
 from conversations.forms import ConversationCreateForm, DeputyGrantForm, ShareHistoryForm, focus_first_error
 from conversations.models import DeputyGrant
 from conversations.views._common import page, run_action, run_form_action
+from core.errors import NotAllowed
 
 
 @page
@@ -97,7 +98,10 @@ def share_history(request):
 def deputies(request):
     user = request.user
     conversations = page_selectors.leader_open_conversations(user)
+    may_grant = user.is_leader or user.reports.exists()
     if request.method == "POST":
+        if not may_grant:  # as in the API: only leaders appoint deputies
+            raise NotAllowed(_("Only leaders can appoint a deputy."))
         form = DeputyGrantForm(request.POST, conversations=conversations)
 
         def grant(data):
@@ -113,7 +117,7 @@ def deputies(request):
         form = DeputyGrantForm(conversations=conversations)
         status = 200
     context = {
-        "form": form if user.is_leader or user.reports.exists() else None,
+        "form": form if may_grant else None,
         "given": page_selectors.grants_given(user),
         "received": page_selectors.grants_received(user),
     }

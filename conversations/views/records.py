@@ -11,6 +11,7 @@ from conversations import ics, page_selectors, services, versions_diff
 from conversations.models import ItemResponse, Status
 from conversations.permissions import access_conversation
 from conversations.views._common import back_to, page
+from core.errors import NotAllowed
 from goals.models import Expectation, Goal
 
 ACTIONS = {
@@ -119,6 +120,9 @@ def history(request, pk):
 @page
 def access_log(request, pk):
     conversation = access_conversation(request.user, pk)
+    if request.user.pk not in (conversation.employee_id, conversation.leader_id):
+        # As in the API: the parties read who opened their conversation; a deputy does not.
+        raise NotAllowed(_("Only the employee and the leader can read the access log."))
     entries = page_selectors.access_log(conversation)[:500]
     return render(
         request, "conversations/access_log.html", {"conversation": conversation, "entries": entries}
