@@ -70,6 +70,7 @@ class DownloadView(APIView):
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
     content_negotiation_class = PathNamesFormat
+    throttle_scope = "pdf"
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)

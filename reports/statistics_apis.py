@@ -89,6 +89,7 @@ class _PathNamesFormat(BaseContentNegotiation):
 class _StatisticsView(APIView):
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
+    throttle_scope = "statistics"
 
 
 class StatisticsView(_StatisticsView):

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests import factories
 
@@ -13,3 +14,11 @@ def pair(db):
 def conversation(pair):
     leader, employee = pair
     return factories.make_conversation(leader=leader, employee=employee)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters live in the cache; ids are reused across rolled-back tests."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,8 +1,9 @@
 """Error pages in the user's language. The 500 page renders without touching the database."""
 
-from django.http import HttpResponseServerError
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext
 
 
 def permission_denied(request, exception=None):
@@ -10,6 +11,9 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
+    # A path under the API that matches no route answers like the API does: JSON, not a page.
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
     return render(request, "404.html", status=404)
 
 
