@@ -1,0 +1,126 @@
+"""Fast read-only output for the serializers on the hot paths (conversation lists, the detail, me/).
+
+DRF builds a serializer's fields anew for every serializer instance (a ModelSerializer inspects its
+model each time) and reads every value through generic lookups; for a detail response or a page of
+conversations that costs more CPU than the database does. `CompiledOutput` builds the fields of a class
+once per process (on a prototype instance) and turns them into a list of (name, read, convert) steps:
+the output comes from the same declared fields and is the same as DRF's, only without rebuilding them.
+The OpenAPI schema and input validation do not change (they never call `to_representation`).
+
+DRF's own path still runs when the serializer has a context (output that may depend on the request),
+for mappings, and when an object lacks an attribute (DRF then skips the field or uses its default).
+tests/test_scale.py compares both paths on every compiled serializer.
+"""
+
+import types
+from collections.abc import Mapping
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models.manager import BaseManager
+from rest_framework import relations, serializers
+
+ENABLED = True  # tests switch it off to get DRF's own output for comparison
+_plans: dict[type, object] = {}
+_CALLABLES = (types.FunctionType, types.MethodType)
+
+
+class _UseDRF(Exception):
+    """This object needs DRF's generic path."""
+
+
+class CompiledOutput:
+    """Mixin for a Serializer whose output needs no request: `to_representation` runs precompiled steps."""
+
+    def to_representation(self, instance):
+        if not ENABLED or self.context or isinstance(instance, Mapping):
+            return super().to_representation(instance)
+        plan = _plans.get(type(self)) or _compile(type(self))
+        try:
+            return plan(instance)
+        except _UseDRF:
+            return super().to_representation(instance)
+
+
+def _compile(serializer_class):
+    prototype = serializer_class()
+    steps = tuple((field.field_name, *_step(field)) for field in prototype._readable_fields)
+
+    def plan(instance):
+        out = {}
+        for name, read, convert in steps:
+            value = read(instance)
+            out[name] = None if value is None else convert(value)
+        return out
+
+    _plans[serializer_class] = plan
+    return plan
+
+
+def _step(field) -> tuple:
+    """(read, convert) for one field."""
+    if (
+        isinstance(field, relations.PrimaryKeyRelatedField)
+        and field.pk_field is None
+        and field.use_pk_only_optimization()
+        and len(field.source_attrs) == 1
+    ):
+        name = field.source_attrs[0]
+        return (lambda instance: instance.serializable_value(name)), _itself  # the id, no object loaded
+    return _reader(field), _converter(field)
+
+
+def _reader(field):
+    """How DRF's `Field.get_attribute` reads the value, for the common cases."""
+    if field.source == "*":
+        return _itself
+    if len(field.source_attrs) != 1 or isinstance(field, relations.ManyRelatedField):
+        return _generic_reader(field)
+    name = field.source_attrs[0]
+
+    def read(instance):
+        try:
+            value = getattr(instance, name)
+        except ObjectDoesNotExist:
+            return None
+        except AttributeError:
+            raise _UseDRF from None
+        if isinstance(value, _CALLABLES):
+            raise _UseDRF
+        return value
+
+    return read
+
+
+def _generic_reader(field):
+    def read(instance):
+        try:
+            value = field.get_attribute(instance)
+        except serializers.SkipField:
+            raise _UseDRF from None
+        return value.pk if isinstance(value, relations.PKOnlyObject) and value.pk is None else value
+
+    return read
+
+
+def _itself(instance):
+    return instance
+
+
+def _converter(field):
+    if isinstance(field, CompiledOutput):
+        nested = type(field)
+        return lambda value: (_plans.get(nested) or _compile(nested))(value)
+    if isinstance(field, serializers.ListSerializer) and isinstance(field.child, CompiledOutput):
+        child = type(field.child)
+
+        def many(value):
+            plan = _plans.get(child) or _compile(child)
+            items = value.all() if isinstance(value, BaseManager) else value
+            return [plan(item) for item in items]
+
+        return many
+    if type(field).to_representation is serializers.CharField.to_representation:
+        return str
+    if type(field).to_representation is serializers.IntegerField.to_representation:
+        return int
+    return field.to_representation
