@@ -63,3 +63,18 @@ format: venv ## Reformat the code and sort imports with ruff
 clean: ## Remove caches and test/coverage artefacts (keeps .venv and db.sqlite3)
 	find . -path "./$(VENV)" -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf
 	rm -rf .pytest_cache .ruff_cache .coverage htmlcov
+
+.PHONY: seed-scale bench
+
+seed-scale: venv ## Build the 50,000-employee reference organisation in DATABASE_URL (wipes it; a few minutes)
+	$(PY) manage.py migrate --verbosity 0
+	$(PY) manage.py seed_scale --employees $${SCALE_EMPLOYEES:-50000} --cycles 2
+
+bench: venv ## Load benchmark: throwaway PostgreSQL, seed-scale, gunicorn, wrk; writes bench-results/scale.md
+	@command -v wrk >/dev/null || { echo "error: wrk not found (Debian: apt-get install wrk)" >&2; exit 1; }
+	@env_lines=$$(scripts/pg_throwaway.sh start); \
+	eval "$$env_lines"; \
+	trap 'scripts/pg_throwaway.sh stop "$$PG_THROWAWAY_DIR"' EXIT; \
+	trap 'exit 130' INT; trap 'exit 143' TERM; \
+	$(MAKE) seed-scale; \
+	$(PY) bench/run_bench.py $${BENCH_ARGS:-}

@@ -8,12 +8,16 @@ Deputy rights also need an active grant at the moment of the check, so an expire
 at once even before `expire_grants` removes its rows.
 """
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -46,14 +50,36 @@ def _active_grant_filter(user, today, conversation_ref="pk", leader_ref="leader"
     )
 
 
+def _visible_conditions(user_id: int, today) -> Q:
+    """The conversations the user may see: a view right, held as a party (employee, leader, the
+    employee's current manager) or through a grant active today, so a stale right shows nothing."""
+    granted = ConversationUserObjectPermission.objects.filter(user=user_id, permission__codename=VIEW)
+    party = Q(employee=user_id) | Q(leader=user_id) | Q(employee__manager=user_id)
+    deputy = Exists(_active_grant_filter(user_id, today))
+    return Q(pk__in=granted.values("content_object_id")) & (party | deputy)
+
+
+_VISIBLE_SQL: dict = {}
+_ANY_USER = -(2**62)  # stand for the user and the day while compiling
+_ANY_DAY = datetime.date(1, 1, 2)
+
+
 def visible_conversation_filter(user) -> Q:
-    """A filter for the conversations `user` may see; used by `Conversation.objects.visible_to`."""
+    """A filter for the conversations `user` may see; used by `Conversation.objects.visible_to`.
+
+    The conditions (`_visible_conditions`) take Django longer to build and compile than PostgreSQL
+    takes to run them, on every list. So they are compiled once per process and database vendor, as a
+    self-contained subquery of ids with stand-ins for the user and the day, and used as raw SQL."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
-    granted = ConversationUserObjectPermission.objects.filter(user=user, permission__codename=VIEW)
-    party = Q(employee=user) | Q(leader=user) | Q(employee__manager=user)
-    deputy = Exists(_active_grant_filter(user, timezone.localdate()))
-    return Q(pk__in=granted.values("content_object_id")) & (party | deputy)
+    if connection.vendor not in _VISIBLE_SQL:
+        ids = Conversation.objects.filter(_visible_conditions(_ANY_USER, _ANY_DAY)).values("pk")
+        _VISIBLE_SQL[connection.vendor] = ids.query.sql_with_params()
+    sql, params = _VISIBLE_SQL[connection.vendor]
+    # Compiled parameters are in the database's form (SQLite's dates are text), so are their stand-ins.
+    any_day, today = (connection.ops.adapt_datefield_value(d) for d in (_ANY_DAY, timezone.localdate()))
+    values = [user.pk if p == _ANY_USER else today if p == any_day else p for p in params]
+    return Q(pk__in=RawSQL(sql, values))  # noqa: S611 - SQL Django compiled from the conditions above
 
 
 def _is_party(user, conversation: Conversation) -> bool:
@@ -70,39 +96,73 @@ def _has_active_grant(user, conversation: Conversation) -> bool:
     )
 
 
-def conversation_perms(user, conversation: Conversation) -> frozenset[str]:
-    """The rights `user` holds on `conversation` right now."""
+def rights_holders(conversation: Conversation) -> dict[int, frozenset[str]]:
+    """Every right held on `conversation`, by user id, in one query (the rows, before the checks of
+    `conversation_perms`)."""
+    held = defaultdict(set)
+    for user_id, codename in ConversationUserObjectPermission.objects.filter(
+        content_object=conversation
+    ).values_list("user_id", "permission__codename"):
+        held[user_id].add(codename)
+    return {user_id: frozenset(codenames) for user_id, codenames in held.items()}
+
+
+def conversation_perms(user, conversation: Conversation, holders: dict | None = None) -> frozenset[str]:
+    """The rights `user` holds on `conversation` right now. `holders`: `rights_holders(conversation)`,
+    when the caller has just read it."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
-    codenames = frozenset(
-        ConversationUserObjectPermission.objects.filter(user=user, content_object=conversation).values_list(
-            "permission__codename", flat=True
+    if holders is not None:
+        codenames = holders.get(user.pk, frozenset())
+    else:
+        codenames = frozenset(
+            ConversationUserObjectPermission.objects.filter(
+                user=user, content_object=conversation
+            ).values_list("permission__codename", flat=True)
         )
-    )
     if codenames and not _is_party(user, conversation) and not _has_active_grant(user, conversation):
         return frozenset()
     return codenames
 
 
-def require(user, conversation: Conversation, perm: str) -> None:
-    """Raise 404 when `user` may not see the conversation, NotAllowed (403) when it may not act."""
-    perms = conversation_perms(user, conversation)
+def require(user, conversation: Conversation, perm: str, holders: dict | None = None) -> frozenset[str]:
+    """Raise 404 when `user` may not see the conversation, NotAllowed (403) when it may not act.
+    Returns the rights `user` holds, so a caller that needs them again need not ask the database."""
+    perms = conversation_perms(user, conversation, holders)
     if VIEW not in perms:
         raise Http404
     if perm not in perms:
         raise NotAllowed()
+    return perms
 
 
 def access_conversation(user, pk, perm: str = VIEW) -> Conversation:
     """The conversation `pk` if `user` may see it (and hold `perm`); the same 404 when missing or hidden."""
+    return conversation_access(user, pk, perm).conversation
+
+
+@dataclass(frozen=True)
+class Access:
+    """What `conversation_access` read: valid for one request (anything that changes rights afterwards
+    must read them again)."""
+
+    conversation: Conversation
+    perms: frozenset[str]  # the caller's rights
+    holders: dict[int, frozenset[str]]  # every right held on the conversation, by user id
+
+
+ACCESS_RELATED = ("employee", "leader", "cycle", "unit", "confirmed_version")
+
+
+def conversation_access(user, pk, perm: str = VIEW, related: tuple[str, ...] = ACCESS_RELATED) -> Access:
+    """`access_conversation`, keeping the rights it read so the response need not read them again.
+    `related`: the relations to load with the row; the checks need only the employee."""
     try:
-        conversation = Conversation.objects.select_related(
-            "employee", "leader", "cycle", "unit", "confirmed_version"
-        ).get(pk=int(pk))
+        conversation = Conversation.objects.select_related(*related).get(pk=int(pk))
     except (Conversation.DoesNotExist, TypeError, ValueError, OverflowError):
         raise Http404 from None
-    require(user, conversation, perm)
-    return conversation
+    holders = rights_holders(conversation)
+    return Access(conversation, require(user, conversation, perm, holders), holders)
 
 
 def access_item(user, model, pk, perm: str = VIEW):

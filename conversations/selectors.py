@@ -6,7 +6,8 @@ their query count does not grow with their length.
 
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db import connection
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from conversations.models import (
@@ -23,7 +24,7 @@ from conversations.models import (
     ItemResponse,
     Status,
 )
-from conversations.permissions import COMMENT, MANAGE, RESPOND, conversation_perms
+from conversations.permissions import COMMENT, MANAGE, RESPOND, Access, conversation_perms
 from conversations.workflow import TRANSITIONS, allowed_transitions
 from goals.models import Expectation, Goal, Task
 
@@ -50,6 +51,21 @@ def conversation_list(
     return queryset.order_by("-created_at", "-id")
 
 
+def visible_conversation_ids(**filters) -> list[int]:
+    """The ids of `conversation_list(**filters)`, in its order.
+
+    With `conversations_in_order`, the API's list in two short queries rather than one long one:
+    PostgreSQL plans the visibility conditions together with the joins of the page in several times
+    the time it plans them apart, and the number of ids is the count the page needs."""
+    return list(conversation_list(**filters).values_list("pk", flat=True))
+
+
+def conversations_in_order(ids: list[int]) -> list[Conversation]:
+    """The conversations `ids`, with the rows a list shows joined, in the order of `ids`."""
+    by_pk = Conversation.objects.select_related(*PERSON_FIELDS).in_bulk(ids)
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
 def load_conversation(pk: int) -> Conversation:
     """One conversation with the rows its detail shows joined; for re-reading after a write."""
     return Conversation.objects.select_related(*PERSON_FIELDS, "confirmed_version").get(pk=pk)
@@ -71,23 +87,92 @@ def goals_with_status(queryset: QuerySet | None = None) -> QuerySet:
 
 
 def version_summaries() -> QuerySet:
-    """Versions without their (large) content, with their confirmation joined."""
-    return ContractVersion.objects.defer("canonical_json").select_related("confirmation").order_by("number")
+    """Versions without their (large) content, with the time of their confirmation (or None)."""
+    return (
+        ContractVersion.objects.defer("canonical_json")
+        .annotate(confirmed_at=F("confirmation__confirmed_at"))
+        .order_by("number")
+    )
 
 
 def contract_prefetches() -> list[Prefetch]:
-    """What a conversation detail shows besides the row itself: items and version summaries."""
+    """What a conversation detail shows besides the row itself, for many conversations at once: items
+    and version summaries, in the attributes `load_contract` fills for one."""
     return [
-        Prefetch("tasks", queryset=Task.objects.order_by("order", "id")),
-        Prefetch("goals", queryset=goals_with_status()),
-        Prefetch("expectations", queryset=Expectation.objects.order_by("order", "id")),
+        Prefetch("tasks", queryset=Task.objects.order_by("order", "id"), to_attr="task_list"),
+        Prefetch("goals", queryset=goals_with_status(), to_attr="goal_list"),
+        Prefetch(
+            "expectations", queryset=Expectation.objects.order_by("order", "id"), to_attr="expectation_list"
+        ),
         Prefetch("versions", queryset=version_summaries(), to_attr="version_list"),
     ]
 
 
-def allowed_actions(user, conversation: Conversation) -> list[str]:
-    """What `user` may do on `conversation` now, as the names the API uses for them."""
-    perms = conversation_perms(user, conversation)
+def _tasks_of(conversation_id):
+    return Task.objects.filter(conversation_id=conversation_id).order_by("order", "id")
+
+
+def _goals_of(conversation_id):
+    return goals_with_status(Goal.objects.filter(conversation_id=conversation_id))
+
+
+def _expectations_of(conversation_id):
+    return Expectation.objects.filter(conversation_id=conversation_id).order_by("order", "id")
+
+
+def _versions_of(conversation_id):
+    return version_summaries().filter(conversation_id=conversation_id)
+
+
+def load_contract(conversation: Conversation) -> None:
+    """`contract_prefetches` for one conversation (a detail request): the same four queries, run from
+    SQL compiled once per process, since compiling them costs more than running them."""
+    pk = conversation.pk
+    conversation.task_list = _rows(_tasks_of, pk)
+    conversation.goal_list = _rows(_goals_of, pk)
+    conversation.expectation_list = _rows(_expectations_of, pk)
+    conversation.version_list = _rows(_versions_of, pk)
+
+
+_COMPILED: dict = {}
+_ANY_ID = -(2**62)  # stands for the id while compiling; no row has it
+
+
+def _rows(build, pk: int) -> list:
+    """`list(build(pk))` through SQL compiled once: `build(id)` must return a queryset of one model
+    (no select_related) that depends on nothing but `id`. The SQL Django compiles for it is kept per
+    database vendor and run with the real id as a raw query, which converts the model's fields; the
+    annotations get the converters Django would apply to them."""
+    key = (build, connection.vendor)
+    if key not in _COMPILED:
+        queryset = build(_ANY_ID)
+        annotations = [
+            (
+                name,
+                expression,
+                connection.ops.get_db_converters(expression) + expression.get_db_converters(connection),
+            )
+            for name, expression in queryset.query.annotation_select.items()
+        ]
+        conversions = [
+            (name, expression, converters) for name, expression, converters in annotations if converters
+        ]
+        _COMPILED[key] = (queryset.model, *queryset.query.sql_with_params(), conversions)
+    model, sql, params, conversions = _COMPILED[key]
+    rows = list(model.objects.raw(sql, [pk if p == _ANY_ID else p for p in params]))
+    for row in rows if conversions else ():
+        for name, expression, converters in conversions:
+            value = getattr(row, name)
+            for converter in converters:
+                value = converter(value, expression, connection)
+            setattr(row, name, value)
+    return rows
+
+
+def allowed_actions(user, conversation: Conversation, perms: frozenset[str] | None = None) -> list[str]:
+    """What `user` may do on `conversation` now, as the names the API uses for them. `perms`: the rights
+    `user` holds, when the caller has just read them (`permissions.conversation_access`)."""
+    perms = conversation_perms(user, conversation) if perms is None else perms
     actions = [
         name
         for name in allowed_transitions(conversation)
@@ -107,11 +192,36 @@ def allowed_actions(user, conversation: Conversation) -> list[str]:
     return actions + [name for name, allowed in extra.items() if allowed]
 
 
-def conversation_detail(*, conversation: Conversation, user) -> Conversation:
-    """`conversation` with its items, version summaries and the caller's allowed actions loaded."""
-    prefetch_related_objects([conversation], *contract_prefetches())
-    conversation.allowed_actions = allowed_actions(user, conversation)
+def conversation_detail(*, conversation: Conversation, user, access: Access | None = None) -> Conversation:
+    """`conversation` with its items, version summaries and the caller's allowed actions loaded.
+    `access`: what `permissions.conversation_access` read for this request, to use instead of reading
+    the rights again."""
+    load_contract(conversation)
+    conversation.allowed_actions = allowed_actions(user, conversation, access.perms if access else None)
+    conversation.active_deputies = active_deputy_grants(conversation, access.holders if access else None)
     return conversation
+
+
+def active_deputy_grants(conversation: Conversation, holders: dict | None = None) -> list[DeputyGrant]:
+    """The deputy grants that give access to `conversation` today, soonest end first.
+
+    Mirrors `permissions.desired_perms`: only the current manager's grants count. Both the leader and
+    the employee see who holds one, so nobody reads a conversation unseen. `holders`: the rights held
+    on the conversation (`permissions.rights_holders`); an active grant always comes with rights for
+    its deputy, so when nobody but the parties holds any, there is nothing to look up."""
+    if conversation.leader_id != conversation.employee.manager_id:
+        return []
+    if holders is not None and not set(holders) - {conversation.employee_id, conversation.leader_id}:
+        return []
+    return list(
+        DeputyGrant.objects.filter(
+            leader_id=conversation.leader_id, ended_at__isnull=True, until__gte=timezone.localdate()
+        )
+        .filter(Q(conversation=conversation) | Q(conversation__isnull=True))
+        .exclude(deputy_id=conversation.employee_id)
+        .select_related("deputy")
+        .order_by("until", "id")
+    )
 
 
 def item_detail(model, item):

@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DurationField,
@@ -56,13 +57,13 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import ExtractMonth, ExtractYear, RowNumber
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear, RowNumber
 from django.utils import timezone
 
 from conversations.models import Comment, Conversation, Cycle, FollowUp, Status
 from goals.models import Goal
 from organization.models import OrgUnit, User
-from reports.suppression import Lattice, SuppressedTable, suppress
+from reports.suppression import Lattice, SuppressedTable, Tree, suppress
 
 ROOT = 0  # the whole organisation, a unit above the top units (OrgUnit ids start at 1)
 FOLLOW_UP_WINDOW_DAYS = 90
@@ -126,39 +127,31 @@ def previous_cycle(cycle: Cycle) -> Cycle | None:
 
 @dataclass(frozen=True)
 class _Org:
-    parents: dict  # unit id -> parent id (ROOT for top units), ROOT -> None
+    parents: Tree  # unit id -> parent id (ROOT for top units), ROOT -> None; numbered once for all tables
     units: dict  # unit id -> {"id", "name", "path"}
     children: dict  # unit id -> [child ids sorted by name]
 
 
 def _load_org() -> _Org:
     parents, units, children = {ROOT: None}, {}, defaultdict(list)
-    for row in OrgUnit.objects.order_by("name", "pk").values("id", "name", "path", "parent_id"):
-        parents[row["id"]] = row["parent_id"] or ROOT
-        units[row["id"]] = {"id": row["id"], "name": row["name"], "path": row["path"]}
+    for unit_id, name, path, parent_id in OrgUnit.objects.order_by("name", "pk").values_list(
+        "id", "name", "path", "parent_id"
+    ):
+        parents[unit_id] = parent_id or ROOT
+        units[unit_id] = {"id": unit_id, "name": name, "path": path}
     for unit_id in units:
         children[parents[unit_id]].append(unit_id)
-    return _Org(parents=parents, units=units, children=dict(children))
+    return _Org(parents=Tree(parents), units=units, children=dict(children))
 
 
 def _roll_up(org: _Org, own: dict, width: int) -> dict:
     """Subtree sums of per-unit vectors, over units only."""
     totals = {u: list(own.get(u, (0,) * width)) for u in org.parents}
-    order = _top_down(org)
-    for unit in reversed(order):
+    for unit in reversed(org.parents.order):
         parent = org.parents[unit]
         if parent is not None:
             totals[parent] = [a + b for a, b in zip(totals[parent], totals[unit], strict=True)]
     return totals
-
-
-def _top_down(org: _Org) -> list:
-    order, stack = [], [ROOT]
-    while stack:
-        unit = stack.pop()
-        order.append(unit)
-        stack.extend(org.children.get(unit, ()))
-    return order
 
 
 def _key(unit_id) -> int:
@@ -170,7 +163,7 @@ def _key(unit_id) -> int:
 
 def _employees_by_unit() -> dict:
     rows = User.objects.filter(is_active=True).values("unit").annotate(n=Count("pk")).order_by()
-    return {_key(r["unit"]): r["n"] for r in rows}
+    return {_key(unit): n for unit, n in rows.values_list("unit", "n")}
 
 
 def _cycle_conversations(cycle_id: int):
@@ -183,53 +176,78 @@ _CONFIRMED = _SUBMITTED & Q(confirmed_version__isnull=False)
 
 
 def _category_counts(cycle_id: int, now) -> dict:
-    # IN (subquery) rather than EXISTS per row: the database hashes each subquery once.
-    change_requests = Comment.objects.filter(
-        conversation__cycle_id=cycle_id, kind=Comment.Kind.CHANGE_REQUEST
-    ).values("conversation_id")
+    """Per unit, the conversations in each category but "not held": one GROUP BY over each
+    conversation's flags (so each IN subquery is hashed once), then the categories are summed from
+    those few groups."""
+    # Not narrowed to the cycle: the conversations they are matched against already are, and a
+    # join to narrow them would cost more than it saves.
+    change_requests = Comment.objects.filter(kind=Comment.Kind.CHANGE_REQUEST).values("conversation_id")
     since = now - datetime.timedelta(days=FOLLOW_UP_WINDOW_DAYS)
-    recent = FollowUp.objects.filter(conversation__cycle_id=cycle_id, created_at__gte=since).values(
-        "conversation_id"
-    )
-    changes, followed = Q(pk__in=change_requests), Q(pk__in=recent)
-    filters = {
-        "held_only": _HELD & ~_SUBMITTED,
-        "open": _SUBMITTED & ~_CONFIRMED & ~changes,
-        "open_changes": _SUBMITTED & ~_CONFIRMED & changes,
-        "confirmed": _CONFIRMED & ~changes & ~followed,
-        "confirmed_followed": _CONFIRMED & ~changes & followed,
-        "confirmed_changes": _CONFIRMED & changes & ~followed,
-        "confirmed_changes_followed": _CONFIRMED & changes & followed,
+    recent = FollowUp.objects.filter(created_at__gte=since).values("conversation_id")
+    flags = {
+        "held": _HELD,
+        "submitted": _SUBMITTED,
+        "confirmed": _CONFIRMED,
+        "changes": Q(pk__in=change_requests),
+        "followed": Q(pk__in=recent),
     }
     rows = (
         _cycle_conversations(cycle_id)
-        .values("unit")
-        .annotate(**{name: Count("pk", filter=condition) for name, condition in filters.items()})
+        .annotate(**{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in flags.items()})
+        .values("unit_id", *flags)
+        .annotate(n=Count("pk"))
         .order_by()
     )
-    return {_key(r["unit"]): [r[name] for name in filters] for r in rows}
-
-
-def _confirmed_goals(cycle_id: int):
-    return Goal.objects.filter(
-        conversation__in=_cycle_conversations(cycle_id).filter(_CONFIRMED).values("pk")
+    sql, params = rows.query.sql_with_params()
+    sums = ", ".join(
+        f"SUM(CASE WHEN {condition} THEN f.n ELSE 0 END)" for condition in _CATEGORY_SQL.values()
     )
+    query = f"SELECT f.unit_id, {sums} FROM ({sql}) f GROUP BY f.unit_id"  # noqa: S608 - SQL built by the ORM
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        # SUM over counts is NUMERIC on PostgreSQL
+        return {_key(unit_id): [int(n) for n in counts] for unit_id, *counts in cursor.fetchall()}
+
+
+_CATEGORY_SQL = {  # over the flags of one conversation, in the order of _CATEGORIES[1:]
+    "held_only": "f.held AND NOT f.submitted",
+    "open": "f.submitted AND NOT f.confirmed AND NOT f.changes",
+    "open_changes": "f.submitted AND NOT f.confirmed AND f.changes",
+    "confirmed": "f.confirmed AND NOT f.changes AND NOT f.followed",
+    "confirmed_followed": "f.confirmed AND NOT f.changes AND f.followed",
+    "confirmed_changes": "f.confirmed AND f.changes AND NOT f.followed",
+    "confirmed_changes_followed": "f.confirmed AND f.changes AND f.followed",
+}
+
+
+def _confirmed_in_cycle(prefix: str = "") -> Q:
+    """Conversations of the cycle that count and are confirmed, from a model `prefix`ed to them."""
+    return Q(
+        **{f"{prefix}first_submitted_at__isnull": False, f"{prefix}confirmed_version__isnull": False}
+    ) & ~Q(**{f"{prefix}status": Status.CANCELLED})
 
 
 def _goal_kind_counts(cycle_id: int) -> dict:
-    rows = _confirmed_goals(cycle_id).values("conversation__unit", "kind").annotate(n=Count("pk")).order_by()
+    rows = (
+        Goal.objects.filter(_confirmed_in_cycle("conversation__"), conversation__cycle_id=cycle_id)
+        .values("conversation__unit", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     counts = defaultdict(lambda: [0] * len(GOAL_KINDS))
-    for r in rows:
-        counts[_key(r["conversation__unit"])][GOAL_KINDS.index(r["kind"])] += r["n"]
+    for unit, kind, n in rows.values_list("conversation__unit", "kind", "n"):
+        counts[_key(unit)][GOAL_KINDS.index(kind)] += n
     return dict(counts)
 
 
 def _goal_status_counts(cycle_id: int) -> dict:
     """Per unit and status, the goals of confirmed conversations whose latest follow-up with a status
-    has that status: a window function picks each goal's latest entry, then one GROUP BY counts."""
-    goals = _confirmed_goals(cycle_id)
+    has that status: a window function picks each goal's latest entry, then one GROUP BY counts.
+    A follow-up's goal is always a goal of the follow-up's own conversation (`follow_up_create`
+    checks it), so the conversation of the entry stands for the goal's."""
     latest = (
-        FollowUp.objects.filter(goal__in=goals.values("pk"))
+        FollowUp.objects.filter(_confirmed_in_cycle("conversation__"), conversation__cycle_id=cycle_id)
+        .filter(goal__isnull=False)
         .exclude(item_status="")
         .annotate(
             unit_id=F("conversation__unit_id"),
@@ -238,6 +256,7 @@ def _goal_status_counts(cycle_id: int) -> dict:
             ),
         )
         .values("unit_id", "item_status", "position")
+        .order_by()
     )
     sql, params = latest.query.sql_with_params()
     query = (
@@ -263,35 +282,54 @@ def _activity_months(now) -> list[datetime.date]:
 
 def _activity_counts(cycle_id: int, months: list[datetime.date]) -> dict:
     start = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time()))
+    month = Cast(ExtractYear("created_at") * 12 + ExtractMonth("created_at"), output_field=IntegerField())
     rows = (
         FollowUp.objects.filter(conversation__cycle_id=cycle_id, created_at__gte=start)
         .exclude(conversation__status=Status.CANCELLED)
-        .annotate(year=ExtractYear("created_at"), month=ExtractMonth("created_at"))
-        .values("conversation__unit", "year", "month")
+        .annotate(month=month)
+        .values("conversation__unit", "month")
         .annotate(n=Count("pk"))
         .order_by()
     )
     counts = defaultdict(lambda: [0] * len(months))
-    index = {(m.year, m.month): i for i, m in enumerate(months)}
-    for r in rows:
-        i = index.get((r["year"], r["month"]))
+    index = {m.year * 12 + m.month: i for i, m in enumerate(months)}
+    for unit, key, n in rows.values_list("conversation__unit", "month", "n"):
+        i = index.get(key)
         if i is not None:
-            counts[_key(r["conversation__unit"])][i] += r["n"]
+            counts[_key(unit)][i] += n
     return dict(counts)
 
 
 def _medians(cycle_id: int, org: _Org, unit_id: int) -> dict:
-    """Median days to confirmation for `unit_id` and each of its children, from two queries that let
-    window functions pick the middle one or two rows of each group in the database."""
-    base = _cycle_conversations(cycle_id).filter(_CONFIRMED, confirmed_at__isnull=False)
+    """Median days to confirmation for `unit_id` and each of its children, from one query whose
+    window functions pick the middle one or two rows of each child's group and of the whole."""
+    base = _cycle_conversations(cycle_id).filter(_CONFIRMED, confirmed_at__isnull=False).order_by()
     if unit_id != ROOT:
         path = org.units[unit_id]["path"]
         base = base.filter(Q(unit__path=path) | Q(unit__path__startswith=path + "/"))
     child_groups = [_when_in_subtree(org.units[c]["path"], c) for c in org.children.get(unit_id, ())]
-    grouped = base.annotate(group=Case(*child_groups, default=Value(-1), output_field=IntegerField()))
-    result = _middle_rows(grouped, partition=True)
-    result.update({unit_id: _middle_rows(base.annotate(group=Value(unit_id)), partition=False).get(unit_id)})
-    return result
+    days = ExpressionWrapper(F("confirmed_at") - F("first_submitted_at"), output_field=DurationField())
+    order = [days.asc(), F("pk").asc()]
+    rows = (
+        base.annotate(
+            group=Case(*child_groups, default=Value(-1), output_field=IntegerField()),
+            days=days,
+            in_group=Window(RowNumber(), partition_by=[F("group")], order_by=order),
+            group_size=Window(Count("pk"), partition_by=[F("group")]),
+            overall=Window(RowNumber(), order_by=order),
+            size=Window(Count("pk")),
+        )
+        .filter(_is_middle("in_group", "group_size") | _is_middle("overall", "size"))
+        .values_list("group", "days", "in_group", "group_size", "overall", "size")
+    )
+    middles = defaultdict(list)
+    for group, duration, in_group, group_size, overall, size in rows:
+        value = duration.total_seconds() / 86400
+        if group != -1 and in_group in _middle_positions(group_size):
+            middles[group].append(value)
+        if overall in _middle_positions(size):
+            middles[unit_id].append(value)
+    return {g: round(sum(v) / len(v), 1) for g, v in middles.items()}
 
 
 def _when_in_subtree(path: str, group: int) -> When:
@@ -299,22 +337,12 @@ def _when_in_subtree(path: str, group: int) -> When:
     return When(condition, then=Value(group))
 
 
-def _middle_rows(queryset, *, partition: bool) -> dict:
-    days = ExpressionWrapper(F("confirmed_at") - F("first_submitted_at"), output_field=DurationField())
-    over = {"partition_by": [F("group")]} if partition else {}
-    rows = (
-        queryset.annotate(
-            days=days,
-            position=Window(RowNumber(), order_by=[days.asc(), F("pk").asc()], **over),
-            size=Window(Count("pk"), **over),
-        )
-        .filter(Q(position=(F("size") + 1) / 2) | Q(position=(F("size") + 2) / 2))
-        .values_list("group", "days")
-    )
-    middles = defaultdict(list)
-    for group, duration in rows:
-        middles[group].append(duration.total_seconds() / 86400)
-    return {g: round(sum(v) / len(v), 1) for g, v in middles.items() if g != -1}
+def _is_middle(position: str, size: str) -> Q:
+    return Q(**{position: (F(size) + 1) / 2}) | Q(**{position: (F(size) + 2) / 2})
+
+
+def _middle_positions(size: int) -> tuple[int, int]:
+    return (size + 1) // 2, (size + 2) // 2
 
 
 # --- suppression per table ------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 import json
 
+from django.core.paginator import Page
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -9,10 +11,10 @@ from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import ParseError
 from rest_framework.metadata import SimpleMetadata
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from conversations import selectors
@@ -114,6 +116,25 @@ class DescriptionMetadata(SimpleMetadata):
         return {}
 
 
+class FirstPagePagination(PageNumberPagination):
+    """Page numbers, as DRF's, but the first page is counted from its own rows when they all fit on it
+    (a person's conversations, a conversation's comments nearly always do): one query instead of a
+    COUNT and a page. Longer lists are counted as usual, reusing the rows already read."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        page_size = self.get_page_size(request)
+        number = request.query_params.get(self.page_query_param) or "1"
+        if not page_size or number != "1" or not isinstance(queryset, QuerySet):
+            return super().paginate_queryset(queryset, request, view)
+        self.request = request
+        rows = list(queryset[: page_size + 1])
+        paginator = self.django_paginator_class(rows if len(rows) <= page_size else queryset, page_size)
+        self.page = Page(rows[:page_size], 1, paginator)
+        if paginator.num_pages > 1 and self.template is not None:
+            self.display_page_controls = True
+        return list(self.page)
+
+
 class ApiView(APIView):
     """Authenticated API view. Token authentication comes first so that an unauthenticated request
     gets 401 with `WWW-Authenticate: Token` rather than 403.
@@ -126,7 +147,7 @@ class ApiView(APIView):
     permission_classes = [IsAuthenticated]
     metadata_class = DescriptionMetadata
     parser_classes = PARSER_CLASSES
-    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
+    pagination_class = FirstPagePagination
     serializer_class = serializers.Serializer
 
     def get_serializer_context(self) -> dict:
@@ -153,10 +174,16 @@ class ApiView(APIView):
         page = self.paginator.paginate_queryset(queryset, self.request, view=self)
         return self.paginator.get_paginated_response(serializer_class(page, many=True).data)
 
-    def conversation_response(self, conversation, *, status: int = 200, reload: bool = True) -> Response:
-        """The conversation detail for the caller, with its ETag. After a write the row is re-read."""
+    def conversation_response(
+        self, conversation, *, status: int = 200, reload: bool = True, access=None
+    ) -> Response:
+        """The conversation detail for the caller, with its ETag. After a write the row is re-read (and
+        the rights with it); `access`: the rights just read (`conversation_access`) when nothing was
+        written."""
         if reload:
-            conversation = selectors.load_conversation(conversation.pk)
-        detail = selectors.conversation_detail(conversation=conversation, user=self.request.user)
+            conversation, access = selectors.load_conversation(conversation.pk), None
+        detail = selectors.conversation_detail(
+            conversation=conversation, user=self.request.user, access=access
+        )
         response = Response(ConversationDetailSerializer(detail).data, status=status)
         return with_etag(response, detail)

@@ -9,7 +9,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from conversations import ics, selectors, services
 from conversations.apis.base import ETAG_HEADER, IF_MATCH, ApiView, errors
-from conversations.permissions import MANAGE, access_conversation
+from conversations.permissions import MANAGE, access_conversation, conversation_access
 from conversations.serializers.conversations import (
     ConversationCreateSerializer,
     ConversationDetailSerializer,
@@ -38,9 +38,9 @@ class ConversationListView(ApiView):
     def get(self, request):
         """The conversations the caller may see, newest first."""
         filters = self.validated(ConversationFilterSerializer, request.query_params)
-        return self.paginated(
-            selectors.conversation_list(user=request.user, **filters), ConversationSerializer
-        )
+        ids = selectors.visible_conversation_ids(user=request.user, **filters)
+        page = selectors.conversations_in_order(self.paginator.paginate_queryset(ids, request, view=self))
+        return self.paginator.get_paginated_response(ConversationSerializer(page, many=True).data)
 
     @extend_schema(
         tags=TAGS,
@@ -67,9 +67,9 @@ class ConversationDetailView(ApiView):
     )
     def get(self, request, pk):
         """The conversation and its contract. The read is written to the conversation's access log."""
-        conversation = access_conversation(request.user, pk)
-        services.access_log_record(conversation=conversation, user=request.user, channel="api")
-        return self.conversation_response(conversation, reload=False)
+        access = conversation_access(request.user, pk, related=selectors.PERSON_FIELDS)
+        services.access_log_record(conversation=access.conversation, user=request.user, channel="api")
+        return self.conversation_response(access.conversation, reload=False, access=access)
 
     @extend_schema(
         tags=TAGS,

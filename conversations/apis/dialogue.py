@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from conversations import selectors, services
 from conversations.apis.base import ApiView, errors
 from conversations.models import Comment
-from conversations.permissions import COMMENT, RESPOND, VIEW, access_conversation
+from conversations.permissions import COMMENT, RESPOND, VIEW, conversation_access
 from conversations.serializers.dialogue import (
     AccessLogEntrySerializer,
     AgendaPointInputSerializer,
@@ -46,7 +46,8 @@ class ConversationChildView(ApiView):
     """A list that belongs to one conversation; reading it needs only the right to see it."""
 
     def conversation(self, pk, perm=VIEW):
-        return access_conversation(self.request.user, pk, perm)
+        # The lists and the services need the conversation's own row and its employee (for the rights).
+        return conversation_access(self.request.user, pk, perm, related=("employee",)).conversation
 
     def get_serializer_context(self):
         # The browsable API's forms list the items of this conversation, if the caller may see it.

@@ -1,0 +1,251 @@
+"""`seed_scale` at 500 people (the benchmark's organisation in small) and the measured endpoints on it.
+
+The data is built once for the module (committed, wiped at the end); tests that write run inside their
+own transaction as usual. The query counts asserted here are `core.scale_data.QUERY_COUNTS`, which the
+benchmark (bench/run_bench.py) counts again on 50,000 people: they must not grow with the organisation.
+"""
+
+import datetime
+import json
+from collections import Counter, defaultdict
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from conversations import contract, selectors
+from conversations.models import (
+    Confirmation,
+    ContractVersion,
+    Conversation,
+    ConversationUserObjectPermission,
+    DeputyGrant,
+    FollowUp,
+    Status,
+)
+from conversations.permissions import (
+    _active_grants_by_leader,
+    _visible_conditions,
+    conversation_access,
+    desired_perms,
+    sync_conversation_permissions,
+)
+from conversations.serializers import compiled
+from conversations.serializers.conversations import ConversationDetailSerializer, ConversationSerializer
+from conversations.serializers.dialogue import FollowUpSerializer
+from conversations.serializers.people import MeSerializer
+from core.management.commands.seed_scale import wipe
+from core.scale_data import QUERY_COUNTS, TOP_UNIT, bench_calls
+from organization.models import OrgUnit, User
+
+PEOPLE = 500
+
+
+def seed():
+    call_command(
+        "seed_scale", employees=PEOPLE, cycles=2, no_progress=True, check_foreign_keys=True, verbosity=0
+    )
+
+
+@pytest.fixture(scope="module")
+def scale(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        seed()
+        yield
+        wipe()
+
+
+pytestmark = pytest.mark.usefixtures("scale")
+
+
+# --- the shape of the organisation ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_about_one_leader_per_ten_people_on_four_levels():
+    assert User.objects.count() == PEOPLE
+    leaders = User.objects.filter(is_leader=True).count()
+    assert PEOPLE / 12 <= leaders <= PEOPLE / 8
+    assert set(OrgUnit.objects.values_list("depth", flat=True)) == {0, 1, 2, 3}
+    assert OrgUnit.objects.filter(depth=0).get().path == TOP_UNIT
+    assert User.objects.filter(is_hr=True).exists()
+
+
+@pytest.mark.django_db
+def test_every_unit_has_one_leader_who_reports_to_the_leader_above():
+    leader_of = dict(User.objects.filter(is_leader=True).values_list("unit_id", "id"))
+    assert len(leader_of) == OrgUnit.objects.count() == User.objects.filter(is_leader=True).count()
+    for unit in OrgUnit.objects.all():
+        leader = User.objects.get(pk=leader_of[unit.pk])
+        assert leader.manager_id == (leader_of[unit.parent_id] if unit.parent_id else None)
+    # Everyone but the top leader has a manager, who is a leader.
+    assert User.objects.filter(manager__isnull=True).count() == 1
+    assert not User.objects.filter(manager__is_leader=False).exists()
+
+
+@pytest.mark.django_db
+def test_conversations_in_every_state_in_both_cycles():
+    statuses = Counter(Conversation.objects.values_list("status", flat=True))
+    assert set(statuses) == set(Status.values)
+    assert Conversation.objects.values("cycle").distinct().count() == 2
+    # Amendments in progress (a draft with a binding version) and contracts confirmed on a second version.
+    assert Conversation.objects.filter(status=Status.DRAFT, confirmed_version__isnull=False).exists()
+    assert ContractVersion.objects.filter(number=2).exists()
+    confirmed = Conversation.objects.filter(confirmed_version__isnull=False)
+    assert (
+        4 <= sum(c.goals.count() + c.tasks.count() + c.expectations.count() for c in confirmed[:50]) / 50 <= 6
+    )
+    assert FollowUp.objects.filter(conversation__in=confirmed).count() > confirmed.count()
+
+
+@pytest.mark.django_db
+def test_versions_hold_the_canonical_content_and_confirmations_its_hash():
+    conversations = Conversation.objects.select_related("employee", "leader", "cycle").filter(
+        versions__isnull=False
+    )
+    for conversation in conversations.distinct():
+        latest = conversation.versions.order_by("-number").first()
+        canonical = contract.canonical_json(contract.contract_content(conversation))
+        assert latest.canonical_json == canonical
+        assert latest.sha256 == contract.sha256_of(canonical)
+    for confirmation in Confirmation.objects.select_related("version"):
+        assert confirmation.sha256 == confirmation.version.sha256
+    binding = Conversation.objects.filter(confirmed_version__isnull=False)
+    assert not binding.filter(confirmed_version__confirmation__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_rights_are_exactly_what_the_services_grant():
+    conversations = list(Conversation.objects.select_related("employee").order_by("pk"))
+    grants = _active_grants_by_leader(c.leader_id for c in conversations)
+    held = defaultdict(set)
+    for conversation_id, user_id, codename in ConversationUserObjectPermission.objects.values_list(
+        "content_object_id", "user_id", "permission__codename"
+    ):
+        held[conversation_id, user_id].add(codename)
+    for conversation in conversations[::7]:
+        wanted = {(conversation.pk, u): c for u, c in desired_perms(conversation, grants).items()}
+        assert {k: v for k, v in held.items() if k[0] == conversation.pk} == wanted
+    # And the service that keeps them in line finds nothing to change.
+    before = ConversationUserObjectPermission.objects.count()
+    sync_conversation_permissions(conversations)
+    assert ConversationUserObjectPermission.objects.count() == before
+    assert DeputyGrant.objects.filter(ended_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_foreign_keys_hold():
+    connection.check_constraints()
+
+
+@pytest.mark.django_db
+def test_seed_scale_runs_again_and_refuses_other_data():
+    counts = (User.objects.count(), Conversation.objects.count())
+    seed()
+    assert (User.objects.count(), Conversation.objects.count()) == counts
+    OrgUnit.objects.filter(depth=0).update(name="Annen kommune", path="Annen kommune")
+    with pytest.raises(CommandError, match="did not make"):
+        seed()
+
+
+# --- the measured endpoints -----------------------------------------------------------------------------
+
+
+def send(client, call, token: str):
+    headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
+    if call.method == "POST":
+        return client.post(call.path, json.dumps(call.body), content_type="application/json", **headers)
+    return client.get(call.path, **headers)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", QUERY_COUNTS)
+def test_query_count_of_each_measured_endpoint(endpoint, django_assert_num_queries):
+    warm, measured = bench_calls(limit=10)[endpoint][:2]
+    tokens = {c.user_id: Token.objects.get_or_create(user_id=c.user_id)[0].key for c in (warm, measured)}
+    client = Client()
+    send(client, warm, tokens[warm.user_id])
+    with django_assert_num_queries(QUERY_COUNTS[endpoint]):
+        response = send(client, measured, tokens[measured.user_id])
+    assert response.status_code in (200, 201)
+
+
+# --- compiled serializer output is DRF's output ---------------------------------------------------------
+
+
+def both_ways(serializer):
+    """(compiled output, DRF's own output) of a fresh serializer made by `serializer()`, as JSON."""
+    fast = serializer().data
+    compiled.ENABLED = False
+    try:
+        slow = serializer().data
+    finally:
+        compiled.ENABLED = True
+    return json.dumps(fast, sort_keys=True), json.dumps(slow, sort_keys=True)
+
+
+@pytest.mark.django_db
+def test_compiled_output_is_drf_output():
+    for call in bench_calls(limit=12)["detail"]:
+        user = User.objects.get(pk=call.user_id)
+        access = conversation_access(user, call.path.split("/")[-2])
+        conversation = access.conversation
+        detail = selectors.conversation_detail(conversation=conversation, user=user, access=access)
+        page = list(selectors.conversation_list(user=user)[:50])
+        me = User.objects.select_related("unit", "manager").get(pk=user.pk)
+        entries = list(FollowUp.objects.filter(conversation=conversation).select_related("author"))
+        for serializer_class, data, many in (
+            (ConversationDetailSerializer, detail, False),
+            (ConversationSerializer, page, True),
+            (MeSerializer, me, False),
+            (FollowUpSerializer, entries, True),
+        ):
+            fast, slow = both_ways(lambda c=serializer_class, d=data, m=many: c(d, many=m))
+            assert fast == slow
+
+
+@pytest.mark.django_db
+def test_detail_reads_from_compiled_sql_what_the_orm_reads():
+    confirmed = Conversation.objects.filter(confirmed_version__isnull=False).order_by("pk")[:20]
+    drafts = Conversation.objects.filter(status=Status.DRAFT, confirmed_version__isnull=True)[:5]
+    for conversation in [*confirmed, *drafts]:
+        fast = Conversation.objects.get(pk=conversation.pk)
+        selectors.load_contract(fast)
+        (slow,) = Conversation.objects.filter(pk=conversation.pk).prefetch_related(
+            *selectors.contract_prefetches()
+        )
+        for attr in ("task_list", "goal_list", "expectation_list", "version_list"):
+            fields = ("pk", "created_at", "updated_at", "due_date", "latest_status", "latest_progress")
+            fields += ("number", "sha256", "submitted_at", "confirmed_at")
+            rows = [[getattr(r, f, None) for f in fields] for r in getattr(fast, attr)]
+            assert rows == [[getattr(r, f, None) for f in fields] for r in getattr(slow, attr)]
+        assert any(v.confirmed_at for v in fast.version_list) == (
+            conversation.confirmed_version_id is not None
+        )
+
+
+@pytest.mark.django_db
+def test_the_compiled_visibility_filter_is_the_visibility_conditions():
+    """`visible_to` runs SQL compiled once with stand-ins for the user and the day; it must select
+    what the conditions select, also for a deputy whose grant ran out yesterday (stale rights)."""
+    leader = User.objects.filter(is_leader=True, unit__depth=3, reports__isnull=False).first()
+    deputy = User.objects.filter(is_leader=True).exclude(pk=leader.pk).first()
+    today = timezone.localdate()
+    DeputyGrant.objects.create(leader=leader, deputy=deputy, until=today - datetime.timedelta(days=1))
+    view = Permission.objects.get(codename="view_conversation")
+    ConversationUserObjectPermission.objects.bulk_create(
+        ConversationUserObjectPermission(content_object=c, user=deputy, permission=view)
+        for c in Conversation.objects.filter(leader=leader)
+    )
+    people = [leader, deputy, *User.objects.filter(is_active=True).order_by("pk")[::25]]
+    for person in people:
+        expected = Conversation.objects.filter(_visible_conditions(person.pk, today))
+        assert set(Conversation.objects.visible_to(person)) == set(expected)
+    assert not Conversation.objects.visible_to(deputy).filter(leader=leader).exists()
+    DeputyGrant.objects.filter(deputy=deputy).update(until=today)
+    assert Conversation.objects.visible_to(deputy).filter(leader=leader).exists()
