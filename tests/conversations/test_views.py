@@ -77,6 +77,10 @@ def test_my_reports_shows_status_and_who_it_waits_on(pair):
     assert "Venter på bekreftelse" in body
     assert "Venter på medarbeideren" in body
     assert reverse("web:conversation_create", args=[other.pk]) in body
+    zip_url = reverse("api-cycle-pdfs-zip", args=[cycle.pk])
+    assert zip_url in body
+    download = client_for(leader).get(zip_url)
+    assert download.status_code == 200 and download["Content-Type"] == "application/zip"
 
 
 def test_create_conversation_offers_carry_over_only_after_a_confirmed_contract(pair):
