@@ -16,6 +16,7 @@ DATABASE_URL must name a PostgreSQL database seeded by `manage.py seed_scale`. T
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -421,11 +422,16 @@ def main():
         wait_until_up(base, tokens[calls[TRIVIAL][0].user_id])
         result["runs"] = drive(base, calls, tokens, levels, args, Meter(server.pid, database_pid))
     finally:
+        workers = children(server.pid)
         server.send_signal(signal.SIGINT)  # quick shutdown: do not finish requests left over
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+        for pid in workers:  # a worker busy with a slow request outlives its master otherwise
+            with contextlib.suppress(OSError):
+                if b"gunicorn" in Path(f"/proc/{pid}/cmdline").read_bytes():  # still ours, not a reused id
+                    os.kill(pid, signal.SIGKILL)
     result["finished"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

