@@ -358,16 +358,19 @@ def markdown(result: dict) -> str:
         f"{size['follow_ups']:,} follow-ups. {result['duration']} s per endpoint and level.",
         "",
         "| endpoint | clients | req/s | share of trivial | p50 ms | p95 ms | p99 ms | errors "
-        "| CPU ms per request (app + db) | load | queries (500 / 50,000) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| CPU ms per request (app + db) | cores busy | load | queries (500 / 50,000) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in result["runs"]:
         queries = f"{result['expected_queries'].get(r['endpoint'], '?')} / {result['queries'][r['endpoint']]}"
         p50, p95, p99 = (r[f"{p}_ms"] if r["requests"] else "none done" for p in ("p50", "p95", "p99"))
         cpu = f"{r['app_cpu_ms']} + {r['db_cpu_ms']}" if r["requests"] else "-"
+        busy = round(
+            r["req_per_s"] * (r["app_cpu_ms"] + r["db_cpu_ms"]) / 1000, 2
+        )  # the server's cores in use
         lines.append(
             f"| {r['endpoint']} | {r['clients']} | {r['req_per_s']} | {r['share_of_trivial']:.0%} "
-            f"| {p50} | {p95} | {p99} | {r['errors']} | {cpu} | {r['load_before']} | {queries} |"
+            f"| {p50} | {p95} | {p99} | {r['errors']} | {cpu} | {busy} | {r['load_before']} | {queries} |"
         )
     return "\n".join([*lines, "", *target_lines(result), ""])
 
@@ -384,11 +387,15 @@ def parse_args():
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread; 1: sync)")
     parser.add_argument("--only", default="", help="comma-separated endpoint names (default: all)")
     parser.add_argument("--out", default=str(RESULTS / "scale"), help="path without extension")
+    parser.add_argument("--render", default="", help="print the Markdown table of a saved JSON result")
     return parser.parse_args()
 
 
 def main():
     args = parse_args()
+    if args.render:  # the table again from a saved result
+        print(markdown(json.loads(Path(args.render).read_text())))
+        return
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database seeded with `manage.py seed_scale`.")
     if not shutil.which("wrk"):

@@ -8,8 +8,7 @@ ids (the sequences are set afterwards). The rows are consistent by construction 
 foreign key on a small organisation), so on PostgreSQL, when the database user is a superuser, each
 chunk is written with `session_replication_role = replica`, which skips the deferred foreign-key
 checks that would otherwise take as long as the writing itself (`--check-foreign-keys` keeps them).
-On PostgreSQL the tables are vacuumed and analysed at the end
-so the planner sees the real sizes.
+On PostgreSQL the tables are vacuumed and analysed at the end, so the planner sees the real sizes.
 
 Re-runnable: the database belongs to the command. Existing scale data (the unit "Skala kommune") is
 wiped (TRUNCATE on PostgreSQL) and built again; any other people or conversations make the command
