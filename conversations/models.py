@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.errors import ImmutableRecord
+from core import audit
 from core.models import TimeStampedModel
 
 TEXT_MAX = settings.SAMTALE_TEXT_MAX_LENGTH
@@ -26,6 +27,7 @@ OPEN_STATUSES = (Status.DRAFT, Status.AWAITING_CONFIRMATION, Status.CHANGES_REQU
 FINISHED_STATUSES = (Status.CLOSED, Status.CANCELLED)
 
 
+@audit.track()
 class Template(models.Model):
     """HR's default agenda for a cycle."""
 
@@ -39,6 +41,7 @@ class Template(models.Model):
         return self.name
 
 
+@audit.track()
 class TemplatePoint(models.Model):
     template = models.ForeignKey(Template, related_name="points", on_delete=models.CASCADE)
     text = models.CharField(_("agenda point"), max_length=500)
@@ -54,6 +57,7 @@ class TemplatePoint(models.Model):
         return self.text
 
 
+@audit.track()
 class Cycle(models.Model):
     """An HR-defined round of conversations, e.g. "Medarbeidersamtaler 2027"."""
 
@@ -96,6 +100,7 @@ class ConversationQuerySet(models.QuerySet):
         return self.filter(visible_conversation_filter(user))
 
 
+@audit.track()
 class Conversation(TimeStampedModel):
     """One leader-employee conversation and the contract agreed in it."""
 
@@ -153,6 +158,8 @@ class Conversation(TimeStampedModel):
             models.Index(fields=["leader", "status"]),
             models.Index(fields=["employee", "status"]),
             models.Index(fields=["cycle", "unit"]),
+            # The statistics' data version reads MAX(updated_at) (reports.statistics_cache).
+            models.Index(fields=["updated_at"], name="conversation_updated_at_idx"),
         ]
         permissions = [
             ("manage_conversation", _("Can edit, submit, amend and close the conversation")),
@@ -173,6 +180,7 @@ class Conversation(TimeStampedModel):
         return f'"c{self.pk}-{self.revision}"'
 
 
+@audit.track()
 class ConversationUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Conversation, on_delete=models.CASCADE)
 
@@ -180,6 +188,7 @@ class ConversationUserObjectPermission(UserObjectPermissionBase):
         indexes = [models.Index(fields=["user", "permission", "content_object"])]
 
 
+@audit.track()
 class ConversationGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Conversation, on_delete=models.CASCADE)
 
@@ -219,6 +228,7 @@ class ImmutableModel(models.Model):
         raise ImmutableRecord()
 
 
+@audit.track()
 class ContractVersion(ImmutableModel):
     """A frozen snapshot of the agreement: canonical JSON and its SHA-256."""
 
@@ -249,6 +259,7 @@ class ContractVersion(ImmutableModel):
         return json.loads(self.canonical_json)
 
 
+@audit.track()
 class Confirmation(ImmutableModel):
     """The employee's signature on one exact version."""
 
@@ -292,6 +303,7 @@ def _at_most_one_item(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=one & two, name=name)
 
 
+@audit.track()
 class Comment(ItemReference):
     class Kind(models.TextChoices):
         COMMENT = "comment", _("Kommentar")
@@ -314,6 +326,7 @@ class Comment(ItemReference):
         return self.text[:60]
 
 
+@audit.track()
 class AgendaPoint(models.Model):
     """A point for the meeting. Unshared points are the author's private preparation."""
 
@@ -337,6 +350,7 @@ class AgendaPoint(models.Model):
         return self.text[:60]
 
 
+@audit.track()
 class ItemResponse(ItemReference):
     """The employee's stance on one item of one submitted version."""
 
@@ -367,6 +381,7 @@ class ItemResponse(ItemReference):
         return self.stance
 
 
+@audit.track()
 class FollowUp(ItemReference):
     """A dated dialogue entry after confirmation: "Er vi på rett vei?"."""
 
@@ -399,6 +414,7 @@ class FollowUp(ItemReference):
         return self.text[:60]
 
 
+@audit.track()
 class DeputyGrant(models.Model):
     """A leader lets a deputy see and follow up one or all of their conversations until a date."""
 

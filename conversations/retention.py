@@ -3,7 +3,8 @@
 A finished (closed or cancelled) conversation goes when it was closed longer ago than
 SAMTALE_RETENTION_YEARS_AFTER_CLOSING, or when its employee left (marked by the org import) longer ago
 than SAMTALE_RETENTION_YEARS_AFTER_LEAVING. Versions, confirmations, comments, follow-ups, items,
-access log, history, rights and reminders go with it (database cascade).
+access log, history, rights and reminders go with it (database cascade), and so do the audit trail's
+rows about all of them (`core.audit`), the deletion's own included.
 """
 
 import datetime
@@ -16,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from conversations.models import FINISHED_STATUSES, Conversation
+from core import audit
 
 
 def _years_ago(years: int) -> datetime.date:
@@ -54,4 +56,7 @@ def apply_retention(*, dry_run: bool = False) -> RetentionResult:
         return result
     _total, per_model = Conversation.objects.filter(pk__in=result.conversations).delete()
     result.deleted.update({label: n for label, n in per_model.items() if n})
+    audit_rows = audit.purge_conversation_events(result.conversations)
+    if audit_rows:
+        result.deleted["audit events"] = audit_rows
     return result

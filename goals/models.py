@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import audit
 from core.models import TimeStampedModel
 
 TEXT_MAX = settings.SAMTALE_TEXT_MAX_LENGTH
@@ -26,6 +27,7 @@ class ContractItem(TimeStampedModel):
         return f'"{self._meta.model_name[0]}{self.pk}-{self.revision}"'
 
 
+@audit.track()
 class Task(ContractItem):
     conversation = models.ForeignKey(
         "conversations.Conversation", on_delete=models.CASCADE, related_name="tasks"
@@ -42,6 +44,7 @@ class Task(ContractItem):
         return self.title
 
 
+@audit.track()
 class Goal(ContractItem):
     class Kind(models.TextChoices):
         RESULT = "result", _("Resultatmål")
@@ -60,11 +63,14 @@ class Goal(ContractItem):
     class Meta(ContractItem.Meta):
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
+        # The statistics' data version reads MAX(updated_at) (reports.statistics_cache).
+        indexes = [models.Index(fields=["updated_at"], name="goal_updated_at_idx")]
 
     def __str__(self) -> str:
         return self.title
 
 
+@audit.track()
 class Expectation(ContractItem):
     class Direction(models.TextChoices):
         LEADER_TO_EMPLOYEE = "leader_to_employee", _("Leders forventninger til medarbeider")

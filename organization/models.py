@@ -4,9 +4,11 @@ from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserM
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import audit
 PATH_SEPARATOR = "/"
 
 
+@audit.track()
 class OrgUnit(models.Model):
     """A node in the organisation tree. `path` is the full name path and makes subtree queries cheap."""
 
@@ -57,6 +59,7 @@ class SamtaleUserManager(UserManager):
         return self._create_user(employee_id, email, password, **extra_fields)
 
 
+@audit.track(exclude=["password", "last_login"])
 class User(AbstractBaseUser, PermissionsMixin):
     """A person in the organisation. The HR system's employee id is the username."""
 
@@ -125,3 +128,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.is_hr:
             roles.append("hr")
         return roles
+
+
+
+# Group memberships and direct permission grants (the admin can change both) are part of the trail too:
+# pgtrigger reaches Django's automatic many-to-many tables through proxy models.
+@audit.track(obj_field=None)
+class UserGroups(User.groups.through):
+    class Meta:
+        proxy = True
+
+
+@audit.track(obj_field=None)
+class UserUserPermissions(User.user_permissions.through):
+    class Meta:
+        proxy = True

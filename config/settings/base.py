@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "guardian",
     "axes",
+    "pgtrigger",
+    "pghistory",
     "core",
     "organization",
     "conversations",
@@ -55,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.audit.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from conversations.retention import apply_retention
+from core.audit import audited_command
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="List what would be deleted; change nothing."
         )
 
+    @audited_command
     def handle(self, *args, dry_run=False, **options):
         result = apply_retention(dry_run=dry_run)
         verb = "Would delete" if dry_run else "Deleted"

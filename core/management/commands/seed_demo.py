@@ -26,6 +26,7 @@ from conversations.models import (
     TemplatePoint,
 )
 from core import demo_data as demo
+from core.audit import audited_command
 from goals import services as goal_services
 from goals.models import Expectation, Goal, Task
 from organization.models import PATH_SEPARATOR, OrgUnit, User
@@ -323,6 +324,7 @@ def reset_passwords(password_hash: str) -> None:
 class Command(BaseCommand):
     help = "Create a demo organisation (Oslo kommune) with conversations in every state; print the logins."
 
+    @audited_command
     def handle(self, *args, **options):
         # One hash for everyone: they share one published password, and hashing it per person
         # (hundreds of milliseconds each) would make the command slow.

@@ -30,6 +30,7 @@ from tqdm import tqdm
 
 from conversations.models import Conversation, Status
 from conversations.permissions import ALL_PERMS
+from core.audit import audited_command
 from core.scale_data import FIELDS, SCALE_PASSWORD, TOP_UNIT, ScalePlan
 from organization.models import OrgUnit, User
 
@@ -173,6 +174,7 @@ class Command(BaseCommand):
             help="let PostgreSQL check every foreign key (slower; skipped by default when we are superuser)",
         )
 
+    @audited_command
     def handle(self, *args, employees, cycles, seed, chunk, reset, no_progress, **options):
         if employees < 50 or cycles < 1:
             raise CommandError("Use at least 50 employees and one cycle.")

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.audit import audited_command
 from organization import importer, services
 
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             help="Check the file and report what would change; write nothing.",
         )
 
+    @audited_command
     def handle(self, *args, file: str, dry_run: bool, **options):
         try:
             rows = importer.read_org_file(self._read(file))
