@@ -17,8 +17,10 @@ complete record behind it, for the operators of the service (database access).
 """
 
 import contextlib
+import datetime
 import functools
 import uuid
+from dataclasses import dataclass
 
 import pghistory
 import pghistory.runtime
@@ -142,3 +144,93 @@ def _purge(model, conversation_ids: list) -> int:
         return 0
     count, _per_model = model.objects.filter(**{f"{field}__in": conversation_ids}).delete()
     return count
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    """One recorded write: when, what kind, to which record, in which context, and the changed values."""
+
+    at: datetime.datetime
+    label: str
+    model: str
+    object_id: int | None
+    context: dict
+    changes: dict
+
+
+def conversation_trail(conversation_id: int) -> list[TrailEntry]:
+    """Every recorded write to the conversation and to everything that belongs to it, oldest first."""
+    entries = []
+    for model in event_models():
+        field = _conversation_field(model)
+        if field is not None:
+            entries += _entries(model, model.objects.filter(**{field: conversation_id}))
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+def actor_trail(user_id: int) -> list[TrailEntry]:
+    """Every recorded write made in a context naming this user, oldest first."""
+    entries = []
+    for model in event_models():
+        entries += _entries(model, model.objects.filter(pgh_context__metadata__user=user_id))
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+def describe(entry: TrailEntry) -> str:
+    """One line of text for a person reading the trail."""
+    if entry.context.get("user"):
+        who = f"user {entry.context['user']}"
+    else:
+        who = f"command {entry.context['command']}" if entry.context.get("command") else "unknown"
+    where = " ".join(str(entry.context[key]) for key in ("method", "url") if key in entry.context)
+    changes = "; ".join(f"{name}: {old!r} -> {new!r}" for name, (old, new) in sorted(entry.changes.items()))
+    target = f"{entry.model} #{entry.object_id}" if entry.object_id is not None else entry.model
+    return f"{entry.at:%Y-%m-%d %H:%M:%S}  {entry.label:<6}  {target}  by {who} {where}  {changes}".rstrip()
+
+
+def _entries(model, queryset) -> list[TrailEntry]:
+    events = list(queryset.select_related("pgh_context").order_by("pgh_id"))
+    previous = {}
+    return [_entry(model, event, previous) for event in events]
+
+
+def _snapshot(event) -> dict:
+    return {
+        field.attname: getattr(event, field.attname)
+        for field in event._meta.concrete_fields
+        if not field.name.startswith("pgh_")
+    }
+
+
+def _entry(model, event, previous: dict) -> TrailEntry:
+    snapshot = _snapshot(event)
+    object_id = getattr(event, "pgh_obj_id", None)
+    changes = _changes(event.pgh_label, _before(model, event, object_id, previous), snapshot)
+    if object_id is not None:
+        previous[object_id] = snapshot
+    return TrailEntry(
+        at=event.pgh_created_at,
+        label=event.pgh_label,
+        model=model.pgh_tracked_model._meta.label,
+        object_id=object_id,
+        context=event.pgh_context.metadata if event.pgh_context_id else {},
+        changes=changes,
+    )
+
+
+def _before(model, event, object_id, previous: dict) -> dict | None:
+    """The object's snapshot before this event (looked up when the listing does not hold it)."""
+    if object_id is None:
+        return None
+    if object_id in previous:
+        return previous[object_id]
+    earlier = model.objects.filter(pgh_obj_id=object_id, pgh_id__lt=event.pgh_id).order_by("-pgh_id").first()
+    return _snapshot(earlier) if earlier else None
+
+
+def _changes(label: str, before: dict | None, after: dict) -> dict:
+    """{field: (old, new)}: what an update changed; every value for an insert (old None) or delete."""
+    if label == "delete":
+        return {name: (value, None) for name, value in after.items()}
+    before = before or {}
+    return {name: (before.get(name), value) for name, value in after.items() if before.get(name) != value}

@@ -13,7 +13,7 @@ import datetime
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.utils import timezone
@@ -214,7 +214,9 @@ def test_group_and_permission_grants_in_the_admin_are_recorded():
     assert [(event.pgh_label, event.permission_id) for event in grants] == [("insert", permission.pk)]
 
 
-@pytest.mark.parametrize("statement", ["UPDATE goals_goalevent SET title = 'x'", "DELETE FROM goals_goalevent"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE goals_goalevent SET title = 'x'", "DELETE FROM goals_goalevent"]
+)
 def test_the_trail_cannot_be_rewritten_even_by_raw_sql(statement):
     factories.make_conversation()
     assert events("goals.Goal")
@@ -257,3 +259,34 @@ def test_a_flush_empties_the_trail_with_everything_else():
 
     assert events("goals.Goal") == []
     assert events("conversations.Conversation") == []
+
+
+def test_the_trail_of_a_conversation_and_of_a_person_can_be_read(capsys):
+    conversation = factories.make_conversation()
+    goal = Goal.objects.get(conversation=conversation)
+    api_client(conversation.leader).patch(
+        f"{API}goals/{goal.pk}/", {"title": "Ny tittel"}, format="json", HTTP_IF_MATCH=goal.etag
+    )
+
+    call_command("audit_trail", conversation=conversation.pk)
+    by_conversation = capsys.readouterr().out
+    call_command("audit_trail", actor=conversation.leader.employee_id)
+    by_leader = capsys.readouterr().out
+
+    title_change = (
+        f"update  goals.Goal #{goal.pk}  by user {conversation.leader.pk} PATCH /api/v1/goals/{goal.pk}/"
+    )
+    assert title_change in by_conversation
+    assert "title: 'Ferdigstille plan' -> 'Ny tittel'" in by_conversation
+    assert f"insert  conversations.Conversation #{conversation.pk}" in by_conversation
+    assert "title: 'Ferdigstille plan' -> 'Ny tittel'" in by_leader
+    assert (
+        f"update  conversations.Conversation #{conversation.pk}  by user {conversation.leader.pk}"
+        in by_leader
+    )
+    assert "2 event(s)." in by_leader  # the item, and the conversation's revision it bumps
+
+
+def test_the_trail_command_names_an_unknown_person():
+    with pytest.raises(CommandError, match="No person with employee id 'nobody'"):
+        call_command("audit_trail", actor="nobody")
