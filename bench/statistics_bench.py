@@ -9,11 +9,13 @@ confirmed, cancelled), goals and follow-ups; then times `cycle_statistics` for t
     bash scripts/pg_throwaway.sh stop
 
 Runs on the database of DATABASE_URL (PostgreSQL), which must be empty or a throwaway: `--flush`
-empties it first. Target: under 1 s.
+empties it first. A database seeded with `manage.py seed_scale --employees 50000 --cycles 2` is used
+as it is. The benchmark writes to it (see `_write`). Target: under 1 s.
 
-Reports three figures (see `measure`): cold (first call in a fresh process), recomputed (all
-tables computed again in a warm process, as after any change to the data) and warm (same data: the
-suppression results are reused, the queries still run). Wall time depends on the machine's load,
+Reports four figures (see `measure`): cold (first call in a fresh process), after a write (the
+first call after one conversation changed: the cache misses, the queries run, the suppression of the
+changed tables runs), recomputed (cache and remembered suppression dropped) and warm (same data:
+answered from the cache after one data-version query). Wall time depends on the machine's load,
 which is printed with each figure; CPU time of this process is steadier.
 """
 
@@ -34,6 +36,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -232,20 +235,34 @@ def _timed(cycle) -> dict:
 def _report(label: str, runs: list[dict]) -> None:
     walls = [r["wall"] for r in runs]
     print(
-        f"{label:<11} wall median {stats.median(walls):.2f} s (min {min(walls):.2f}, max {max(walls):.2f}), "
-        f"python CPU {stats.median(r['cpu'] for r in runs):.2f} s, {runs[0]['queries']} queries "
-        f"{stats.median(r['db'] for r in runs):.2f} s; load average {os.getloadavg()[0]:.1f}"
+        f"{label:<13} wall median {stats.median(walls):.3f} s (min {min(walls):.3f}, max {max(walls):.3f}), "
+        f"python CPU {stats.median(r['cpu'] for r in runs):.3f} s, {runs[0]['queries']} queries "
+        f"{stats.median(r['db'] for r in runs):.3f} s; load average {os.getloadavg()[0]:.1f}"
     )
 
 
+def _write(cycle) -> None:
+    """A write the figures depend on: one conversation of the cycle held or not held, saved."""
+    conversation = Conversation.objects.filter(cycle=cycle, status=Status.DRAFT).order_by("pk").first()
+    conversation.held_on = None if conversation.held_on else timezone.localdate()
+    conversation.save()
+
+
 def measure(cycle, runs: int):
-    """cold: the first call in this process (nothing remembered, no caches warm); recomputed: every
-    table computed again (as after any change to the data) in a warm process; warm: the same data
-    again, so the remembered suppression results are reused (the queries run every time)."""
+    """cold: the first call in this process (nothing cached or remembered); after a write: the first
+    call after one conversation changed (cache missed; the queries run, and the suppression of the
+    tables whose counts changed); recomputed: everything computed again (cache and remembered
+    suppression results dropped); warm: the same data again, answered from the cache."""
     _report("cold", [_timed(cycle)])
+    after_write = []
+    for _ in range(runs):
+        _write(cycle)
+        after_write.append(_timed(cycle))
+    _report("after a write", after_write)
     recomputed = []
     for _ in range(runs):
         suppression.forget_results()
+        cache.clear()
         recomputed.append(_timed(cycle))
     _report("recomputed", recomputed)
     _report("warm", [_timed(cycle) for _ in range(runs)])

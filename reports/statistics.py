@@ -11,7 +11,7 @@ the whole organisation, including people and conversations that have no unit):
 - submitted: `first_submitted_at` set.
 - confirmed: submitted, and some version is binding (`confirmed_version` set).
 - changes requested: submitted, with at least one change-request comment.
-- followed up: confirmed, with a follow-up entry created in the 90 days up to now.
+- followed up: confirmed, with a follow-up entry in the last 90 days (see below).
 - median days to confirmation: over the confirmed, days from `first_submitted_at` to `confirmed_at` (the
   first confirmation), one decimal.
 - goals per contract, by kind: the current goals of confirmed conversations divided by confirmed.
@@ -30,19 +30,22 @@ and the previous-cycle comparison show each figure the same way and cannot be co
 other; "employees in scope" is protected on its own first and then held fixed, since every cycle
 shares it. No names, person ids or free text are ever part of the result.
 
-Queries: a fixed number whatever the size of the organisation (13 with a previous cycle): units,
-employees per unit, the previous cycle, and per cycle one each for
-- the conversation categories: one GROUP BY over each conversation's flags (unit, held, submitted,
-  confirmed, change requested, followed up; the last two as IN subqueries hashed once), summed into
-  categories over those few groups;
+- followed up: confirmed, with a follow-up entry created since the start (local time) of the day 90
+  days ago, so the figures change only with the data and the date, never within a day.
+
+Queries: a fixed number whatever the size of the organisation: cycles, units, employees per unit and
+the data version (`reports.statistics_cache`), which are all an answer from the cache costs; when
+computed, one query per kind of figure covering the cycle and the previous one together (grouped by
+cycle), and the data version again:
+- the conversation categories: one GROUP BY over each conversation's flags (cycle, unit, held,
+  submitted, confirmed, change requested, followed up; the last two as IN subqueries hashed once),
+  summed into categories over those few groups;
 - goal kinds; goal statuses (a window function picks each goal's latest status, then one GROUP BY
   counts); follow-up activity per unit and month;
-- the medians: window functions pick the middle rows of each child's group and of the whole in the
-  database, PostgreSQL and SQLite alike.
+- the medians: window functions pick the middle rows of each child's group and of the whole, per
+  cycle, in the database, PostgreSQL and SQLite alike.
 Subtree sums and the suppression then run in Python over units, never over conversations. The
-suppression of a table is computed once per distinct input: asked again with the same counts (the
-queries always run), `reports.suppression` hands back the same tables without recomputing them, and
-any change in the data changes the counts and so computes them afresh.
+suppression of a table is computed once per distinct input (`reports.suppression`).
 """
 
 import datetime
@@ -70,6 +73,7 @@ from django.utils import timezone
 from conversations.models import Comment, Conversation, Cycle, FollowUp, Status
 from goals.models import Goal
 from organization.models import OrgUnit, User
+from reports import statistics_cache
 from reports.suppression import Lattice, SuppressedTable, Tree, suppress
 
 ROOT = 0  # the whole organisation, a unit above the top units (OrgUnit ids start at 1)
@@ -166,6 +170,8 @@ def _key(unit_id) -> int:
 
 
 # --- the queries ----------------------------------------------------------------------------------------
+# Each query covers every cycle asked for at once (the cycle and the one before it), grouped by cycle:
+# one pass over the conversations, goals and follow-ups of both instead of one per cycle.
 
 
 def _employees_by_unit() -> dict:
@@ -173,8 +179,8 @@ def _employees_by_unit() -> dict:
     return {_key(unit): n for unit, n in rows.values_list("unit", "n")}
 
 
-def _cycle_conversations(cycle_id: int):
-    return Conversation.objects.filter(cycle_id=cycle_id).exclude(status=Status.CANCELLED)
+def _counting_conversations(cycle_ids):
+    return Conversation.objects.filter(cycle_id__in=cycle_ids).exclude(status=Status.CANCELLED)
 
 
 _HELD = Q(held_on__isnull=False) | Q(first_submitted_at__isnull=False)
@@ -182,15 +188,21 @@ _SUBMITTED = Q(first_submitted_at__isnull=False)
 _CONFIRMED = _SUBMITTED & Q(confirmed_version__isnull=False)
 
 
-def _category_counts(cycle_id: int, now) -> dict:
-    """Per unit, the conversations in each category but "not held": one GROUP BY over each
+def follow_up_window_start(today: datetime.date) -> datetime.datetime:
+    """Follow-ups count as recent from the start (local time) of the day FOLLOW_UP_WINDOW_DAYS before
+    `today`: the figures then change only with the data and the date, never within a day."""
+    day = today - datetime.timedelta(days=FOLLOW_UP_WINDOW_DAYS)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def _category_counts(cycle_ids, today: datetime.date) -> dict:
+    """Per cycle and unit, the conversations in each category but "not held": one GROUP BY over each
     conversation's flags (so each IN subquery is hashed once), then the categories are summed from
     those few groups."""
-    # Not narrowed to the cycle: the conversations they are matched against already are, and a
+    # Not narrowed to the cycles: the conversations they are matched against already are, and a
     # join to narrow them would cost more than it saves.
     change_requests = Comment.objects.filter(kind=Comment.Kind.CHANGE_REQUEST).values("conversation_id")
-    since = now - datetime.timedelta(days=FOLLOW_UP_WINDOW_DAYS)
-    recent = FollowUp.objects.filter(created_at__gte=since).values("conversation_id")
+    recent = FollowUp.objects.filter(created_at__gte=follow_up_window_start(today)).values("conversation_id")
     flags = {
         "held": _HELD,
         "submitted": _SUBMITTED,
@@ -199,9 +211,9 @@ def _category_counts(cycle_id: int, now) -> dict:
         "followed": Q(pk__in=recent),
     }
     rows = (
-        _cycle_conversations(cycle_id)
+        _counting_conversations(cycle_ids)
         .annotate(**{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in flags.items()})
-        .values("unit_id", *flags)
+        .values("cycle_id", "unit_id", *flags)
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -209,11 +221,14 @@ def _category_counts(cycle_id: int, now) -> dict:
     sums = ", ".join(
         f"SUM(CASE WHEN {condition} THEN f.n ELSE 0 END)" for condition in _CATEGORY_SQL.values()
     )
-    query = f"SELECT f.unit_id, {sums} FROM ({sql}) f GROUP BY f.unit_id"  # noqa: S608 - SQL built by the ORM
+    query = f"SELECT f.cycle_id, f.unit_id, {sums} FROM ({sql}) f GROUP BY f.cycle_id, f.unit_id"  # noqa: S608 - SQL built by the ORM
+    counts = defaultdict(dict)
     with connection.cursor() as cursor:
         cursor.execute(query, params)
-        # SUM over counts is NUMERIC on PostgreSQL
-        return {_key(unit_id): [int(n) for n in counts] for unit_id, *counts in cursor.fetchall()}
+        for cycle_id, unit_id, *row in cursor.fetchall():
+            # SUM over counts is NUMERIC on PostgreSQL
+            counts[cycle_id][_key(unit_id)] = [int(n) for n in row]
+    return counts
 
 
 _CATEGORY_SQL = {  # over the flags of one conversation, in the order of _CATEGORIES[1:]
@@ -227,24 +242,34 @@ _CATEGORY_SQL = {  # over the flags of one conversation, in the order of _CATEGO
 }
 
 
-def _confirmed_in_cycle(prefix: str = "") -> Q:
-    """Conversations of the cycle that count and are confirmed, from a model `prefix`ed to them."""
+def _confirmed_in_cycles(cycle_ids, prefix: str = "") -> Q:
+    """Conversations of the cycles that count and are confirmed, from a model `prefix`ed to them."""
     return Q(
-        **{f"{prefix}first_submitted_at__isnull": False, f"{prefix}confirmed_version__isnull": False}
+        **{
+            f"{prefix}cycle_id__in": cycle_ids,
+            f"{prefix}first_submitted_at__isnull": False,
+            f"{prefix}confirmed_version__isnull": False,
+        }
     ) & ~Q(**{f"{prefix}status": Status.CANCELLED})
 
 
-def _goal_kind_counts(cycle_id: int) -> dict:
+def _per_cycle(width: int):
+    return defaultdict(lambda: defaultdict(lambda: [0] * width))
+
+
+def _goal_kind_counts(cycle_ids) -> dict:
     rows = (
-        Goal.objects.filter(_confirmed_in_cycle("conversation__"), conversation__cycle_id=cycle_id)
-        .values("conversation__unit", "kind")
+        Goal.objects.filter(_confirmed_in_cycles(cycle_ids, "conversation__"))
+        .values("conversation__cycle_id", "conversation__unit", "kind")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    counts = defaultdict(lambda: [0] * len(GOAL_KINDS))
-    for unit, kind, n in _rows(rows.values_list("conversation__unit", "kind", "n")):
-        counts[_key(unit)][GOAL_KINDS.index(kind)] += n
-    return dict(counts)
+    counts = _per_cycle(len(GOAL_KINDS))
+    for cycle_id, unit, kind, n in _rows(
+        rows.values_list("conversation__cycle_id", "conversation__unit", "kind", "n")
+    ):
+        counts[cycle_id][_key(unit)][GOAL_KINDS.index(kind)] += n
+    return counts
 
 
 def _rows(queryset) -> list[tuple]:
@@ -256,70 +281,74 @@ def _rows(queryset) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _goal_status_counts(cycle_id: int) -> dict:
-    """Per unit and status, the goals of confirmed conversations whose latest follow-up with a status
-    has that status: a window function picks each goal's latest entry, then one GROUP BY counts.
-    A follow-up's goal is always a goal of the follow-up's own conversation (`follow_up_create`
-    checks it), so the conversation of the entry stands for the goal's."""
+def _goal_status_counts(cycle_ids) -> dict:
+    """Per cycle, unit and status, the goals of confirmed conversations whose latest follow-up with a
+    status has that status: a window function picks each goal's latest entry, then one GROUP BY
+    counts. A follow-up's goal is always a goal of the follow-up's own conversation
+    (`follow_up_create` checks it), so the conversation of the entry stands for the goal's."""
     latest = (
-        FollowUp.objects.filter(_confirmed_in_cycle("conversation__"), conversation__cycle_id=cycle_id)
+        FollowUp.objects.filter(_confirmed_in_cycles(cycle_ids, "conversation__"))
         .filter(goal__isnull=False)
         .exclude(item_status="")
         .annotate(
+            cycle_id=F("conversation__cycle_id"),
             unit_id=F("conversation__unit_id"),
             position=Window(
                 RowNumber(), partition_by=[F("goal_id")], order_by=[F("created_at").desc(), F("pk").desc()]
             ),
         )
-        .values("unit_id", "item_status", "position")
+        .values("cycle_id", "unit_id", "item_status", "position")
         .order_by()
     )
     sql, params = latest.query.sql_with_params()
     query = (
-        f"SELECT latest.unit_id, latest.item_status, COUNT(*) FROM ({sql}) latest "  # noqa: S608 - SQL built by the ORM
-        "WHERE latest.position = 1 GROUP BY latest.unit_id, latest.item_status"
+        f"SELECT latest.cycle_id, latest.unit_id, latest.item_status, COUNT(*) FROM ({sql}) latest "  # noqa: S608 - SQL built by the ORM
+        "WHERE latest.position = 1 GROUP BY latest.cycle_id, latest.unit_id, latest.item_status"
     )
-    counts = defaultdict(lambda: [0] * len(ITEM_STATUSES))
+    counts = _per_cycle(len(ITEM_STATUSES))
     with connection.cursor() as cursor:
         cursor.execute(query, params)
-        for unit_id, status, n in cursor.fetchall():
-            counts[_key(unit_id)][ITEM_STATUSES.index(status)] += n
-    return dict(counts)
+        for cycle_id, unit_id, status, n in cursor.fetchall():
+            counts[cycle_id][_key(unit_id)][ITEM_STATUSES.index(status)] += n
+    return counts
 
 
-def _activity_months(now) -> list[datetime.date]:
-    today = timezone.localtime(now).date().replace(day=1)
+def _activity_months(today: datetime.date) -> list[datetime.date]:
+    first = today.replace(day=1)
     months = []
     for back in range(ACTIVITY_MONTHS - 1, -1, -1):
-        year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+        year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
         months.append(datetime.date(year, month + 1, 1))
     return months
 
 
-def _activity_counts(cycle_id: int, months: list[datetime.date]) -> dict:
+def _activity_counts(cycle_ids, months: list[datetime.date]) -> dict:
     start = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time()))
     month = Cast(ExtractYear("created_at") * 12 + ExtractMonth("created_at"), output_field=IntegerField())
     rows = (
-        FollowUp.objects.filter(conversation__cycle_id=cycle_id, created_at__gte=start)
+        FollowUp.objects.filter(conversation__cycle_id__in=cycle_ids, created_at__gte=start)
         .exclude(conversation__status=Status.CANCELLED)
         .annotate(month=month)
-        .values("conversation__unit", "month")
+        .values("conversation__cycle_id", "conversation__unit", "month")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    counts = defaultdict(lambda: [0] * len(months))
+    counts = _per_cycle(len(months))
     index = {m.year * 12 + m.month: i for i, m in enumerate(months)}
-    for unit, key, n in _rows(rows.values_list("conversation__unit", "month", "n")):
+    for cycle_id, unit, key, n in _rows(
+        rows.values_list("conversation__cycle_id", "conversation__unit", "month", "n")
+    ):
         i = index.get(key)
         if i is not None:
-            counts[_key(unit)][i] += n
-    return dict(counts)
+            counts[cycle_id][_key(unit)][i] += n
+    return counts
 
 
-def _medians(cycle_id: int, org: _Org, unit_id: int) -> dict:
-    """Median days to confirmation for `unit_id` and each of its children, from one query whose
-    window functions pick the middle one or two rows of each child's group and of the whole."""
-    base = _cycle_conversations(cycle_id).filter(_CONFIRMED, confirmed_at__isnull=False).order_by()
+def _medians(cycle_ids, org: _Org, unit_id: int) -> dict:
+    """Per cycle, the median days to confirmation for `unit_id` and each of its children, from one
+    query whose window functions pick the middle one or two rows of each child's group and of the
+    whole, per cycle."""
+    base = _counting_conversations(cycle_ids).filter(_CONFIRMED, confirmed_at__isnull=False).order_by()
     if unit_id != ROOT:
         path = org.units[unit_id]["path"]
         base = base.filter(Q(unit__path=path) | Q(unit__path__startswith=path + "/"))
@@ -330,22 +359,25 @@ def _medians(cycle_id: int, org: _Org, unit_id: int) -> dict:
         base.annotate(
             group=Case(*child_groups, default=Value(-1), output_field=IntegerField()),
             days=days,
-            in_group=Window(RowNumber(), partition_by=[F("group")], order_by=order),
-            group_size=Window(Count("pk"), partition_by=[F("group")]),
-            overall=Window(RowNumber(), order_by=order),
-            size=Window(Count("pk")),
+            in_group=Window(RowNumber(), partition_by=[F("cycle_id"), F("group")], order_by=order),
+            group_size=Window(Count("pk"), partition_by=[F("cycle_id"), F("group")]),
+            overall=Window(RowNumber(), partition_by=[F("cycle_id")], order_by=order),
+            size=Window(Count("pk"), partition_by=[F("cycle_id")]),
         )
         .filter(_is_middle("in_group", "group_size") | _is_middle("overall", "size"))
-        .values_list("group", "days", "in_group", "group_size", "overall", "size")
+        .values_list("cycle_id", "group", "days", "in_group", "group_size", "overall", "size")
     )
-    middles = defaultdict(list)
-    for group, duration, in_group, group_size, overall, size in rows:
+    middles = defaultdict(lambda: defaultdict(list))
+    for cycle_id, group, duration, in_group, group_size, overall, size in rows:
         value = duration.total_seconds() / 86400
         if group != -1 and in_group in _middle_positions(group_size):
-            middles[group].append(value)
+            middles[cycle_id][group].append(value)
         if overall in _middle_positions(size):
-            middles[unit_id].append(value)
-    return {g: round(sum(v) / len(v), 1) for g, v in middles.items()}
+            middles[cycle_id][unit_id].append(value)
+    return {
+        cycle_id: {g: round(sum(v) / len(v), 1) for g, v in groups.items()}
+        for cycle_id, groups in middles.items()
+    }
 
 
 def _when_in_subtree(path: str, group: int) -> When:
@@ -374,7 +406,6 @@ def employee_pattern(parents: dict, employees: dict, k: int) -> dict:
 
 @dataclass(frozen=True)
 class _CycleTables:
-    cycle: Cycle
     people: SuppressedTable
     goal_kinds: dict  # unit -> [count per kind] over the subtree
     statuses: SuppressedTable
@@ -383,25 +414,44 @@ class _CycleTables:
     medians: dict
 
 
-def _cycle_tables(cycle: Cycle, org: _Org, employees: dict, fixed: dict, unit_id: int, now) -> _CycleTables:
-    k = min_group_size()
-    categories = _category_counts(cycle.pk, now)
+@dataclass(frozen=True)
+class _Counts:
+    """The per-unit counts of every cycle asked for, from one query per kind of figure."""
+
+    categories: dict  # cycle id -> unit -> [count per category but "not held"]
+    goal_kinds: dict
+    statuses: dict
+    activity: dict
+    months: list
+    medians: dict  # cycle id -> group -> median days
+
+
+def _counts(cycle_ids: list, org: _Org, unit_id: int, today: datetime.date) -> _Counts:
+    months = _activity_months(today)
+    return _Counts(
+        categories=_category_counts(cycle_ids, today),
+        goal_kinds=_goal_kind_counts(cycle_ids),
+        statuses=_goal_status_counts(cycle_ids),
+        activity=_activity_counts(cycle_ids, months),
+        months=months,
+        medians=_medians(cycle_ids, org, unit_id),
+    )
+
+
+def _cycle_tables(cycle_id: int, counts: _Counts, org: _Org, employees: dict, fixed: dict) -> _CycleTables:
+    k, tree = min_group_size(), org.parents
+    categories = counts.categories.get(cycle_id, {})
     own = {}
     for unit in org.parents:
-        counts = categories.get(unit, [0] * 7)
-        own[unit] = (employees.get(unit, 0) - sum(counts), *counts)
-    people = suppress(parents=org.parents, lattice=PEOPLE, own=own, k=k, fixed=fixed)
-    statuses = suppress(parents=org.parents, lattice=GOAL_STATUS, own=_goal_status_counts(cycle.pk), k=k)
-    months = _activity_months(now)
-    activity = suppress(parents=org.parents, lattice=ACTIVITY, own=_activity_counts(cycle.pk, months), k=k)
+        row = categories.get(unit, [0] * 7)
+        own[unit] = (employees.get(unit, 0) - sum(row), *row)
     return _CycleTables(
-        cycle=cycle,
-        people=people,
-        goal_kinds=_roll_up(org, _goal_kind_counts(cycle.pk), len(GOAL_KINDS)),
-        statuses=statuses,
-        activity=activity,
-        months=months,
-        medians=_medians(cycle.pk, org, unit_id),
+        people=suppress(parents=tree, lattice=PEOPLE, own=own, k=k, fixed=fixed),
+        goal_kinds=_roll_up(org, counts.goal_kinds.get(cycle_id, {}), len(GOAL_KINDS)),
+        statuses=suppress(parents=tree, lattice=GOAL_STATUS, own=counts.statuses.get(cycle_id, {}), k=k),
+        activity=suppress(parents=tree, lattice=ACTIVITY, own=counts.activity.get(cycle_id, {}), k=k),
+        months=counts.months,
+        medians=counts.medians.get(cycle_id, {}),
     )
 
 
@@ -460,23 +510,71 @@ def _unit_info(org: _Org, unit) -> dict:
 
 def cycle_statistics(*, cycle: Cycle, unit: OrgUnit | None = None, now=None) -> dict:
     """The anonymized statistics of `cycle` for `unit` (None: the whole organisation) and each of its
-    child units, with the previous cycle beside them. Plain data, ready for JSON, CSV and charts."""
+    child units, with the previous cycle beside them. Plain data, ready for JSON, CSV and charts.
+
+    Computed once per state of the data and per day: asked again while nothing the figures depend on
+    has changed, they come from the cache (`reports.statistics_cache`)."""
     now = now or timezone.now()
-    org = _load_org()
-    unit_id = unit.pk if unit is not None else ROOT
-    employees = _employees_by_unit()
-    k = min_group_size()
-    fixed = employee_pattern(org.parents, employees, k)
-    current = _cycle_tables(cycle, org, employees, fixed, unit_id, now)
-    earlier = previous_cycle(cycle)
-    previous = _cycle_tables(earlier, org, employees, fixed, unit_id, now) if earlier else None
+    request = StatisticsRequest(
+        cycle_id=cycle.pk,
+        unit_id=unit.pk if unit is not None else ROOT,
+        k=min_group_size(),
+        today=timezone.localdate(now),
+    )
+    inputs = _Inputs(org=_load_org(), employees=_employees_by_unit(), cycles=_load_cycles())
+    if request.cycle_id not in inputs.cycles:
+        raise Cycle.DoesNotExist
+    key = (request, inputs.content())
+    result = statistics_cache.cached(key, lambda: _compute(request, inputs))
+    return {**result, "generated_at": now.isoformat()}
+
+
+@dataclass(frozen=True)
+class StatisticsRequest:
+    cycle_id: int
+    unit_id: int
+    k: int
+    today: datetime.date  # local: the follow-up window and the months of activity follow it
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What the statistics read from the small tables, all of it part of the cache key."""
+
+    org: _Org
+    employees: dict
+    cycles: dict  # id -> Cycle
+
+    def content(self) -> tuple:
+        return (
+            tuple(self.org.units.values()),
+            tuple(self.org.parents.items()),
+            tuple(sorted(self.employees.items())),
+            tuple((c.pk, c.name, c.starts_on, c.deadline) for c in self.cycles.values()),
+        )
+
+
+def _load_cycles() -> dict:
+    return {c.pk: c for c in Cycle.objects.order_by("pk").only("name", "starts_on", "deadline")}
+
+
+def _compute(request: StatisticsRequest, inputs: _Inputs) -> dict:
+    """The statistics for `request` from the `inputs` read for the cache key (cycles, units,
+    employees): the remaining queries, the suppression and the result."""
+    org, employees, cycles = inputs.org, inputs.employees, inputs.cycles
+    cycle = cycles[request.cycle_id]
+    earlier = _previous(cycles, cycle)
+    unit_id = request.unit_id
+    counts = _counts([c.pk for c in (cycle, earlier) if c], org, unit_id, request.today)
+    fixed = employee_pattern(org.parents, employees, request.k)
+    current = _cycle_tables(cycle.pk, counts, org, employees, fixed)
+    previous = _cycle_tables(earlier.pk, counts, org, employees, fixed) if earlier else None
     groups = [unit_id, *org.children.get(unit_id, ())]
     return {
-        "min_group_size": k,
+        "min_group_size": request.k,
         "cycle": _cycle_info(cycle),
         "previous_cycle": _cycle_info(earlier),
         "unit": _unit_info(org, unit_id),
-        "generated_at": now.isoformat(),
         "groups": [
             {
                 "unit": _unit_info(org, g),
@@ -487,3 +585,9 @@ def cycle_statistics(*, cycle: Cycle, unit: OrgUnit | None = None, now=None) -> 
             for g in groups
         ],
     }
+
+
+def _previous(cycles: dict, cycle: Cycle) -> Cycle | None:
+    """`previous_cycle` over the cycles already read."""
+    earlier = [c for c in cycles.values() if (c.starts_on, c.pk) < (cycle.starts_on, cycle.pk)]
+    return max(earlier, key=lambda c: (c.starts_on, c.pk), default=None)

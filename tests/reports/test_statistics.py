@@ -181,7 +181,7 @@ def test_cancelled_conversations_and_the_held_definition(cycle):
         conversation(cycle, leader, person, state, change_request=state == "submitted")
     conversation(cycle, leader, staff[3], "cancelled")
 
-    own = statistics._category_counts(cycle.pk, timezone.now())[z.pk]
+    own = statistics._category_counts([cycle.pk], timezone.localdate())[cycle.pk][z.pk]
 
     names = statistics.PEOPLE.categories[1:]
     assert dict(zip(names, own, strict=True)) == {
