@@ -121,10 +121,19 @@ def _append_only_lifted():
     return audit_sqlite.purging()
 
 
+DJANGO_COMMAND_OPTIONS = frozenset(
+    {"verbosity", "settings", "pythonpath", "traceback", "no_color", "force_color", "skip_checks"}
+)
+
+
 def _plain_options(options: dict) -> dict:
     """The command's options that are plain values (not the output streams Django passes along)."""
     plain = (str, int, float, bool, type(None))
-    return {name: value for name, value in options.items() if isinstance(value, plain)}
+    return {
+        name: value
+        for name, value in options.items()
+        if isinstance(value, plain) and name not in DJANGO_COMMAND_OPTIONS
+    }
 
 
 def _conversation_field(model) -> str | None:
