@@ -13,6 +13,8 @@ DATABASE_URL must name a PostgreSQL database seeded by `manage.py seed_scale`. T
    number of concurrent clients for --duration seconds, after a short warm-up, and notes the load
    average before each run (other processes on the machine compete for the same cores);
 5. writes bench-results/scale.json and bench-results/scale.md (the table for the README).
+
+Where an endpoint's CPU goes: bench/profile_api.py (cProfile over the same requests, in one process).
 """
 
 import argparse
@@ -40,6 +42,7 @@ SERVER_ENV = {
     "DJANGO_SECURE_SSL_REDIRECT": "false",
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
     "DJANGO_CONN_MAX_AGE": "600",
+    "DJANGO_DB_PREPARE_THRESHOLD": "5",  # as production: the hot paths' statements are prepared
     "DJANGO_LOG_LEVEL": "WARNING",
     # The benchmark must measure the endpoints, not the rate limits.
     "SAMTALE_THROTTLE_AUTH": "1000000/min",

@@ -21,6 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
+from conversations.compiled_queries import CompiledQuery
 from conversations.models import (
     FINISHED_STATUSES,
     Conversation,
@@ -59,6 +60,11 @@ def _visible_conditions(user_id: int, today) -> Q:
     return Q(pk__in=granted.values("content_object_id")) & (party | deputy)
 
 
+def visible_ids_subquery(user_id: int, today):
+    """The ids of the conversations the user (an active one) may see on `today`, as a subquery."""
+    return Conversation.objects.filter(_visible_conditions(user_id, today)).values("pk")
+
+
 _VISIBLE_SQL: dict = {}
 _ANY_USER = -(2**62)  # stand for the user and the day while compiling
 _ANY_DAY = datetime.date(1, 1, 2)
@@ -73,7 +79,7 @@ def visible_conversation_filter(user) -> Q:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
     if connection.vendor not in _VISIBLE_SQL:
-        ids = Conversation.objects.filter(_visible_conditions(_ANY_USER, _ANY_DAY)).values("pk")
+        ids = visible_ids_subquery(_ANY_USER, _ANY_DAY)
         _VISIBLE_SQL[connection.vendor] = ids.query.sql_with_params()
     sql, params = _VISIBLE_SQL[connection.vendor]
     # Compiled parameters are in the database's form (SQLite's dates are text), so are their stand-ins.
@@ -96,13 +102,18 @@ def _has_active_grant(user, conversation: Conversation) -> bool:
     )
 
 
+_RIGHTS_HELD = CompiledQuery(
+    lambda pk: ConversationUserObjectPermission.objects.filter(content_object_id=pk).values_list(
+        "user_id", "permission__codename"
+    )
+)
+
+
 def rights_holders(conversation: Conversation) -> dict[int, frozenset[str]]:
     """Every right held on `conversation`, by user id, in one query (the rows, before the checks of
     `conversation_perms`)."""
     held = defaultdict(set)
-    for user_id, codename in ConversationUserObjectPermission.objects.filter(
-        content_object=conversation
-    ).values_list("user_id", "permission__codename"):
+    for user_id, codename in _RIGHTS_HELD(conversation.pk):
         held[user_id].add(codename)
     return {user_id: frozenset(codenames) for user_id, codenames in held.items()}
 
@@ -154,13 +165,34 @@ class Access:
 ACCESS_RELATED = ("employee", "leader", "cycle", "unit", "confirmed_version")
 
 
+_MAX_ID = 2**63 - 1
+_CONVERSATION_WITH: dict[tuple[str, ...], CompiledQuery] = {}
+
+
+def _conversation_with(related: tuple[str, ...], pk) -> Conversation:
+    """The conversation `pk` with `related` joined, through SQL compiled once per `related`; 404 when
+    there is none (also for an id no row can have)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError, OverflowError):
+        raise Http404 from None
+    if not 0 < pk <= _MAX_ID:
+        raise Http404
+    query = _CONVERSATION_WITH.get(related)
+    if query is None:
+        query = _CONVERSATION_WITH[related] = CompiledQuery(
+            lambda conversation_id: Conversation.objects.select_related(*related).filter(pk=conversation_id)
+        )
+    rows = query(pk)
+    if not rows:
+        raise Http404
+    return rows[0]
+
+
 def conversation_access(user, pk, perm: str = VIEW, related: tuple[str, ...] = ACCESS_RELATED) -> Access:
     """`access_conversation`, keeping the rights it read so the response need not read them again.
     `related`: the relations to load with the row; the checks need only the employee."""
-    try:
-        conversation = Conversation.objects.select_related(*related).get(pk=int(pk))
-    except (Conversation.DoesNotExist, TypeError, ValueError, OverflowError):
-        raise Http404 from None
+    conversation = _conversation_with(related, pk)
     holders = rights_holders(conversation)
     return Access(conversation, require(user, conversation, perm, holders), holders)
 

@@ -6,10 +6,10 @@ their query count does not grow with their length.
 
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from conversations.compiled_queries import CompiledQuery
 from conversations.models import (
     FINISHED_STATUSES,
     AccessLogEntry,
@@ -24,7 +24,14 @@ from conversations.models import (
     ItemResponse,
     Status,
 )
-from conversations.permissions import COMMENT, MANAGE, RESPOND, Access, conversation_perms
+from conversations.permissions import (
+    COMMENT,
+    MANAGE,
+    RESPOND,
+    Access,
+    conversation_perms,
+    visible_ids_subquery,
+)
 from conversations.workflow import TRANSITIONS, allowed_transitions
 from goals.models import Expectation, Goal, Task
 
@@ -51,13 +58,38 @@ def conversation_list(
     return queryset.order_by("-created_at", "-id")
 
 
-def visible_conversation_ids(**filters) -> list[int]:
-    """The ids of `conversation_list(**filters)`, in its order.
+def visible_conversation_ids(
+    *, user, status: str | None = None, cycle: int | None = None, employee: int | None = None
+) -> list[int]:
+    """The ids of `conversation_list(...)` with the same arguments, in its order.
 
     With `conversations_in_order`, the API's list in two short queries rather than one long one:
     PostgreSQL plans the visibility conditions together with the joins of the page in several times
-    the time it plans them apart, and the number of ids is the count the page needs."""
-    return list(conversation_list(**filters).values_list("pk", flat=True))
+    the time it plans them apart, and the number of ids is the count the page needs. The query is
+    compiled once per combination of filters (`compiled_queries`)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    given = {"status": status or None, "cycle_id": cycle, "employee_id": employee}
+    given = {name: value for name, value in given.items() if value is not None}
+    query = _VISIBLE_IDS.get(tuple(given))
+    if query is None:
+        query = _VISIBLE_IDS[tuple(given)] = CompiledQuery(_visible_ids_builder(tuple(given)))
+    return [pk for (pk,) in query(user.pk, timezone.localdate(), *given.values())]
+
+
+_VISIBLE_IDS: dict[tuple[str, ...], CompiledQuery] = {}
+
+
+def _visible_ids_builder(filters: tuple[str, ...]):
+    def build(user_id, today, *values):
+        queryset = Conversation.objects.filter(pk__in=visible_ids_subquery(user_id, today))
+        return (
+            queryset.filter(**dict(zip(filters, values, strict=True)))
+            .order_by("-created_at", "-id")
+            .values_list("pk")
+        )
+
+    return build
 
 
 # What a list shows of each conversation (`ConversationSerializer`): only these columns are read, which
@@ -74,6 +106,28 @@ def conversations_in_order(ids: list[int]) -> list[Conversation]:
     """The conversations `ids`, with the rows a list shows joined, in the order of `ids`."""
     by_pk = Conversation.objects.select_related(*PERSON_FIELDS).only(*LIST_FIELDS).in_bulk(ids)
     return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+COMPILED_PAGE = 100  # a page is at most 50 (REST_FRAMEWORK["PAGE_SIZE"])
+
+
+def conversation_rows(ids: list[int], columns: tuple[str, ...]) -> list[tuple]:
+    """The values of `columns` (`values_list` paths) of the conversations `ids`, in the order of `ids`,
+    without model instances (`serializers.compiled.RowOutput` turns them into a list's output). Up to
+    `COMPILED_PAGE` ids, through SQL compiled once per number of ids."""
+    if not ids:
+        return []
+    query = _ROWS.get(columns)
+    if query is None:
+        query = _ROWS[columns] = CompiledQuery(
+            lambda *pks: Conversation.objects.filter(pk__in=pks).order_by().values_list("pk", *columns)
+        )
+    rows = query(*ids) if len(ids) <= COMPILED_PAGE else query.build(*ids)
+    by_pk = {row[0]: row[1:] for row in rows}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+_ROWS: dict[tuple[str, ...], CompiledQuery] = {}
 
 
 def load_conversation(pk: int) -> Conversation:
@@ -134,49 +188,20 @@ def _versions_of(conversation_id):
     return version_summaries().filter(conversation_id=conversation_id)
 
 
+_TASKS_OF = CompiledQuery(_tasks_of)
+_GOALS_OF = CompiledQuery(_goals_of)
+_EXPECTATIONS_OF = CompiledQuery(_expectations_of)
+_VERSIONS_OF = CompiledQuery(_versions_of)
+
+
 def load_contract(conversation: Conversation) -> None:
     """`contract_prefetches` for one conversation (a detail request): the same four queries, run from
     SQL compiled once per process, since compiling them costs more than running them."""
     pk = conversation.pk
-    conversation.task_list = _rows(_tasks_of, pk)
-    conversation.goal_list = _rows(_goals_of, pk)
-    conversation.expectation_list = _rows(_expectations_of, pk)
-    conversation.version_list = _rows(_versions_of, pk)
-
-
-_COMPILED: dict = {}
-_ANY_ID = -(2**62)  # stands for the id while compiling; no row has it
-
-
-def _rows(build, pk: int) -> list:
-    """`list(build(pk))` through SQL compiled once: `build(id)` must return a queryset of one model
-    (no select_related) that depends on nothing but `id`. The SQL Django compiles for it is kept per
-    database vendor and run with the real id as a raw query, which converts the model's fields; the
-    annotations get the converters Django would apply to them."""
-    key = (build, connection.vendor)
-    if key not in _COMPILED:
-        queryset = build(_ANY_ID)
-        annotations = [
-            (
-                name,
-                expression,
-                connection.ops.get_db_converters(expression) + expression.get_db_converters(connection),
-            )
-            for name, expression in queryset.query.annotation_select.items()
-        ]
-        conversions = [
-            (name, expression, converters) for name, expression, converters in annotations if converters
-        ]
-        _COMPILED[key] = (queryset.model, *queryset.query.sql_with_params(), conversions)
-    model, sql, params, conversions = _COMPILED[key]
-    rows = list(model.objects.raw(sql, [pk if p == _ANY_ID else p for p in params]))
-    for row in rows if conversions else ():
-        for name, expression, converters in conversions:
-            value = getattr(row, name)
-            for converter in converters:
-                value = converter(value, expression, connection)
-            setattr(row, name, value)
-    return rows
+    conversation.task_list = _TASKS_OF(pk)
+    conversation.goal_list = _GOALS_OF(pk)
+    conversation.expectation_list = _EXPECTATIONS_OF(pk)
+    conversation.version_list = _VERSIONS_OF(pk)
 
 
 def allowed_actions(user, conversation: Conversation, perms: frozenset[str] | None = None) -> list[str]:

@@ -1,10 +1,12 @@
 """Writes on conversations other than transitions: creation, dialogue, deputies and handover."""
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conversations import history, notifications
+from conversations.compiled_queries import CompiledInsert, CompiledQuery
 from conversations.models import (
     AccessLogEntry,
     AgendaPoint,
@@ -26,13 +28,21 @@ def _conversations_with_employee(queryset):
     return queryset.select_related("employee")
 
 
-def _fresh(conversation: Conversation) -> Conversation:
-    """The conversation re-read under a row lock, so state checks see the committed truth."""
-    return (
+_LOCKED_CONVERSATION = CompiledQuery(
+    lambda pk: (
         Conversation.objects.select_for_update(of=("self",))
         .select_related("employee", "leader")
-        .get(pk=conversation.pk)
+        .filter(pk=pk)
     )
+)
+
+
+def _fresh(conversation: Conversation) -> Conversation:
+    """The conversation re-read under a row lock, so state checks see the committed truth."""
+    rows = _LOCKED_CONVERSATION(conversation.pk)
+    if not rows:
+        raise Conversation.DoesNotExist("Conversation matching query does not exist.")
+    return rows[0]
 
 
 @transaction.atomic
@@ -231,9 +241,12 @@ def follow_up_create(
     expectation=None,
     progress: int | None = None,
     item_status: str = "",
+    holders: dict | None = None,
 ) -> FollowUp:
-    """A follow-up entry from either party (or a deputy), allowed once some version is confirmed."""
-    require(actor, conversation, COMMENT)
+    """A follow-up entry from either party (or a deputy), allowed once some version is confirmed.
+    `holders`: the rights held on the conversation as the caller has just read them
+    (`permissions.conversation_access`), so they are not read again."""
+    require(actor, conversation, COMMENT, holders)
     conversation = _fresh(conversation)
     if conversation.confirmed_version_id is None or conversation.status in (Status.CLOSED, Status.CANCELLED):
         raise InvalidTransition(
@@ -250,14 +263,46 @@ def follow_up_create(
         progress=progress,
         item_status=item_status or "",
     )
-    entry.full_clean()
+    _validate_follow_up(entry)
     entry.save()
     history.record(conversation, actor, "follow_up", follow_up=entry.pk)
     return entry
 
 
+# The references of a new entry that are loaded rows: the locked conversation, the actor and items
+# checked by `_check_item_belongs`. Validating them again would read each row once more.
+_LOADED_REFERENCES = ["conversation", "author", "goal", "task", "expectation"]
+
+
+def _validate_follow_up(entry: FollowUp) -> None:
+    """`full_clean` without queries: the fields (text, progress, status) as full_clean checks them,
+    and the table's constraints in Python (`_check_item_belongs` has seen to the single item); the
+    database still enforces both constraints and the foreign keys."""
+    entry.full_clean(exclude=_LOADED_REFERENCES, validate_unique=False, validate_constraints=False)
+    if entry.progress is not None and entry.progress > 100:
+        constraint = next(c for c in FollowUp._meta.constraints if c.name == "followup_progress")
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    ValidationError(
+                        constraint.get_violation_error_message(), code=constraint.violation_error_code
+                    )
+                ]
+            }
+        )
+
+
+_ACCESS_LOG_INSERT = CompiledInsert(AccessLogEntry, ("conversation_id", "user_id", "channel", "accessed_at"))
+
+
 def access_log_record(*, conversation: Conversation, user, channel: str) -> None:
-    AccessLogEntry.objects.create(conversation=conversation, user=user, channel=channel)
+    """One row in the conversation's access log (on every read of its content): a plain INSERT."""
+    _ACCESS_LOG_INSERT(
+        conversation_id=conversation.pk,
+        user_id=user.pk if user is not None else None,
+        channel=channel,
+        accessed_at=timezone.now(),
+    )
 
 
 # --- deputies, handover and shared history ----------------------------------------------------------------

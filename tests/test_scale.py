@@ -19,6 +19,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from conversations import contract, selectors
+from conversations.apis.conversations import list_output
 from conversations.models import (
     Confirmation,
     ContractVersion,
@@ -259,3 +260,101 @@ def test_a_list_page_reads_only_what_it_shows(django_assert_num_queries):
             page = ConversationSerializer(selectors.conversations_in_order(ids), many=True).data
         full = ConversationSerializer(list(selectors.conversation_list(user=leader)), many=True).data
         assert json.dumps(page) == json.dumps(full)
+
+
+@pytest.mark.django_db
+def test_list_rows_are_the_serializers_output(django_assert_num_queries):
+    """The API's list builds its page from database rows (`RowOutput`), not objects: the same JSON as
+    DRF's own ConversationSerializer, for leaders, employees and HR, with and without filters."""
+    output = list_output()
+    columns = tuple(output.columns)
+    cycle = Conversation.objects.order_by("-cycle_id").values_list("cycle_id", flat=True).first()
+    people = [
+        *User.objects.filter(is_leader=True).order_by("pk")[:8],
+        *User.objects.filter(is_leader=False).order_by("pk")[:8],
+    ]
+    compared = 0
+    for person in people:
+        for filters in ({}, {"cycle": cycle}, {"status": Status.CONFIRMED}):
+            ids = selectors.visible_conversation_ids(user=person, **filters)[:50]
+            with django_assert_num_queries(1 if ids else 0):
+                rows = selectors.conversation_rows(ids, columns)
+            fast = output.data(rows)
+            compiled.ENABLED = False
+            try:
+                slow = ConversationSerializer(selectors.conversations_in_order(ids), many=True).data
+            finally:
+                compiled.ENABLED = True
+            assert json.dumps(fast) == json.dumps(slow)
+            compared += len(ids)
+    assert compared > 50
+
+
+@pytest.mark.django_db
+def test_compiled_lists_select_what_the_orm_selects():
+    """The ids of a list come from SQL compiled once per combination of filters: the same ids in the
+    same order as the ORM's `conversation_list`, for every combination, and none for a left user."""
+    cycle = Conversation.objects.order_by("-cycle_id").values_list("cycle_id", flat=True).first()
+    leaders = list(User.objects.filter(is_leader=True).order_by("pk")[:6])
+    for leader in leaders:
+        employee = Conversation.objects.filter(leader=leader).values_list("employee_id", flat=True).first()
+        for filters in (
+            {},
+            {"status": Status.CONFIRMED},
+            {"cycle": cycle},
+            {"employee": employee},
+            {"status": Status.DRAFT, "cycle": cycle, "employee": employee},
+            {"status": ""},
+        ):
+            expected = list(selectors.conversation_list(user=leader, **filters).values_list("pk", flat=True))
+            assert selectors.visible_conversation_ids(user=leader, **filters) == expected
+    leaders[0].is_active = False
+    assert selectors.visible_conversation_ids(user=leaders[0]) == []
+
+
+def fields(obj) -> dict | None:
+    """An object's loaded column values (None for no object)."""
+    if obj is None:
+        return None
+    return {name: value for name, value in vars(obj).items() if not name.startswith("_")}
+
+
+@pytest.mark.django_db
+def test_compiled_reads_of_a_request_are_the_orms():
+    """Token, conversation with its relations, rights and the locked row: compiled once, the same
+    objects and values as the ORM reads; a missing or absurd id is a 404."""
+    from django.db import transaction
+    from django.http import Http404
+
+    from conversations import services
+    from conversations.apis.base import CompiledTokenAuthentication
+    from conversations.permissions import ACCESS_RELATED, rights_holders
+
+    for conversation in Conversation.objects.order_by("pk")[::40]:
+        for related in (ACCESS_RELATED, selectors.PERSON_FIELDS, ("employee",)):
+            access = conversation_access(conversation.employee, conversation.pk, related=related)
+            orm = Conversation.objects.select_related(*related).get(pk=conversation.pk)
+            assert access.conversation.__dict__.keys() == orm.__dict__.keys()
+            for name in related:
+                assert getattr(access.conversation, name) == getattr(orm, name)
+                assert fields(getattr(access.conversation, name)) == fields(getattr(orm, name))
+            assert fields(access.conversation) == fields(orm)
+        held = defaultdict(set)
+        for user_id, codename in ConversationUserObjectPermission.objects.filter(
+            content_object=conversation
+        ).values_list("user_id", "permission__codename"):
+            held[user_id].add(codename)
+        assert rights_holders(conversation) == {user: frozenset(c) for user, c in held.items()}
+        with transaction.atomic():
+            locked = services._fresh(conversation)
+            assert (locked.employee, locked.leader, locked.status) == (
+                conversation.employee,
+                conversation.leader,
+                conversation.status,
+            )
+    user = User.objects.filter(is_active=True).first()
+    token = Token.objects.get_or_create(user=user)[0]
+    assert CompiledTokenAuthentication().authenticate_credentials(token.key) == (user, token)
+    for pk in (0, -1, 2**63, "x", Conversation.objects.order_by("-pk").first().pk + 1):
+        with pytest.raises(Http404):
+            conversation_access(user, pk)

@@ -26,3 +26,19 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Persistent connections (DJANGO_CONN_MAX_AGE) without the health check: it costs a round trip to the
+# database on every request. A connection the server has dropped fails one request and is then closed
+# by Django (errors on an unusable connection close it at the end of the request), so the next request
+# opens a fresh one.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = False  # noqa: F405
+
+# PostgreSQL keeps the plans of the hot paths' statements (`conversations.compiled_queries` prepares
+# them on first use, per connection): planning a list's visibility conditions costs it more than running
+# them. Statements Django builds otherwise keep client-side binding and are never prepared. Set
+# DJANGO_DB_PREPARE_THRESHOLD=off behind a pooler in transaction mode (PgBouncer), which cannot keep
+# prepared statements.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    _threshold = os.environ.get("DJANGO_DB_PREPARE_THRESHOLD", "5")
+    if _threshold != "off":
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = int(_threshold)  # noqa: F405

@@ -1,5 +1,7 @@
 """Conversations: list and create, detail and change, and the calendar invitation."""
 
+import functools
+
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -9,7 +11,9 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from conversations import ics, selectors, services
 from conversations.apis.base import ETAG_HEADER, IF_MATCH, ApiView, errors
+from conversations.models import Conversation
 from conversations.permissions import MANAGE, access_conversation, conversation_access
+from conversations.serializers.compiled import RowOutput
 from conversations.serializers.conversations import (
     ConversationCreateSerializer,
     ConversationDetailSerializer,
@@ -21,6 +25,12 @@ from core.errors import Conflict
 from core.etag import expected_revision
 
 TAGS = ["conversations"]
+
+
+@functools.cache
+def list_output() -> RowOutput:
+    """`ConversationSerializer`'s output of a list page, from database rows (`RowOutput`)."""
+    return RowOutput(ConversationSerializer, computed={"etag": Conversation.etag.fget})
 
 
 def detail_response(serializer, description="The conversation, with its ETag header."):
@@ -39,8 +49,10 @@ class ConversationListView(ApiView):
         """The conversations the caller may see, newest first."""
         filters = self.validated(ConversationFilterSerializer, request.query_params)
         ids = selectors.visible_conversation_ids(user=request.user, **filters)
-        page = selectors.conversations_in_order(self.paginator.paginate_queryset(ids, request, view=self))
-        return self.paginator.get_paginated_response(ConversationSerializer(page, many=True).data)
+        page = self.paginator.paginate_queryset(ids, request, view=self)
+        output = list_output()
+        rows = selectors.conversation_rows(page, tuple(output.columns))
+        return self.paginator.get_paginated_response(output.data(rows))
 
     @extend_schema(
         tags=TAGS,

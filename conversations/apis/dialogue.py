@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from conversations import selectors, services
 from conversations.apis.base import ApiView, errors
 from conversations.models import Comment
-from conversations.permissions import COMMENT, RESPOND, VIEW, conversation_access
+from conversations.permissions import COMMENT, RESPOND, VIEW, Access, conversation_access
 from conversations.serializers.dialogue import (
     AccessLogEntrySerializer,
     AgendaPointInputSerializer,
@@ -45,9 +45,12 @@ def _create_schema(input_serializer, serializer, summary):
 class ConversationChildView(ApiView):
     """A list that belongs to one conversation; reading it needs only the right to see it."""
 
-    def conversation(self, pk, perm=VIEW):
+    def access(self, pk, perm=VIEW) -> Access:
         # The lists and the services need the conversation's own row and its employee (for the rights).
-        return conversation_access(self.request.user, pk, perm, related=("employee",)).conversation
+        return conversation_access(self.request.user, pk, perm, related=("employee",))
+
+    def conversation(self, pk, perm=VIEW):
+        return self.access(pk, perm).conversation
 
     def get_serializer_context(self):
         # The browsable API's forms list the items of this conversation, if the caller may see it.
@@ -136,9 +139,11 @@ class FollowUpListView(ConversationChildView):
         FollowUpInputSerializer, FollowUpSerializer, "Add a follow-up entry: are we on the right track?"
     )
     def post(self, request, pk):
-        conversation = self.conversation(pk, COMMENT)
-        data = self.validated(FollowUpInputSerializer, request.data, conversation=conversation)
-        entry = services.follow_up_create(conversation=conversation, actor=request.user, **data)
+        access = self.access(pk, COMMENT)
+        data = self.validated(FollowUpInputSerializer, request.data, conversation=access.conversation)
+        entry = services.follow_up_create(
+            conversation=access.conversation, actor=request.user, holders=access.holders, **data
+        )
         return self.created(FollowUpSerializer, entry)
 
 

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from conversations.compiled_queries import CompiledQuery
 from conversations.models import Cycle, Template
 from conversations.serializers.compiled import CompiledOutput
 from organization.models import OrgUnit, User
@@ -67,7 +68,23 @@ class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
             self.fail("incorrect_type", data_type="str")
         if int(data) > MAX_ID:
             self.fail("does_not_exist", pk_value=data)
-        return super().to_internal_value(int(data))
+        return self.lookup(int(data))
+
+    def lookup(self, pk: int):
+        """The object with primary key `pk`, or the field's error."""
+        return super().to_internal_value(pk)
+
+
+_ITEM_QUERIES: dict[type, CompiledQuery] = {}
+
+
+def _item_query(model) -> CompiledQuery:
+    """An item of one conversation by id, through SQL compiled once per model (`compiled_queries`)."""
+    if model not in _ITEM_QUERIES:
+        _ITEM_QUERIES[model] = CompiledQuery(
+            lambda conversation_id, pk: model.objects.filter(conversation_id=conversation_id, pk=pk)
+        )
+    return _ITEM_QUERIES[model]
 
 
 class ConversationItemField(StrictPrimaryKeyRelatedField):
@@ -78,6 +95,15 @@ class ConversationItemField(StrictPrimaryKeyRelatedField):
     def get_queryset(self):
         conversation = self.context.get("conversation")
         return self.queryset.filter(conversation=conversation) if conversation else self.queryset.none()
+
+    def lookup(self, pk: int):
+        conversation = self.context.get("conversation")
+        if not conversation:
+            return super().lookup(pk)  # none to choose from: DRF's own error
+        items = _item_query(self.queryset.model)(conversation.pk, pk)
+        if not items:
+            self.fail("does_not_exist", pk_value=pk)
+        return items[0]
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -160,3 +160,71 @@ def _datetime_converter(field):
         return text[:-6] + "Z" if text.endswith("+00:00") else text
 
     return convert
+
+
+# --- rows straight from the database, for long lists ------------------------------------------------------
+
+
+class RowOutput:
+    """The output of a CompiledOutput ModelSerializer built from `values_list` rows instead of model
+    instances: building the objects (five per conversation with its joins) cost a list page more
+    CPU than serializing them. Derived from the serializer's declared fields: its model's columns,
+    nested CompiledOutput serializers of a relation (None when the relation's id is None), related ids,
+    and model properties computed from the row's own columns (`computed`: name -> function of an object
+    with the model's columns the serializer reads, and `pk`, as attributes). Anything else raises at
+    construction, so a new kind of field cannot be skipped silently; tests/test_scale.py compares the
+    output with DRF's."""
+
+    def __init__(self, serializer_class, computed: dict | None = None):
+        model = serializer_class.Meta.model
+        self.columns: list[str] = []
+        self.steps = self._steps(serializer_class(), model, "", computed or {})
+
+    def _column(self, path: str) -> int:
+        if path not in self.columns:
+            self.columns.append(path)
+        return self.columns.index(path)
+
+    def _steps(self, serializer, model, prefix: str, computed: dict) -> list:
+        concrete = {f.name: f for f in model._meta.concrete_fields}
+        steps = []
+        for field in serializer._readable_fields:
+            name, source = field.field_name, field.source
+            if isinstance(field, CompiledOutput) and source in concrete:
+                related = concrete[source].related_model
+                nested = self._steps(field, related, f"{prefix}{source}__", {})
+                steps.append((name, "nested", (self._column(f"{prefix}{source}__pk"), nested)))
+            elif isinstance(field, relations.PrimaryKeyRelatedField) and source in concrete:
+                steps.append((name, "value", (self._column(f"{prefix}{source}"), _itself)))
+            elif source in concrete or source == "pk":
+                steps.append((name, "value", (self._column(f"{prefix}{source}"), _converter(field))))
+            elif not prefix and name in computed:
+                steps.append((name, "computed", (computed[name], _converter(field))))
+            else:
+                raise TypeError(f"{type(serializer).__name__}.{name}: no column to read it from.")
+        if any(kind == "computed" for _, kind, _ in steps):
+            self._column("pk")
+        return steps
+
+    def data(self, rows) -> list[dict]:
+        _now.timezone = timezone.get_current_timezone()
+        return [self._row(row, self.steps) for row in rows]
+
+    def _own_columns(self, row) -> types.SimpleNamespace:
+        """The row's values of the model's own columns, as attributes (`pk` among them)."""
+        return types.SimpleNamespace(
+            **{column: row[i] for i, column in enumerate(self.columns) if "__" not in column}
+        )
+
+    def _row(self, row, steps) -> dict:
+        out = {}
+        for name, kind, (where, convert) in steps:
+            if kind == "nested":
+                out[name] = None if row[where] is None else self._row(row, convert)
+                continue
+            if kind == "computed":
+                value = where(self._own_columns(row))
+            else:
+                value = row[where]
+            out[name] = None if value is None else convert(value)
+        return out
