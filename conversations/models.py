@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from core.errors import ImmutableRecord
 from core import audit
+from core.errors import ImmutableRecord
 from core.models import TimeStampedModel
 
 TEXT_MAX = settings.SAMTALE_TEXT_MAX_LENGTH

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
+
 PATH_SEPARATOR = "/"
 
 
@@ -128,7 +129,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.is_hr:
             roles.append("hr")
         return roles
-
 
 
 # Group memberships and direct permission grants (the admin can change both) are part of the trail too:

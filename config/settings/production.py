@@ -42,3 +42,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     _threshold = os.environ.get("DJANGO_DB_PREPARE_THRESHOLD", "5")
     if _threshold != "off":
         DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = int(_threshold)  # noqa: F405
+
+# A cache shared by every worker process: the rate limits (DRF throttling) must count across workers,
+# and the statistics computed by one worker serve all. The default keeps it in PostgreSQL (run
+# `python manage.py createcachetable` once after migrate); DJANGO_CACHE_BACKEND and
+# DJANGO_CACHE_LOCATION choose another, e.g. django.core.cache.backends.redis.RedisCache and a redis:// URL.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "samtale_cache"),
+    }
+}
