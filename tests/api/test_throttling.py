@@ -4,7 +4,6 @@ import runpy
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.test import override_settings
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
@@ -14,14 +13,6 @@ from tests import factories
 from tests.api.helpers import url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """The throttle counters live in the cache: start and leave it empty."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ the figures depend on, whatever wrote it, and a new day computes again."""
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -16,13 +15,6 @@ from tests import factories
 from tests.reports.statistics_helpers import conversation, people, unit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
