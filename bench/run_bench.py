@@ -56,9 +56,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from conversations.models import Conversation, FollowUp  # noqa: E402
@@ -98,9 +99,18 @@ def send(client: Client, call, token: str):
     return client.get(call.path, **headers)
 
 
-def count_queries(calls: dict, tokens: dict) -> dict[str, int]:
+def count_queries(calls: dict, tokens: dict) -> tuple[dict[str, int], dict[str, int]]:
     """Queries per request of each endpoint, counted like tests/test_scale.py: after one warm-up
-    request, inside a transaction that is rolled back (nothing written stays)."""
+    request, inside a transaction that is rolled back (nothing written stays), with the tests' cache
+    in memory. The production settings' shared cache lives in a table (rate-limit counters, statistics
+    results): what it adds is counted apart. Returns (queries, queries the shared cache adds)."""
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
+        counts = _count_queries(calls, tokens)
+    with_shared_cache = _count_queries(calls, tokens)
+    return counts, {name: with_shared_cache[name] - counts[name] for name in counts}
+
+
+def _count_queries(calls: dict, tokens: dict) -> dict[str, int]:
     client, counts = Client(), {}
     for name, endpoint_calls in calls.items():
         warm, measured = endpoint_calls[0], endpoint_calls[1]
@@ -403,12 +413,14 @@ def main():
         sys.exit("Set DATABASE_URL to a PostgreSQL database seeded with `manage.py seed_scale`.")
     if not shutil.which("wrk"):
         sys.exit("wrk not found (Debian: apt-get install wrk).")
+    call_command("createcachetable")  # the production settings' shared cache (rate limits, statistics)
     levels = [int(c) for c in args.levels.split(",")]
     calls = bench_calls()
     if args.only:
         wanted = {name.strip() for name in args.only.split(",")}
         calls = {name: c for name, c in calls.items() if name in wanted or name == TRIVIAL}
     tokens = tokens_for({c.user_id for endpoint in calls.values() for c in endpoint})
+    queries, cache_queries = count_queries(calls, tokens)
     result = {
         "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
@@ -416,9 +428,11 @@ def main():
         "duration": args.duration,
         "server": {"workers": args.workers, "threads": args.threads, "env": SERVER_ENV},
         "expected_queries": QUERY_COUNTS,
-        "queries": count_queries(calls, tokens),
+        "queries": queries,
+        "cache_queries": cache_queries,
         "runs": [],
     }
+    print("shared-cache queries per request:", cache_queries)
     print(
         "queries per request (500 -> 50,000):",
         {n: (QUERY_COUNTS.get(n), q) for n, q in result["queries"].items()},
