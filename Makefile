@@ -68,7 +68,6 @@ clean: ## Remove caches and test/coverage artefacts (keeps .venv and db.sqlite3)
 
 seed-scale: venv ## Build the 50,000-employee reference organisation in DATABASE_URL (wipes it; a few minutes)
 	$(PY) manage.py migrate --verbosity 0
-	$(PY) manage.py createcachetable
 	$(PY) manage.py seed_scale --employees $${SCALE_EMPLOYEES:-50000} --cycles 2
 
 bench: venv ## Load benchmark: throwaway PostgreSQL, seed-scale, gunicorn, wrk; writes bench-results/scale.md
