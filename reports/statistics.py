@@ -33,38 +33,42 @@ shares it. No names, person ids or free text are ever part of the result.
 - followed up: confirmed, with a follow-up entry created since the start (local time) of the day 90
   days ago, so the figures change only with the data and the date, never within a day.
 
+Snapshots: every answer, for any unit, is read from one snapshot of the whole organisation's tables
+for the cycle (and the one before it), so all units and both cycles are shown from the same state of
+the data. A snapshot stays in the shared cache; while the data is unchanged it is up to date, and for
+`SAMTALE_STATISTICS_MAX_AGE` seconds after a change it is still answered (with `computed_at` and
+`up_to_date: false`) while a new one is computed in the background (`reports.statistics_cache`).
+
 Queries: a fixed number whatever the size of the organisation: cycles, units, employees per unit and
-the data version (`reports.statistics_cache`), which are all an answer from the cache costs; when
-computed, one query per kind of figure covering the cycle and the previous one together (grouped by
-cycle), and the data version again:
+the data version, which are all an answer from a snapshot costs; when computed, one query per kind of
+figure covering the cycle and the previous one together (grouped by cycle), and the version again:
 - the conversation categories: one GROUP BY over each conversation's flags (cycle, unit, held,
   submitted, confirmed, change requested, followed up; the last two as IN subqueries hashed once),
   summed into categories over those few groups;
 - goal kinds; goal statuses (a window function picks each goal's latest status, then one GROUP BY
   counts); follow-up activity per unit and month;
-- the medians: window functions pick the middle rows of each child's group and of the whole, per
-  cycle, in the database, PostgreSQL and SQLite alike.
+- the medians of every unit's subtree: a recursive CTE pairs units with the units above them, and
+  window functions pick the middle rows of each group, per cycle, in the database, PostgreSQL and
+  SQLite alike.
 Subtree sums and the suppression then run in Python over units, never over conversations. The
 suppression of a table is computed once per distinct input (`reports.suppression`).
 """
 
+import contextlib
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
     IntegerField,
     Q,
-    Value,
-    When,
     Window,
 )
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear, RowNumber
@@ -344,53 +348,63 @@ def _activity_counts(cycle_ids, months: list[datetime.date]) -> dict:
     return counts
 
 
-def _medians(cycle_ids, org: _Org, unit_id: int) -> dict:
-    """Per cycle, the median days to confirmation for `unit_id` and each of its children, from one
-    query whose window functions pick the middle one or two rows of each child's group and of the
-    whole, per cycle."""
-    base = _counting_conversations(cycle_ids).filter(_CONFIRMED, confirmed_at__isnull=False).order_by()
-    if unit_id != ROOT:
-        path = org.units[unit_id]["path"]
-        base = base.filter(Q(unit__path=path) | Q(unit__path__startswith=path + "/"))
-    child_groups = [_when_in_subtree(org.units[c]["path"], c) for c in org.children.get(unit_id, ())]
+def _medians(cycle_ids) -> dict:
+    """Per cycle, the median days to confirmation of every unit's subtree and of the whole organisation
+    (ROOT), from one query: a recursive CTE pairs each unit with itself and every unit above it, and
+    window functions pick the middle one or two conversations of each group."""
     days = ExpressionWrapper(F("confirmed_at") - F("first_submitted_at"), output_field=DurationField())
-    order = [days.asc(), F("pk").asc()]
-    rows = (
-        base.annotate(
-            group=Case(*child_groups, default=Value(-1), output_field=IntegerField()),
-            days=days,
-            in_group=Window(RowNumber(), partition_by=[F("cycle_id"), F("group")], order_by=order),
-            group_size=Window(Count("pk"), partition_by=[F("cycle_id"), F("group")]),
-            overall=Window(RowNumber(), partition_by=[F("cycle_id")], order_by=order),
-            size=Window(Count("pk"), partition_by=[F("cycle_id")]),
-        )
-        .filter(_is_middle("in_group", "group_size") | _is_middle("overall", "size"))
-        .values_list("cycle_id", "group", "days", "in_group", "group_size", "overall", "size")
+    confirmed = (
+        _counting_conversations(cycle_ids)
+        .filter(_CONFIRMED, confirmed_at__isnull=False)
+        .annotate(days=days)
+        .values_list("pk", "cycle_id", "unit_id", "days")
+        .order_by()
     )
+    sql, params = confirmed.query.sql_with_params()
     middles = defaultdict(lambda: defaultdict(list))
-    for cycle_id, group, duration, in_group, group_size, overall, size in rows:
-        value = duration.total_seconds() / 86400
-        if group != -1 and in_group in _middle_positions(group_size):
-            middles[cycle_id][group].append(value)
-        if overall in _middle_positions(size):
-            middles[cycle_id][unit_id].append(value)
+    with connection.cursor() as cursor:
+        cursor.execute(_MEDIANS_SQL.format(units=_table(OrgUnit), confirmed=sql, root=ROOT), params)
+        for cycle_id, group, duration in cursor.fetchall():
+            middles[cycle_id][group].append(_days(duration))
     return {
         cycle_id: {g: round(sum(v) / len(v), 1) for g, v in groups.items()}
         for cycle_id, groups in middles.items()
     }
 
 
-def _when_in_subtree(path: str, group: int) -> When:
-    condition = Q(unit__path=path) | Q(unit__path__startswith=path + "/")
-    return When(condition, then=Value(group))
+_MEDIANS_SQL = """
+WITH RECURSIVE above(unit_id, group_id) AS (
+    SELECT id, id FROM {units}
+    UNION ALL
+    SELECT above.unit_id, u.parent_id FROM above JOIN {units} u ON u.id = above.group_id
+    WHERE u.parent_id IS NOT NULL
+),
+confirmed(id, cycle_id, unit_id, days) AS ({confirmed}),
+grouped(id, cycle_id, group_id, days) AS (
+    SELECT c.id, c.cycle_id, above.group_id, c.days FROM confirmed c JOIN above ON above.unit_id = c.unit_id
+    UNION ALL
+    SELECT c.id, c.cycle_id, {root}, c.days FROM confirmed c
+),
+ranked AS (
+    SELECT cycle_id, group_id, days,
+        ROW_NUMBER() OVER (PARTITION BY cycle_id, group_id ORDER BY days, id) AS position,
+        COUNT(*) OVER (PARTITION BY cycle_id, group_id) AS size
+    FROM grouped
+)
+SELECT cycle_id, group_id, days FROM ranked
+WHERE position = (size + 1) / 2 OR position = (size + 2) / 2
+"""  # noqa: S608 - tables and SQL from the ORM
 
 
-def _is_middle(position: str, size: str) -> Q:
-    return Q(**{position: (F(size) + 1) / 2}) | Q(**{position: (F(size) + 2) / 2})
+def _days(duration) -> float:
+    """A duration as the database returns it (an interval; microseconds on SQLite) in days."""
+    if isinstance(duration, datetime.timedelta):
+        return duration.total_seconds() / 86400
+    return duration / 1_000_000 / 86400
 
 
-def _middle_positions(size: int) -> tuple[int, int]:
-    return (size + 1) // 2, (size + 2) // 2
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 # --- suppression per table ------------------------------------------------------------------------------
@@ -426,20 +440,34 @@ class _Counts:
     medians: dict  # cycle id -> group -> median days
 
 
-def _counts(cycle_ids: list, org: _Org, unit_id: int, today: datetime.date) -> _Counts:
+def _counts(cycle_ids: list, today: datetime.date) -> _Counts:
     months = _activity_months(today)
-    return _Counts(
-        categories=_category_counts(cycle_ids, today),
-        goal_kinds=_goal_kind_counts(cycle_ids),
-        statuses=_goal_status_counts(cycle_ids),
-        activity=_activity_counts(cycle_ids, months),
-        months=months,
-        medians=_medians(cycle_ids, org, unit_id),
-    )
+    with transaction.atomic(), _planned_for_reports():
+        return _Counts(
+            categories=_category_counts(cycle_ids, today),
+            goal_kinds=_goal_kind_counts(cycle_ids),
+            statuses=_goal_status_counts(cycle_ids),
+            activity=_activity_counts(cycle_ids, months),
+            months=months,
+            medians=_medians(cycle_ids),
+        )
 
 
-def _cycle_tables(cycle_id: int, counts: _Counts, org: _Org, employees: dict, fixed: dict) -> _CycleTables:
-    k, tree = min_group_size(), org.parents
+@contextlib.contextmanager
+def _planned_for_reports():
+    """On PostgreSQL, for this transaction: no JIT compilation (its estimate of the median query's rows
+    is far off, and compiling cost a quarter of a second) and memory to sort without temporary files."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+    yield
+
+
+def _cycle_tables(
+    cycle_id: int, counts: _Counts, org: _Org, employees: dict, fixed: dict, k: int
+) -> _CycleTables:
+    tree = org.parents
     categories = counts.categories.get(cycle_id, {})
     own = {}
     for unit in org.parents:
@@ -512,34 +540,59 @@ def cycle_statistics(*, cycle: Cycle, unit: OrgUnit | None = None, now=None) -> 
     """The anonymized statistics of `cycle` for `unit` (None: the whole organisation) and each of its
     child units, with the previous cycle beside them. Plain data, ready for JSON, CSV and charts.
 
-    Computed once per state of the data and per day: asked again while nothing the figures depend on
-    has changed, they come from the cache (`reports.statistics_cache`)."""
+    Read from a snapshot of the whole organisation's tables for the cycle (`reports.statistics_cache`):
+    computed once per state of the data and per day, and answered from for up to
+    `SAMTALE_STATISTICS_MAX_AGE` seconds after the data changed while a new one is computed in the
+    background. `computed_at` says when the figures were computed, `up_to_date` whether the data has
+    changed since."""
     now = now or timezone.now()
-    request = StatisticsRequest(
-        cycle_id=cycle.pk,
-        unit_id=unit.pk if unit is not None else ROOT,
-        k=min_group_size(),
-        today=timezone.localdate(now),
+    found = _snapshot(cycle.pk, timezone.localdate(now), unit.pk if unit is not None else ROOT)
+    return {
+        **_result(found.value, unit.pk if unit is not None else ROOT),
+        "computed_at": found.computed_at.isoformat(),
+        "up_to_date": found.current,
+        "generated_at": now.isoformat(),
+    }
+
+
+def computed_at(result: dict) -> datetime.datetime:
+    """When the figures of a `cycle_statistics` result were computed, in local time (for pages)."""
+    return timezone.localtime(datetime.datetime.fromisoformat(result["computed_at"]))
+
+
+def refresh_snapshot(cycle: Cycle, today: datetime.date | None = None) -> bool:
+    """Compute the snapshot of `cycle` now unless the stored one is up to date (for cron). True if
+    computed."""
+    today = today or timezone.localdate()
+    k = min_group_size()
+    return statistics_cache.refresh(
+        ("organisation", cycle.pk, k),
+        read_version=lambda: _version(today),
+        compute=lambda: _organisation_tables(cycle.pk, k, today),
     )
+
+
+def _snapshot(cycle_id: int, today: datetime.date, unit_id: int) -> statistics_cache.Snapshot:
+    k = min_group_size()
+    return statistics_cache.snapshot(
+        ("organisation", cycle_id, k),
+        read_version=lambda: _version(today),
+        compute=lambda: _organisation_tables(cycle_id, k, today),
+        usable=lambda tables: unit_id in tables.org.parents,
+    )
+
+
+def _version(today: datetime.date) -> tuple:
+    """What a snapshot is computed from: the date, the small tables (units, employees per unit,
+    cycles) and the data version of the large ones. Four queries; the whole cost of an up-to-date
+    answer."""
     inputs = _Inputs(org=_load_org(), employees=_employees_by_unit(), cycles=_load_cycles())
-    if request.cycle_id not in inputs.cycles:
-        raise Cycle.DoesNotExist
-    key = (request, inputs.content())
-    result = statistics_cache.cached(key, lambda: _compute(request, inputs))
-    return {**result, "generated_at": now.isoformat()}
-
-
-@dataclass(frozen=True)
-class StatisticsRequest:
-    cycle_id: int
-    unit_id: int
-    k: int
-    today: datetime.date  # local: the follow-up window and the months of activity follow it
+    return (today, statistics_cache.digest(inputs.content()), statistics_cache.data_version())
 
 
 @dataclass(frozen=True)
 class _Inputs:
-    """What the statistics read from the small tables, all of it part of the cache key."""
+    """What the statistics read from the small tables."""
 
     org: _Org
     employees: dict
@@ -558,29 +611,54 @@ def _load_cycles() -> dict:
     return {c.pk: c for c in Cycle.objects.order_by("pk").only("name", "starts_on", "deadline")}
 
 
-def _compute(request: StatisticsRequest, inputs: _Inputs) -> dict:
-    """The statistics for `request` from the `inputs` read for the cache key (cycles, units,
-    employees): the remaining queries, the suppression and the result."""
+@dataclass(frozen=True)
+class _OrganisationTables:
+    """A snapshot's value: the suppressed tables of the whole organisation for a cycle and the one
+    before it, and the organisation they were computed over. Every answer, for any unit, reads it."""
+
+    k: int
+    org: _Org
+    cycle: dict
+    previous_cycle: dict | None
+    current: _CycleTables
+    previous: _CycleTables | None
+
+
+def _organisation_tables(cycle_id: int, k: int, today: datetime.date) -> _OrganisationTables:
+    """The queries and the suppression for the whole organisation (the expensive part)."""
+    inputs = _Inputs(org=_load_org(), employees=_employees_by_unit(), cycles=_load_cycles())
     org, employees, cycles = inputs.org, inputs.employees, inputs.cycles
-    cycle = cycles[request.cycle_id]
+    if cycle_id not in cycles:
+        raise Cycle.DoesNotExist
+    cycle = cycles[cycle_id]
     earlier = _previous(cycles, cycle)
-    unit_id = request.unit_id
-    counts = _counts([c.pk for c in (cycle, earlier) if c], org, unit_id, request.today)
-    fixed = employee_pattern(org.parents, employees, request.k)
-    current = _cycle_tables(cycle.pk, counts, org, employees, fixed)
-    previous = _cycle_tables(earlier.pk, counts, org, employees, fixed) if earlier else None
+    counts = _counts([c.pk for c in (cycle, earlier) if c], today)
+    fixed = employee_pattern(org.parents, employees, k)
+    return _OrganisationTables(
+        k=k,
+        org=org,
+        cycle=_cycle_info(cycle),
+        previous_cycle=_cycle_info(earlier),
+        current=_cycle_tables(cycle.pk, counts, org, employees, fixed, k),
+        previous=_cycle_tables(earlier.pk, counts, org, employees, fixed, k) if earlier else None,
+    )
+
+
+def _result(tables: _OrganisationTables, unit_id: int) -> dict:
+    """The answer for one unit and its children, read from the tables."""
+    org = tables.org
     groups = [unit_id, *org.children.get(unit_id, ())]
     return {
-        "min_group_size": request.k,
-        "cycle": _cycle_info(cycle),
-        "previous_cycle": _cycle_info(earlier),
+        "min_group_size": tables.k,
+        "cycle": tables.cycle,
+        "previous_cycle": tables.previous_cycle,
         "unit": _unit_info(org, unit_id),
         "groups": [
             {
                 "unit": _unit_info(org, g),
                 "is_total": g == unit_id,
-                "current": _figures(current, g),
-                "previous": _figures(previous, g) if previous else None,
+                "current": _figures(tables.current, g),
+                "previous": _figures(tables.previous, g) if tables.previous else None,
             }
             for g in groups
         ],

@@ -1,53 +1,156 @@
-"""The statistics, computed once per state of the data they are computed from.
+"""Snapshots of the statistics: computed once per state of the data, kept in Django's (shared) cache,
+and answered from while at most `max_age()` seconds behind the data.
 
-`cached(key, compute)` keeps a computed result in Django's cache under `key` (the request: cycle,
-unit, min_group_size, date, and the content of the small tables the caller read: units, employees per
-unit, cycles) together with a *data version* of the large tables, read in one query: the newest audit
-event of conversations, goals, follow-up entries and comments (`core.audit`: database triggers write
-one for every insert, update and delete, however it was made - services, admin, `QuerySet.update`,
-bulk writes, raw SQL), and the number of conversations (retention deletes audit rows along with
-conversations, so the newest event alone could fall back to an earlier value). No write path has to
-remember to invalidate anything: a cached result is found again only while the data is what it was
-computed from.
+A *snapshot* is everything a statistics answer for one cycle is read from (`reports.statistics`: the
+suppressed tables of the whole organisation for the cycle and the one before it), together with the
+*version* it was computed at and the time it was computed. The version is the caller's (for the
+statistics: the date, the content of the small tables - units, employees per unit, cycles - and
+`data_version()` of the large ones).
 
-A result is stored only when the data version read before computing it equals the one read after:
-a write committed meanwhile could otherwise file figures computed partly from the new data under the
-old version. Reading the version is the whole cost of an answer from the cache.
+`data_version()` reads, in one query, the newest audit event of conversations, goals, follow-up
+entries and comments (`core.audit`: database triggers write one for every insert, update and delete,
+however it was made - services, admin, `QuerySet.update`, bulk writes, raw SQL), and the number of
+conversations (retention deletes audit rows along with conversations, so the newest event alone could
+fall back to an earlier value). No write path has to remember to invalidate anything.
+
+`snapshot(key, read_version, compute)` answers:
+- *current*: the stored snapshot was computed at the version read now. Reading the version is the
+  whole cost of such an answer.
+- *recent*: the data changed since, but the snapshot is at most `max_age()` seconds old (setting
+  `SAMTALE_STATISTICS_MAX_AGE`, default 600; 0 means always current). It is answered at once, with
+  the time it was computed, and a new snapshot is computed in the background (one at a time per key,
+  under a lock in the cache), so the next request sees the new data. Whole-organisation statistics
+  take seconds to compute at 50,000 employees; nobody waits for them.
+- otherwise (no snapshot, too old, or `usable` refuses it): computed now, stored and answered.
+`python manage.py refresh_statistics` (cron, every few minutes) keeps the snapshots of the current
+cycles recent, so that even the first request of the day is answered from one.
+
+A snapshot counts as current only when the version read before computing it equals the one read
+after: a write committed meanwhile could otherwise pass figures computed partly from the new data as
+the old version's. Such a snapshot is stored as not current (answered while recent, then replaced).
 
 What this cannot see: a transaction that wrote before another one but commits after it while a
 computation runs between the two commits (the version after is the later one's, which may already be
-the newest). The window is the length of one statistics computation, and the next write corrects it.
+the newest). The window is the length of one computation, and the next write corrects it.
 """
 
+import datetime
 import hashlib
+import logging
 import pickle
+import threading
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
+from django.utils import timezone
 
 from conversations.models import Comment, Conversation, FollowUp
 from goals.models import Goal
 
-TIMEOUT = 24 * 60 * 60  # the key holds the date: nothing is used beyond its day anyway
+logger = logging.getLogger(__name__)
+
+TIMEOUT = 7 * 24 * 60 * 60  # a snapshot older than max_age() is never answered; this only frees space
+LOCK_TIMEOUT = 10 * 60  # a background computation that died leaves its lock for at most this long
 _PREFIX = "reports.statistics:"
+_NOT_CURRENT = ("not current",)  # the version of a snapshot that mixes states: equal to no version
 
 
-def cached(key: Hashable, compute: Callable[[], dict]) -> dict:
-    """The result for `key` at the current data version, computed (and stored) when not cached."""
-    version = data_version()
-    name = _cache_key(key, version)
-    result = cache.get(name)
-    if result is None:
-        result = compute()
-        if data_version() == version:
-            cache.set(name, result, TIMEOUT)
+@dataclass(frozen=True)
+class Snapshot:
+    value: Any
+    version: Hashable
+    computed_at: datetime.datetime
+    current: bool = True  # computed at the version read for this answer
+
+    def age(self, now: datetime.datetime) -> float:
+        return (now - self.computed_at).total_seconds()
+
+
+def max_age() -> int:
+    """How many seconds a snapshot may lag behind the data and still be answered (0: never)."""
+    return max(0, int(getattr(settings, "SAMTALE_STATISTICS_MAX_AGE", 600)))
+
+
+def snapshot(
+    key: Hashable,
+    read_version: Callable[[], Hashable],
+    compute: Callable[[], Any],
+    usable: Callable[[Any], bool] = lambda value: True,
+) -> Snapshot:
+    """The snapshot for `key`: current, recent (and refreshed in the background), or computed now."""
+    version = read_version()
+    name = _cache_key(key)
+    found = cache.get(name)
+    if found is not None and usable(found.value):
+        if found.version == version:
+            return found
+        if found.age(timezone.now()) <= max_age():
+            _refresh_in_background(name, read_version, compute)
+            return Snapshot(found.value, found.version, found.computed_at, current=False)
+    return _compute_and_store(name, read_version, compute, version)
+
+
+def refresh(key: Hashable, read_version: Callable[[], Hashable], compute: Callable[[], Any]) -> bool:
+    """Compute and store the snapshot for `key` unless the stored one is current. True if computed."""
+    version = read_version()
+    name = _cache_key(key)
+    found = cache.get(name)
+    if found is not None and found.version == version:
+        return False
+    _compute_and_store(name, read_version, compute, version)
+    return True
+
+
+def _compute_and_store(name: str, read_version, compute, version=None) -> Snapshot:
+    if version is None:
+        version = read_version()
+    value = compute()
+    stored_as = version if read_version() == version else _NOT_CURRENT
+    result = Snapshot(value, stored_as, timezone.now())
+    cache.set(name, result, TIMEOUT)
     return result
 
 
-def _cache_key(key: Hashable, version: tuple) -> str:
-    digest = hashlib.blake2b(pickle.dumps((key, version), protocol=5), digest_size=20).hexdigest()
-    return _PREFIX + digest
+def _refresh_in_background(name: str, read_version, compute) -> None:
+    lock = name + ":computing"
+    if not cache.add(lock, True, LOCK_TIMEOUT):
+        return  # already being computed
+
+    def refresh() -> None:
+        try:
+            _compute_and_store(name, read_version, compute)
+        except Exception:
+            logger.exception("Statistics: computing a snapshot in the background failed")
+        finally:
+            cache.delete(lock)
+
+    run_in_background(refresh)
+
+
+def run_in_background(function: Callable[[], None]) -> None:
+    """Run `function` in a thread of this process, with database connections of its own that are
+    closed when it ends (tests replace this to run `function` at once)."""
+
+    def run() -> None:
+        try:
+            function()
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=run, name="statistics-snapshot", daemon=True).start()
+
+
+def _cache_key(key: Hashable) -> str:
+    return _PREFIX + digest(key)
+
+
+def digest(content: Hashable) -> str:
+    """A short, stable stand-in for a large version part (e.g. every unit and its parent)."""
+    return hashlib.blake2b(pickle.dumps(content, protocol=5), digest_size=20).hexdigest()
 
 
 def data_version() -> tuple:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from reports import charts
+from reports import charts, statistics
 
 TEMPLATE = "reports/pdf/statistics.html"
 
@@ -24,6 +24,7 @@ def render_statistics_pdf(result: dict) -> bytes:
         TEMPLATE,
         {
             "result": result,
+            "computed_at": statistics.computed_at(result),
             "charts": charts.all_charts(result),
             "tables": charts.summary_tables(result),
             "printed_at": timezone.localtime(),

@@ -49,6 +49,7 @@ def statistics_page(request):
     context = {
         "form": form,
         "result": result,
+        "computed_at": statistics.computed_at(result),
         "charts": charts.all_charts(result),
         "tables": charts.summary_tables(result),
         "children": children,

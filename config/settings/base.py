@@ -176,6 +176,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "samtale@localh
 
 # Domain settings
 SAMTALE_MIN_GROUP_SIZE = max(5, int(os.environ.get("SAMTALE_MIN_GROUP_SIZE", "5")))
+# Statistics are answered from a snapshot at most this many seconds behind the data while a newer one
+# is computed in the background (reports.statistics_cache); 0: always computed up to date.
+SAMTALE_STATISTICS_MAX_AGE = int(os.environ.get("SAMTALE_STATISTICS_MAX_AGE", "600"))
 SAMTALE_RETENTION_YEARS_AFTER_CLOSING = int(os.environ.get("SAMTALE_RETENTION_YEARS_AFTER_CLOSING", "5"))
 SAMTALE_RETENTION_YEARS_AFTER_LEAVING = int(os.environ.get("SAMTALE_RETENTION_YEARS_AFTER_LEAVING", "2"))
 SAMTALE_REMINDER_AFTER_DAYS = int(os.environ.get("SAMTALE_REMINDER_AFTER_DAYS", "7"))

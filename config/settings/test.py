@@ -13,4 +13,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Every statistics answer up to date; tests of the snapshots' ageing set their own.
+SAMTALE_STATISTICS_MAX_AGE = 0
 DATABASES["default"].setdefault("TEST", {})

@@ -24,6 +24,12 @@ MALICIOUS_TEXTS = (
 )
 
 
+@pytest.fixture
+def cycle():
+    """The statistics tests' cycle (2027)."""
+    return factories.CycleFactory(starts_on=datetime.date(2027, 1, 1), deadline=datetime.date(2027, 3, 1))
+
+
 def _add_items(conversation, leader, *, tasks, goals, expectations, extra_goal_title=""):
     due = timezone.localdate() + datetime.timedelta(days=120)
     for n in range(1, tasks + 1):

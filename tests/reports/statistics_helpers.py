@@ -70,6 +70,11 @@ def small_groups(values: dict, k: int):
 # --- hand-built organisations ------------------------------------------------------------------------
 
 
+def figures(result, name):
+    """The current cycle's figures of the group named `name` in a statistics result."""
+    return next(g for g in result["groups"] if g["unit"]["name"] == name)["current"]
+
+
 def unit(name, parent=None):
     return factories.OrgUnitFactory(name=name, parent=parent)
 

@@ -33,11 +33,6 @@ def group(result, name):
     return next(g for g in result["groups"] if g["unit"]["name"] == name)
 
 
-@pytest.fixture
-def cycle():
-    return factories.CycleFactory(starts_on=datetime.date(2027, 1, 1), deadline=datetime.date(2027, 3, 1))
-
-
 def leadership():
     """Ledelse: 6 leaders without conversations of their own."""
     ledelse = unit("Ledelse")

@@ -12,14 +12,9 @@ from conversations.models import Comment, FollowUp, Status
 from organization.models import User
 from reports import statistics, statistics_cache
 from tests import factories
-from tests.reports.statistics_helpers import conversation, people, unit
+from tests.reports.statistics_helpers import conversation, figures, people, unit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cycle():
-    return factories.CycleFactory(starts_on=datetime.date(2027, 1, 1), deadline=datetime.date(2027, 3, 1))
 
 
 @pytest.fixture
@@ -41,10 +36,6 @@ def kommune(cycle):
                 statuses=("on_track",) if name == "A" else (),
             )
     return kommune
-
-
-def figures(result, name):
-    return next(g for g in result["groups"] if g["unit"]["name"] == name)["current"]
 
 
 def ask(cycle, **kwargs):

@@ -1,19 +1,12 @@
 """Statistics asked for again: the same answer from remembered tables, a fresh one after any change."""
 
-import datetime
-
 import pytest
 
 from reports import statistics, suppression
 from tests import factories
-from tests.reports.statistics_helpers import conversation, people, unit
+from tests.reports.statistics_helpers import conversation, figures, people, unit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cycle():
-    return factories.CycleFactory(starts_on=datetime.date(2027, 1, 1), deadline=datetime.date(2027, 3, 1))
 
 
 @pytest.fixture
@@ -50,10 +43,6 @@ def build(cycle):
                 statuses=("on_track",),
             )
     return kommune, boss
-
-
-def figures(result, name):
-    return next(g for g in result["groups"] if g["unit"]["name"] == name)["current"]
 
 
 def test_counts_are_plain_ints(cycle):

@@ -1,0 +1,203 @@
+"""Statistics snapshots: a recent snapshot is answered at once while a new one is computed in the
+background, one at a time; a snapshot too old, or without the unit asked for, is computed now; every
+unit is read from the same snapshot; `refresh_statistics` keeps them up to date for cron; the medians
+of every unit's subtree, worked out by hand."""
+
+import datetime
+import logging
+import time
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from conversations.models import Status
+from organization.models import User
+from reports import statistics, statistics_cache
+from tests import factories
+from tests.reports.statistics_helpers import conversation, figures, people, unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kommune(cycle):
+    """Kommune with A and B, 7 employees each, all confirmed; their leader in Ledelse."""
+    boss = factories.LeaderFactory(unit=unit("Ledelse"))
+    kommune = unit("Kommune")
+    for name in ("A", "B"):
+        _, staff = people(7, unit(name, kommune), manager=boss)
+        for person in staff:
+            conversation(cycle, boss, person, "confirmed")
+    return kommune
+
+
+@pytest.fixture
+def background(monkeypatch, settings):
+    """Snapshots answered for 10 minutes; background computations collected, to be run by the test."""
+    settings.SAMTALE_STATISTICS_MAX_AGE = 600
+    waiting = []
+    monkeypatch.setattr(statistics_cache, "run_in_background", waiting.append)
+    return waiting
+
+
+def add_confirmed_unit(cycle, kommune, name="C", size=5):
+    boss = User.objects.get(is_leader=True)
+    new_unit = unit(name, kommune)
+    _, staff = people(size, new_unit, manager=boss)
+    for person in staff:
+        conversation(cycle, boss, person, "confirmed")
+    return new_unit
+
+
+def test_a_recent_snapshot_is_answered_while_a_new_one_is_computed(cycle, kommune, background):
+    first = statistics.cycle_statistics(cycle=cycle, unit=kommune)
+    assert first["up_to_date"] is True
+    assert figures(first, "Kommune")["confirmed"]["value"] == 14
+    add_confirmed_unit(cycle, kommune)
+
+    stale = statistics.cycle_statistics(cycle=cycle, unit=kommune)
+    again = statistics.cycle_statistics(cycle=cycle, unit=kommune)
+
+    assert stale["up_to_date"] is False
+    assert stale["computed_at"] == first["computed_at"]
+    assert figures(stale, "Kommune")["confirmed"]["value"] == 14
+    assert "C" not in [g["unit"]["name"] for g in stale["groups"]]
+    assert again["computed_at"] == first["computed_at"]
+    assert len(background) == 1  # the second request found the computation under way
+
+    background[0]()
+    fresh = statistics.cycle_statistics(cycle=cycle, unit=kommune)
+
+    assert fresh["up_to_date"] is True
+    assert fresh["computed_at"] > first["computed_at"]
+    assert figures(fresh, "Kommune")["confirmed"]["value"] == 19
+    assert figures(fresh, "C")["confirmed"]["value"] == 5
+
+
+def test_every_unit_is_read_from_the_same_snapshot(cycle, kommune, background):
+    statistics.cycle_statistics(cycle=cycle, unit=kommune)
+    a = kommune.children.get(name="A")
+    cancelled = a.members.first().conversations.get()
+    cancelled.status = Status.CANCELLED
+    cancelled.save()
+
+    whole = statistics.cycle_statistics(cycle=cycle)
+    only_a = statistics.cycle_statistics(cycle=cycle, unit=a)
+
+    assert whole["up_to_date"] is False and only_a["up_to_date"] is False
+    assert only_a["computed_at"] == whole["computed_at"]
+    assert only_a["groups"][0]["current"]["confirmed"]["value"] == 7  # as when the snapshot was made
+    assert len(background) == 1
+
+
+def test_a_snapshot_older_than_the_max_age_is_not_answered(cycle, kommune, background, settings):
+    settings.SAMTALE_STATISTICS_MAX_AGE = 1
+    first = statistics.cycle_statistics(cycle=cycle, unit=kommune)
+    add_confirmed_unit(cycle, kommune)
+    time.sleep(1.1)
+
+    after = statistics.cycle_statistics(cycle=cycle, unit=kommune)
+
+    assert after["up_to_date"] is True
+    assert after["computed_at"] > first["computed_at"]
+    assert figures(after, "Kommune")["confirmed"]["value"] == 19
+    assert background == []
+
+
+def test_an_unchanged_old_snapshot_is_still_up_to_date(cycle, kommune, background, settings):
+    settings.SAMTALE_STATISTICS_MAX_AGE = 0
+    first = statistics.cycle_statistics(cycle=cycle, unit=kommune)
+    again = statistics.cycle_statistics(cycle=cycle, unit=kommune)
+    assert again["up_to_date"] is True
+    assert again["computed_at"] == first["computed_at"]
+
+
+def test_a_unit_the_snapshot_does_not_know_is_computed_now(cycle, kommune, background):
+    statistics.cycle_statistics(cycle=cycle, unit=kommune)
+    c = add_confirmed_unit(cycle, kommune)
+
+    result = statistics.cycle_statistics(cycle=cycle, unit=c)
+
+    assert result["up_to_date"] is True
+    assert result["groups"][0]["current"]["confirmed"]["value"] == 5
+    assert background == []
+
+
+def test_a_failing_background_computation_is_logged_and_tried_again(
+    cycle, kommune, background, monkeypatch, caplog
+):
+    statistics.cycle_statistics(cycle=cycle, unit=kommune)
+    add_confirmed_unit(cycle, kommune)
+
+    def broken(*args):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(statistics, "_counts", broken)
+    statistics.cycle_statistics(cycle=cycle, unit=kommune)
+    with caplog.at_level(logging.ERROR, logger="reports.statistics_cache"):
+        background.pop()()
+    assert "computing a snapshot in the background failed" in caplog.text
+
+    stale = statistics.cycle_statistics(cycle=cycle, unit=kommune)  # the lock was released
+
+    assert stale["up_to_date"] is False
+    assert len(background) == 1
+
+
+def test_refresh_statistics_computes_only_what_changed(cycle, kommune, capsys):
+    call_command("refresh_statistics")
+    assert f"{cycle.name} (id {cycle.pk}): computed in" in capsys.readouterr().out
+    call_command("refresh_statistics")
+    assert "already up to date" in capsys.readouterr().out
+    add_confirmed_unit(cycle, kommune)
+
+    call_command("refresh_statistics", cycle=[cycle.pk])
+
+    assert "computed in" in capsys.readouterr().out
+    result = statistics.cycle_statistics(cycle=cycle, unit=kommune)
+    assert result["up_to_date"] is True
+    assert figures(result, "Kommune")["confirmed"]["value"] == 19
+
+
+def test_refresh_statistics_names_an_unknown_cycle(cycle):
+    with pytest.raises(CommandError, match="No cycle with id 999999"):
+        call_command("refresh_statistics", cycle=[999999])
+
+
+def test_the_medians_of_units_at_every_depth(cycle):
+    """Skole with Klasse 1 (5 confirmed after 1, 2, 3, 4, 5 days) and Klasse 2 (6 after 2, 4, 6, 8,
+    10, 12 days). Klasse 1: 3.0; Klasse 2: (6 + 8) / 2 = 7.0; Skole, the 11 together sorted
+    1 2 2 3 4 4 5 6 8 10 12: the 6th, 4.0; the whole organisation the same as Skole."""
+    boss = factories.LeaderFactory(unit=unit("Ledelse"))
+    skole = unit("Skole", unit("Kommune"))
+    for name, days in (("Klasse 1", (1, 2, 3, 4, 5)), ("Klasse 2", (2, 4, 6, 8, 10, 12))):
+        _, staff = people(len(days), unit(name, skole), manager=boss)
+        for person, n in zip(staff, days, strict=True):
+            conversation(cycle, boss, person, "confirmed", days_to_confirm=n)
+
+    by_school = statistics.cycle_statistics(cycle=cycle, unit=skole)
+    klasse_1 = statistics.cycle_statistics(cycle=cycle, unit=skole.children.get(name="Klasse 1"))
+    whole = statistics.cycle_statistics(cycle=cycle)
+
+    medians = {g["unit"]["name"]: g["current"]["median_days_to_confirmation"] for g in by_school["groups"]}
+    assert medians == {"Skole": 4.0, "Klasse 1": 3.0, "Klasse 2": 7.0}
+    assert klasse_1["groups"][0]["current"]["median_days_to_confirmation"] == 3.0
+    assert whole["groups"][0]["current"]["median_days_to_confirmation"] == 4.0
+
+
+def test_the_page_and_the_api_say_when_the_figures_were_computed(client, cycle, kommune, background):
+    hr = factories.HRFactory(unit=unit("HR"))
+    client.force_login(hr)
+    page = client.get("/hr/statistics/", {"cycle": cycle.pk}).content.decode()
+    assert "Tallene er beregnet" in page
+    assert "nye tall beregnes nå" not in page
+    add_confirmed_unit(cycle, kommune)
+
+    page = client.get("/hr/statistics/", {"cycle": cycle.pk}).content.decode()
+    answer = client.get("/api/v1/statistics/", {"cycle": cycle.pk}).json()
+
+    assert "nye tall beregnes nå" in page
+    assert answer["up_to_date"] is False
+    assert datetime.datetime.fromisoformat(answer["computed_at"]) <= datetime.datetime.fromisoformat(
+        answer["generated_at"]
+    )
