@@ -68,6 +68,7 @@ from goals.models import Goal  # noqa: E402
 from organization.models import OrgUnit, User  # noqa: E402
 
 RESULTS = ROOT / "bench-results"
+WRITER = "follow-up POST"  # the writes of --writes-during
 SLOW = {"PDF", "statistics (whole org)"}  # warmed up by two clients only: each request takes seconds
 LUA_DONE = r"""
 done = function(summary, latency, requests)
@@ -270,15 +271,28 @@ def postmaster_pid() -> int | None:
         return None
 
 
+def _wrk_command(base: str, script: Path, clients: int, seconds: int) -> list[str]:
+    return ["wrk", "-t1", f"-c{clients}", f"-d{seconds}s", "--timeout=60s", f"-s{script}", base]
+
+
+def start_wrk(base: str, script: Path, clients: int, seconds: int) -> subprocess.Popen:
+    """wrk in the background (the writes of --writes-during); its output from `communicate()`."""
+    command = _wrk_command(base, script, clients, seconds)
+    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603
+
+
 def run_wrk(base: str, script: Path, clients: int, seconds: int) -> dict:
-    command = ["wrk", "-t1", f"-c{clients}", f"-d{seconds}s", "--timeout=60s", f"-s{script}", base]
+    command = _wrk_command(base, script, clients, seconds)
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    return {"clients": clients, **wrk_result(output)}
+
+
+def wrk_result(output: str) -> dict:
     line = next(line for line in output.splitlines() if line.startswith("JSON "))
     raw = json.loads(line[5:])
     seconds_run = raw["duration_us"] / 1e6
     latency = raw["latency_us"]
     return {
-        "clients": clients,
         "requests": raw["requests"],
         "seconds": round(seconds_run, 2),
         "req_per_s": round(raw["requests"] / seconds_run, 1),
@@ -368,11 +382,17 @@ def markdown(result: dict) -> str:
         f"Load average (1 min) before the runs: {min(loads)}-{max(loads)}.",
         f"Data: {size['people']:,} people ({size['leaders']:,} leaders, {size['units']:,} units on "
         f"{size['unit_levels']} levels), {size['conversations']:,} conversations, {size['goals']:,} goals, "
-        f"{size['follow_ups']:,} follow-ups. {result['duration']} s per endpoint and level.",
+        f"{size['follow_ups']:,} follow-ups. {result['duration']} s per endpoint and level."
+        + (
+            f" Alongside every run but the trivial one and {WRITER!r}: {WRITER} with one client (writes/s "
+            "in the last column; their CPU is counted in the run's)."
+            if result.get("writes_during")
+            else ""
+        ),
         "",
         "| endpoint | clients | req/s | share of trivial | p50 ms | p95 ms | p99 ms | errors "
-        "| CPU ms per request (app + db) | cores busy | load | queries (500 / 50,000) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| CPU ms per request (app + db) | cores busy | load | queries (500 / 50,000) | writes/s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for r in result["runs"]:
         queries = f"{result['expected_queries'].get(r['endpoint'], '?')} / {result['queries'][r['endpoint']]}"
@@ -383,7 +403,8 @@ def markdown(result: dict) -> str:
         )  # the server's cores in use
         lines.append(
             f"| {r['endpoint']} | {r['clients']} | {r['req_per_s']} | {r['share_of_trivial']:.0%} "
-            f"| {p50} | {p95} | {p99} | {r['errors']} | {cpu} | {busy} | {r['load_before']} | {queries} |"
+            f"| {p50} | {p95} | {p99} | {r['errors']} | {cpu} | {busy} | {r['load_before']} | {queries} "
+            f"| {r.get('writes_per_s', '-')} |"
         )
     return "\n".join([*lines, "", *target_lines(result), ""])
 
@@ -399,6 +420,11 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread; 1: sync)")
     parser.add_argument("--only", default="", help="comma-separated endpoint names (default: all)")
+    parser.add_argument(
+        "--writes-during",
+        action="store_true",
+        help=f"drive {WRITER!r} with one client alongside every other run (the organisation at work)",
+    )
     parser.add_argument("--out", default=str(RESULTS / "scale"), help="path without extension")
     parser.add_argument("--render", default="", help="print the Markdown table of a saved JSON result")
     return parser.parse_args()
@@ -418,7 +444,8 @@ def main():
     calls = bench_calls()
     if args.only:
         wanted = {name.strip() for name in args.only.split(",")}
-        calls = {name: c for name, c in calls.items() if name in wanted or name == TRIVIAL}
+        wanted |= {TRIVIAL, WRITER} if args.writes_during else {TRIVIAL}
+        calls = {name: c for name, c in calls.items() if name in wanted}
     tokens = tokens_for({c.user_id for endpoint in calls.values() for c in endpoint})
     queries, cache_queries = count_queries(calls, tokens)
     result = {
@@ -430,6 +457,7 @@ def main():
         "expected_queries": QUERY_COUNTS,
         "queries": queries,
         "cache_queries": cache_queries,
+        "writes_during": args.writes_during,
         "runs": [],
     }
     print("shared-cache queries per request:", cache_queries)
@@ -482,7 +510,12 @@ def drive(base: str, calls: dict, tokens: dict, levels: list[int], args, meter: 
                 load = load_average()
                 run = {"endpoint": name, "load_before": load, "waited_s": waited}
                 app_before, db_before = meter.read()
+                writer = None
+                if args.writes_during and name not in (TRIVIAL, WRITER):
+                    writer = start_wrk(base, scripts[WRITER], 1, args.duration)
                 run.update(run_wrk(base, scripts[name], clients, args.duration))
+                if writer is not None:
+                    run["writes_per_s"] = wrk_result(writer.communicate()[0])["req_per_s"]
                 app_after, db_after = meter.read()
                 done = max(run["requests"], 1)
                 run["app_cpu_ms"] = round((app_after - app_before) * 1000 / done, 2)

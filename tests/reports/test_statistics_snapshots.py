@@ -201,3 +201,28 @@ def test_the_page_and_the_api_say_when_the_figures_were_computed(client, cycle, 
     assert datetime.datetime.fromisoformat(answer["computed_at"]) <= datetime.datetime.fromisoformat(
         answer["generated_at"]
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_background_computation_runs_in_a_thread_of_its_own(settings):
+    """No stand-in: the new snapshot is computed by a real thread on its own database connection."""
+    settings.SAMTALE_STATISTICS_MAX_AGE = 600
+    cycle = factories.CycleFactory(starts_on=datetime.date(2027, 1, 1), deadline=datetime.date(2027, 3, 1))
+    boss = factories.LeaderFactory(unit=unit("Ledelse"))
+    kommune = unit("Kommune")
+    _, staff = people(7, unit("A", kommune), manager=boss)
+    for person in staff:
+        conversation(cycle, boss, person, "confirmed")
+    assert statistics.cycle_statistics(cycle=cycle, unit=kommune)["up_to_date"] is True
+    add_confirmed_unit(cycle, kommune)
+
+    stale = statistics.cycle_statistics(cycle=cycle, unit=kommune)
+    deadline = time.monotonic() + 60
+    while not (fresh := statistics.cycle_statistics(cycle=cycle, unit=kommune))["up_to_date"]:
+        assert time.monotonic() < deadline, "the background computation did not finish"
+        time.sleep(0.05)
+
+    assert stale["up_to_date"] is False
+    assert figures(stale, "Kommune")["confirmed"]["value"] == 7
+    assert figures(fresh, "Kommune")["confirmed"]["value"] == 12
+    assert figures(fresh, "C")["confirmed"]["value"] == 5
