@@ -39,8 +39,8 @@ the data. A snapshot stays in the shared cache; while the data is unchanged it i
 `SAMTALE_STATISTICS_MAX_AGE` seconds after a change it is still answered (with `computed_at` and
 `up_to_date: false`) while a new one is computed in the background (`reports.statistics_cache`).
 
-Queries: a fixed number whatever the size of the organisation: cycles, units, employees per unit and
-the data version, which are all an answer from a snapshot costs; when computed, one query per kind of
+Queries: a fixed number whatever the size of the organisation: the data version, which is all an
+answer from a snapshot costs; when computed, cycles, units, employees per unit, one query per kind of
 figure covering the cycle and the previous one together (grouped by cycle), and the version again:
 - the conversation categories: one GROUP BY over each conversation's flags (cycle, unit, held,
   submitted, confirmed, change requested, followed up; the last two as IN subqueries hashed once),
@@ -583,28 +583,9 @@ def _snapshot(cycle_id: int, today: datetime.date, unit_id: int) -> statistics_c
 
 
 def _version(today: datetime.date) -> tuple:
-    """What a snapshot is computed from: the date, the small tables (units, employees per unit,
-    cycles) and the data version of the large ones. Four queries; the whole cost of an up-to-date
-    answer."""
-    inputs = _Inputs(org=_load_org(), employees=_employees_by_unit(), cycles=_load_cycles())
-    return (today, statistics_cache.digest(inputs.content()), statistics_cache.data_version())
-
-
-@dataclass(frozen=True)
-class _Inputs:
-    """What the statistics read from the small tables."""
-
-    org: _Org
-    employees: dict
-    cycles: dict  # id -> Cycle
-
-    def content(self) -> tuple:
-        return (
-            tuple(self.org.units.values()),
-            tuple(self.org.parents.items()),
-            tuple(sorted(self.employees.items())),
-            tuple((c.pk, c.name, c.starts_on, c.deadline) for c in self.cycles.values()),
-        )
+    """What a snapshot is computed from: the date and the data (one query; the whole cost of an
+    up-to-date answer besides reading the snapshot)."""
+    return (today, statistics_cache.data_version())
 
 
 def _load_cycles() -> dict:
@@ -626,8 +607,7 @@ class _OrganisationTables:
 
 def _organisation_tables(cycle_id: int, k: int, today: datetime.date) -> _OrganisationTables:
     """The queries and the suppression for the whole organisation (the expensive part)."""
-    inputs = _Inputs(org=_load_org(), employees=_employees_by_unit(), cycles=_load_cycles())
-    org, employees, cycles = inputs.org, inputs.employees, inputs.cycles
+    org, employees, cycles = _load_org(), _employees_by_unit(), _load_cycles()
     if cycle_id not in cycles:
         raise Cycle.DoesNotExist
     cycle = cycles[cycle_id]

@@ -4,22 +4,23 @@ and answered from while at most `max_age()` seconds behind the data.
 A *snapshot* is everything a statistics answer for one cycle is read from (`reports.statistics`: the
 suppressed tables of the whole organisation for the cycle and the one before it), together with the
 *version* it was computed at and the time it was computed. The version is the caller's (for the
-statistics: the date, the content of the small tables - units, employees per unit, cycles - and
-`data_version()` of the large ones).
+statistics: the date and `data_version()`).
 
-`data_version()` reads, in one query, the newest audit event of conversations, goals, follow-up
-entries and comments (`core.audit`: database triggers write one for every insert, update and delete,
-however it was made - services, admin, `QuerySet.update`, bulk writes, raw SQL), and the number of
-conversations (retention deletes audit rows along with conversations, so the newest event alone could
-fall back to an earlier value). No write path has to remember to invalidate anything.
+`data_version()` reads, in one query, the newest audit event of each table the statistics read:
+conversations, goals, follow-up entries, comments, people, units and cycles (`core.audit`: database
+triggers write an event for every insert, update and delete, however it was made - services, admin,
+`QuerySet.update`, bulk writes, raw SQL), and the number of conversations (retention deletes audit rows
+along with conversations, so the newest event alone could fall back to an earlier value). No write
+path has to remember to invalidate anything.
 
 `snapshot(key, read_version, compute)` answers:
 - *current*: the stored snapshot was computed at the version read now. Reading the version is the
   whole cost of such an answer.
 - *recent*: the data changed since, but the snapshot is at most `max_age()` seconds old (setting
   `SAMTALE_STATISTICS_MAX_AGE`, default 600; 0 means always current). It is answered at once, with
-  the time it was computed, and a new snapshot is computed in the background (one at a time per key,
-  under a lock in the cache), so the next request sees the new data. Whole-organisation statistics
+  the time it was computed, and once it is `refresh_after()` seconds old (setting
+  `SAMTALE_STATISTICS_REFRESH_AFTER`, default 60) a new snapshot is computed in the background (one at
+  a time per key, under a lock in the cache) for the requests after it. Whole-organisation statistics
   take seconds to compute at 50,000 employees; nobody waits for them.
 - otherwise (no snapshot, too old, or `usable` refuses it): computed now, stored and answered.
 `python manage.py refresh_statistics` (cron, every few minutes) keeps the snapshots of the current
@@ -34,6 +35,7 @@ computation runs between the two commits (the version after is the later one's, 
 the newest). The window is the length of one computation, and the next write corrects it.
 """
 
+import dataclasses
 import datetime
 import hashlib
 import logging
@@ -48,8 +50,9 @@ from django.core.cache import cache
 from django.db import connection, connections
 from django.utils import timezone
 
-from conversations.models import Comment, Conversation, FollowUp
+from conversations.models import Comment, Conversation, Cycle, FollowUp
 from goals.models import Goal
+from organization.models import OrgUnit, User
 
 logger = logging.getLogger(__name__)
 
@@ -69,10 +72,21 @@ class Snapshot:
     def age(self, now: datetime.datetime) -> float:
         return (now - self.computed_at).total_seconds()
 
+    @property
+    def stamp(self) -> tuple:
+        return (self.computed_at, self.version)
+
 
 def max_age() -> int:
     """How many seconds a snapshot may lag behind the data and still be answered (0: never)."""
     return max(0, int(getattr(settings, "SAMTALE_STATISTICS_MAX_AGE", 600)))
+
+
+def refresh_after() -> int:
+    """How old a snapshot that lags behind the data must be before a new one is computed in the
+    background: while the organisation works, the data changes every second, and computing back to
+    back would keep a core busy for figures nobody has asked for yet."""
+    return max(0, int(getattr(settings, "SAMTALE_STATISTICS_REFRESH_AFTER", 60)))
 
 
 def snapshot(
@@ -84,13 +98,15 @@ def snapshot(
     """The snapshot for `key`: current, recent (and refreshed in the background), or computed now."""
     version = read_version()
     name = _cache_key(key)
-    found = cache.get(name)
+    found = _load(name)
     if found is not None and usable(found.value):
         if found.version == version:
             return found
-        if found.age(timezone.now()) <= max_age():
-            _refresh_in_background(name, read_version, compute)
-            return Snapshot(found.value, found.version, found.computed_at, current=False)
+        age = found.age(timezone.now())
+        if age <= max_age():
+            if age >= refresh_after():
+                _refresh_in_background(name, read_version, compute)
+            return dataclasses.replace(found, current=False)
     return _compute_and_store(name, read_version, compute, version)
 
 
@@ -98,7 +114,7 @@ def refresh(key: Hashable, read_version: Callable[[], Hashable], compute: Callab
     """Compute and store the snapshot for `key` unless the stored one is current. True if computed."""
     version = read_version()
     name = _cache_key(key)
-    found = cache.get(name)
+    found = _load(name)
     if found is not None and found.version == version:
         return False
     _compute_and_store(name, read_version, compute, version)
@@ -111,8 +127,41 @@ def _compute_and_store(name: str, read_version, compute, version=None) -> Snapsh
     value = compute()
     stored_as = version if read_version() == version else _NOT_CURRENT
     result = Snapshot(value, stored_as, timezone.now())
-    cache.set(name, result, TIMEOUT)
+    _store(name, result)
     return result
+
+
+# A snapshot of 5,000 units is about a megabyte pickled: reading it from the shared cache and unpickling
+# it costs more than the rest of an answer. Each process keeps the last one it read of each key, and
+# checks it against a small stamp (when computed, at what version) stored beside it.
+_LOCAL: dict[str, Snapshot] = {}
+_LOCAL_SIZE = 8
+
+
+def _load(name: str) -> Snapshot | None:
+    stamp = cache.get(name + ":stamp")
+    if stamp is None:
+        return None
+    local = _LOCAL.get(name)
+    if local is not None and local.stamp == stamp:
+        return local
+    found = cache.get(name)
+    if found is not None:
+        _remember(name, found)
+    return found
+
+
+def _store(name: str, found: Snapshot) -> None:
+    cache.set(name, found, TIMEOUT)
+    cache.set(name + ":stamp", found.stamp, TIMEOUT)
+    _remember(name, found)
+
+
+def _remember(name: str, found: Snapshot) -> None:
+    _LOCAL.pop(name, None)
+    _LOCAL[name] = found
+    while len(_LOCAL) > _LOCAL_SIZE:
+        _LOCAL.pop(next(iter(_LOCAL)), None)
 
 
 def _refresh_in_background(name: str, read_version, compute) -> None:
@@ -145,25 +194,26 @@ def run_in_background(function: Callable[[], None]) -> None:
 
 
 def _cache_key(key: Hashable) -> str:
-    return _PREFIX + digest(key)
-
-
-def digest(content: Hashable) -> str:
-    """A short, stable stand-in for a large version part (e.g. every unit and its parent)."""
-    return hashlib.blake2b(pickle.dumps(content, protocol=5), digest_size=20).hexdigest()
+    return _PREFIX + hashlib.blake2b(pickle.dumps(key, protocol=5), digest_size=20).hexdigest()
 
 
 def data_version() -> tuple:
-    """One row of sums over the conversations, goals, follow-ups and comments (see the module)."""
+    """One row: the number of conversations and the newest audit event of every table the statistics
+    read (see the module)."""
     with connection.cursor() as cursor:
         cursor.execute(_version_sql())
         return tuple(cursor.fetchone())
 
 
+# Everything the statistics read: conversations, goals, follow-ups and comments (the figures), people
+# (active, unit), units (names, tree) and cycles (names, dates).
+VERSIONED = (Conversation, Goal, FollowUp, Comment, User, OrgUnit, Cycle)
+
+
 def _version_sql() -> str:
     newest_events = ", ".join(
         f"(SELECT MAX(pgh_id) FROM {_table(_event_model(model))})"  # noqa: S608 - model tables
-        for model in (Conversation, Goal, FollowUp, Comment)
+        for model in VERSIONED
     )
     return f"SELECT (SELECT COUNT(*) FROM {_table(Conversation)}), {newest_events}"  # noqa: S608 - model tables
 
