@@ -142,6 +142,7 @@ def test_pdf_has_the_charts_and_figures(organisation):
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     for expected in ("Gjennomføring per enhet", "Oppfølging over tid", "Mål per avtale etter type", "skjult"):
         assert expected in text
+    assert "Tallene er beregnet" in text
 
 
 def test_the_endpoint_query_count_does_not_grow(organisation):
