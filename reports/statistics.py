@@ -66,11 +66,10 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    IntegerField,
     Q,
     Window,
 )
-from django.db.models.functions import Cast, ExtractMonth, ExtractYear, RowNumber
+from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from conversations.models import Comment, Conversation, Cycle, FollowUp, Status
@@ -327,24 +326,31 @@ def _activity_months(today: datetime.date) -> list[datetime.date]:
 
 def _activity_counts(cycle_ids, months: list[datetime.date]) -> dict:
     start = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time()))
-    month = Cast(ExtractYear("created_at") * 12 + ExtractMonth("created_at"), output_field=IntegerField())
     rows = (
         FollowUp.objects.filter(conversation__cycle_id__in=cycle_ids, created_at__gte=start)
         .exclude(conversation__status=Status.CANCELLED)
-        .annotate(month=month)
+        .annotate(month=TruncMonth("created_at"))  # local months; a third cheaper than EXTRACT's numbers
         .values("conversation__cycle_id", "conversation__unit", "month")
         .annotate(n=Count("pk"))
         .order_by()
     )
     counts = _per_cycle(len(months))
     index = {m.year * 12 + m.month: i for i, m in enumerate(months)}
-    for cycle_id, unit, key, n in _rows(
+    for cycle_id, unit, month, n in _rows(
         rows.values_list("conversation__cycle_id", "conversation__unit", "month", "n")
     ):
-        i = index.get(key)
+        i = index.get(_month_number(month))
         if i is not None:
             counts[cycle_id][_key(unit)][i] += n
     return counts
+
+
+def _month_number(month) -> int:
+    """year * 12 + month of a truncated month as the database returns it without Django's converters:
+    a (naive, local) datetime, or on SQLite its text "YYYY-MM-01 00:00:00"."""
+    if isinstance(month, str):
+        return int(month[:4]) * 12 + int(month[5:7])
+    return month.year * 12 + month.month
 
 
 def _medians(cycle_ids) -> dict:

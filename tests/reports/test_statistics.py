@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
+from conversations.models import FollowUp
 from reports import statistics
 from tests import factories
 from tests.reports.statistics_helpers import conversation, people, unit
@@ -225,3 +226,23 @@ def test_query_count_does_not_grow_with_units_or_conversations(cycle):
             conversation(cycle, boss, person, "confirmed", goals=("result",), follow_up_days_ago=3)
     assert _queries(cycle=cycle, unit=kommune) == small
     assert _queries(cycle=cycle) == small_org
+
+
+def test_follow_up_activity_counts_local_months(cycle):
+    """Entries written at 00:30 Oslo time on the first of a month (22:30 UTC the day before, in
+    summer) count in that month, not the one before."""
+    y = build_followed_unit(cycle)
+    now = timezone.now()
+    first = timezone.localdate(now).replace(day=1) - datetime.timedelta(days=62)
+    first = first.replace(day=1)
+    half_past_midnight = timezone.make_aware(datetime.datetime.combine(first, datetime.time(0, 30)))
+    for person in y.members.all():
+        c = person.conversations.get()
+        FollowUp.objects.create(conversation=c, author=c.leader, text="Status", created_at=half_past_midnight)
+
+    figures = statistics.cycle_statistics(cycle=cycle, unit=y, now=now)["groups"][0]["current"]
+
+    activity = {a["month"]: a["entries"] for a in figures["follow_up_activity"]}
+    before = (first - datetime.timedelta(days=1)).strftime("%Y-%m")
+    assert activity[first.strftime("%Y-%m")] == shown(12)
+    assert activity[before] == SUPPRESSED
