@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from conversations.models import FollowUp
-from reports import statistics
+from reports import statistics, statistics_queries
 from tests import factories
 from tests.reports.statistics_helpers import conversation, people, unit
 
@@ -177,7 +177,7 @@ def test_cancelled_conversations_and_the_held_definition(cycle):
         conversation(cycle, leader, person, state, change_request=state == "submitted")
     conversation(cycle, leader, staff[3], "cancelled")
 
-    own = statistics._category_counts([cycle.pk], timezone.localdate())[cycle.pk][z.pk]
+    own = statistics_queries.category_counts([cycle.pk], timezone.localdate())[cycle.pk][z.pk]
 
     names = statistics.PEOPLE.categories[1:]
     assert dict(zip(names, own, strict=True)) == {

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from conversations.models import Comment, FollowUp, Status
 from organization.models import User
-from reports import statistics, statistics_cache
+from reports import statistics, statistics_cache, statistics_queries
 from tests import factories
 from tests.reports.statistics_helpers import conversation, figures, people, unit
 
@@ -150,7 +150,7 @@ def test_a_write_while_computing_is_not_cached_as_the_earlier_state(cycle, kommu
     """A write committed between the data version and the queries: the result mixes states, so it is
     not stored under the version read first; the next request computes again and sees the write."""
     boss = User.objects.get(is_leader=True)
-    real_counts = statistics._counts
+    real_counts = statistics_queries.counts
 
     def counts_after_a_write(*args):
         _, staff = people(5, unit("C", kommune), manager=boss)
@@ -158,9 +158,9 @@ def test_a_write_while_computing_is_not_cached_as_the_earlier_state(cycle, kommu
             conversation(cycle, boss, person, "confirmed")
         return real_counts(*args)
 
-    monkeypatch.setattr(statistics, "_counts", counts_after_a_write)
+    monkeypatch.setattr(statistics_queries, "counts", counts_after_a_write)
     statistics.cycle_statistics(cycle=cycle, unit=kommune)
-    monkeypatch.setattr(statistics, "_counts", real_counts)
+    monkeypatch.setattr(statistics_queries, "counts", real_counts)
 
     after = statistics.cycle_statistics(cycle=cycle, unit=kommune)
 

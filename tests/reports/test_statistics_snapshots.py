@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from conversations.models import Status
 from organization.models import User
-from reports import statistics, statistics_cache
+from reports import statistics, statistics_cache, statistics_queries
 from tests import factories
 from tests.reports.statistics_helpers import conversation, figures, people, unit
 
@@ -151,7 +151,7 @@ def test_a_failing_background_computation_is_logged_and_tried_again(
     def broken(*args):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(statistics, "_counts", broken)
+    monkeypatch.setattr(statistics_queries, "counts", broken)
     statistics.cycle_statistics(cycle=cycle, unit=kommune)
     with caplog.at_level(logging.ERROR, logger="reports.statistics_cache"):
         background.pop()()

@@ -1,0 +1,344 @@
+"""The queries of the anonymized statistics (`reports.statistics`): per cycle and unit, counts and
+medians computed in the database, never by a Python loop over conversations.
+
+Queries: a fixed number whatever the size of the organisation: the data version, which is all an
+answer from a snapshot costs; when computed, cycles, units, employees per unit, one query per kind of
+figure covering the cycle and the previous one together (grouped by cycle), and the version again:
+- the conversation categories: one GROUP BY over each conversation's flags (cycle, unit, held,
+  submitted, confirmed, change requested, followed up; the last two as IN subqueries hashed once),
+  summed into categories over those few groups;
+- goal kinds; goal statuses (a window function picks each goal's latest status, then one GROUP BY
+  counts); follow-up activity per unit and month;
+- the medians of every unit's subtree: a recursive CTE pairs units with the units above them, then
+  `percentile_cont` per group on PostgreSQL, window functions picking the middle rows elsewhere.
+Subtree sums and the suppression then run in Python over units, never over conversations. The
+suppression of a table is computed once per distinct input (`reports.suppression`).
+"""
+
+import contextlib
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Window,
+)
+from django.db.models.functions import RowNumber, TruncMonth
+from django.utils import timezone
+
+from conversations.models import Comment, Conversation, FollowUp, Status
+from goals.models import Goal
+from organization.models import OrgUnit, User
+
+ROOT = 0  # the whole organisation, a unit above the top units (OrgUnit ids start at 1)
+FOLLOW_UP_WINDOW_DAYS = 90
+ACTIVITY_MONTHS = 12
+ITEM_STATUSES = tuple(s.value for s in FollowUp.ItemStatus)
+GOAL_KINDS = tuple(k.value for k in Goal.Kind)
+
+
+def _key(unit_id) -> int:
+    return unit_id or ROOT
+
+
+# Each query covers every cycle asked for at once (the cycle and the one before it), grouped by cycle:
+# one pass over the conversations, goals and follow-ups of both instead of one per cycle.
+
+
+def employees_by_unit() -> dict:
+    rows = User.objects.filter(is_active=True).values("unit").annotate(n=Count("pk")).order_by()
+    return {_key(unit): n for unit, n in rows.values_list("unit", "n")}
+
+
+def _counting_conversations(cycle_ids):
+    return Conversation.objects.filter(cycle_id__in=cycle_ids).exclude(status=Status.CANCELLED)
+
+
+_HELD = Q(held_on__isnull=False) | Q(first_submitted_at__isnull=False)
+_SUBMITTED = Q(first_submitted_at__isnull=False)
+_CONFIRMED = _SUBMITTED & Q(confirmed_version__isnull=False)
+
+
+def follow_up_window_start(today: datetime.date) -> datetime.datetime:
+    """Follow-ups count as recent from the start (local time) of the day FOLLOW_UP_WINDOW_DAYS before
+    `today`: the figures then change only with the data and the date, never within a day."""
+    day = today - datetime.timedelta(days=FOLLOW_UP_WINDOW_DAYS)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def category_counts(cycle_ids, today: datetime.date) -> dict:
+    """Per cycle and unit, the conversations in each category but "not held": one GROUP BY over each
+    conversation's flags (so each IN subquery is hashed once), then the categories are summed from
+    those few groups."""
+    # Not narrowed to the cycles: the conversations they are matched against already are, and a
+    # join to narrow them would cost more than it saves.
+    change_requests = Comment.objects.filter(kind=Comment.Kind.CHANGE_REQUEST).values("conversation_id")
+    recent = FollowUp.objects.filter(created_at__gte=follow_up_window_start(today)).values("conversation_id")
+    flags = {
+        "held": _HELD,
+        "submitted": _SUBMITTED,
+        "confirmed": _CONFIRMED,
+        "changes": Q(pk__in=change_requests),
+        "followed": Q(pk__in=recent),
+    }
+    rows = (
+        _counting_conversations(cycle_ids)
+        .annotate(**{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in flags.items()})
+        .values("cycle_id", "unit_id", *flags)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    sql, params = rows.query.sql_with_params()
+    sums = ", ".join(
+        f"SUM(CASE WHEN {condition} THEN f.n ELSE 0 END)" for condition in _CATEGORY_SQL.values()
+    )
+    query = f"SELECT f.cycle_id, f.unit_id, {sums} FROM ({sql}) f GROUP BY f.cycle_id, f.unit_id"  # noqa: S608 - SQL built by the ORM
+    counts = defaultdict(dict)
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for cycle_id, unit_id, *row in cursor.fetchall():
+            # SUM over counts is NUMERIC on PostgreSQL
+            counts[cycle_id][_key(unit_id)] = [int(n) for n in row]
+    return counts
+
+
+_CATEGORY_SQL = {  # over the flags of one conversation, in the order of statistics.PEOPLE.categories[1:]
+    "held_only": "f.held AND NOT f.submitted",
+    "open": "f.submitted AND NOT f.confirmed AND NOT f.changes",
+    "open_changes": "f.submitted AND NOT f.confirmed AND f.changes",
+    "confirmed": "f.confirmed AND NOT f.changes AND NOT f.followed",
+    "confirmed_followed": "f.confirmed AND NOT f.changes AND f.followed",
+    "confirmed_changes": "f.confirmed AND f.changes AND NOT f.followed",
+    "confirmed_changes_followed": "f.confirmed AND f.changes AND f.followed",
+}
+
+
+def _confirmed_in_cycles(cycle_ids, prefix: str = "") -> Q:
+    """Conversations of the cycles that count and are confirmed, from a model `prefix`ed to them."""
+    return Q(
+        **{
+            f"{prefix}cycle_id__in": cycle_ids,
+            f"{prefix}first_submitted_at__isnull": False,
+            f"{prefix}confirmed_version__isnull": False,
+        }
+    ) & ~Q(**{f"{prefix}status": Status.CANCELLED})
+
+
+def _per_cycle(width: int):
+    return defaultdict(lambda: defaultdict(lambda: [0] * width))
+
+
+def _goal_kind_counts(cycle_ids) -> dict:
+    rows = (
+        Goal.objects.filter(_confirmed_in_cycles(cycle_ids, "conversation__"))
+        .values("conversation__cycle_id", "conversation__unit", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = _per_cycle(len(GOAL_KINDS))
+    for cycle_id, unit, kind, n in _rows(
+        rows.values_list("conversation__cycle_id", "conversation__unit", "kind", "n")
+    ):
+        counts[cycle_id][_key(unit)][GOAL_KINDS.index(kind)] += n
+    return counts
+
+
+def _rows(queryset) -> list[tuple]:
+    """The rows of a values_list() of plain columns and counts, without Django's per-value
+    converters (tens of thousands of rows here; the database's types are already the right ones)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _goal_status_counts(cycle_ids) -> dict:
+    """Per cycle, unit and status, the goals of confirmed conversations whose latest follow-up with a
+    status has that status: a window function picks each goal's latest entry, then one GROUP BY
+    counts. A follow-up's goal is always a goal of the follow-up's own conversation
+    (`follow_up_create` checks it), so the conversation of the entry stands for the goal's."""
+    latest = (
+        FollowUp.objects.filter(_confirmed_in_cycles(cycle_ids, "conversation__"))
+        .filter(goal__isnull=False)
+        .exclude(item_status="")
+        .annotate(
+            cycle_id=F("conversation__cycle_id"),
+            unit_id=F("conversation__unit_id"),
+            position=Window(
+                RowNumber(), partition_by=[F("goal_id")], order_by=[F("created_at").desc(), F("pk").desc()]
+            ),
+        )
+        .values("cycle_id", "unit_id", "item_status", "position")
+        .order_by()
+    )
+    sql, params = latest.query.sql_with_params()
+    query = (
+        f"SELECT latest.cycle_id, latest.unit_id, latest.item_status, COUNT(*) FROM ({sql}) latest "  # noqa: S608 - SQL built by the ORM
+        "WHERE latest.position = 1 GROUP BY latest.cycle_id, latest.unit_id, latest.item_status"
+    )
+    counts = _per_cycle(len(ITEM_STATUSES))
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for cycle_id, unit_id, status, n in cursor.fetchall():
+            counts[cycle_id][_key(unit_id)][ITEM_STATUSES.index(status)] += n
+    return counts
+
+
+def activity_months(today: datetime.date) -> list[datetime.date]:
+    first = today.replace(day=1)
+    months = []
+    for back in range(ACTIVITY_MONTHS - 1, -1, -1):
+        year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
+        months.append(datetime.date(year, month + 1, 1))
+    return months
+
+
+def _activity_counts(cycle_ids, months: list[datetime.date]) -> dict:
+    start = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time()))
+    rows = (
+        FollowUp.objects.filter(conversation__cycle_id__in=cycle_ids, created_at__gte=start)
+        .exclude(conversation__status=Status.CANCELLED)
+        .annotate(month=TruncMonth("created_at"))  # local months; a third cheaper than EXTRACT's numbers
+        .values("conversation__cycle_id", "conversation__unit", "month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = _per_cycle(len(months))
+    index = {m.year * 12 + m.month: i for i, m in enumerate(months)}
+    for cycle_id, unit, month, n in _rows(
+        rows.values_list("conversation__cycle_id", "conversation__unit", "month", "n")
+    ):
+        i = index.get(_month_number(month))
+        if i is not None:
+            counts[cycle_id][_key(unit)][i] += n
+    return counts
+
+
+def _month_number(month) -> int:
+    """year * 12 + month of a truncated month as the database returns it without Django's converters:
+    a (naive, local) datetime, or on SQLite its text "YYYY-MM-01 00:00:00"."""
+    if isinstance(month, str):
+        return int(month[:4]) * 12 + int(month[5:7])
+    return month.year * 12 + month.month
+
+
+def _medians(cycle_ids) -> dict:
+    """Per cycle, the median days to confirmation of every unit's subtree and of the whole organisation
+    (ROOT), from one query: a recursive CTE pairs each unit with itself and every unit above it; on
+    PostgreSQL `percentile_cont` gives each group's median (the mean of the middle two for an even
+    count), elsewhere window functions pick the middle one or two conversations of each group."""
+    days = ExpressionWrapper(F("confirmed_at") - F("first_submitted_at"), output_field=DurationField())
+    confirmed = (
+        _counting_conversations(cycle_ids)
+        .filter(_CONFIRMED, confirmed_at__isnull=False)
+        .annotate(days=days)
+        .values_list("pk", "cycle_id", "unit_id", "days")
+        .order_by()
+    )
+    sql, params = confirmed.query.sql_with_params()
+    postgresql = connection.vendor == "postgresql"
+    groups = _MEDIAN_GROUPS.format(
+        units=_table(OrgUnit),
+        confirmed=sql,
+        root=ROOT,
+        days="date_part('epoch', c.days)" if postgresql else "c.days",  # PostgreSQL: float seconds
+    )
+    middles = defaultdict(lambda: defaultdict(list))
+    with connection.cursor() as cursor:
+        if postgresql:
+            cursor.execute(groups + _PERCENTILE, params)
+            for cycle_id, group, seconds in cursor.fetchall():
+                middles[cycle_id][group].append(seconds / 86400)
+        else:
+            cursor.execute(groups + _MIDDLE_ROWS, params)
+            for cycle_id, group, duration in cursor.fetchall():
+                middles[cycle_id][group].append(_days(duration))
+    return {
+        cycle_id: {g: round(sum(v) / len(v), 1) for g, v in groups.items()}
+        for cycle_id, groups in middles.items()
+    }
+
+
+_MEDIAN_GROUPS = """
+WITH RECURSIVE above(unit_id, group_id) AS (
+    SELECT id, id FROM {units}
+    UNION ALL
+    SELECT above.unit_id, u.parent_id FROM above JOIN {units} u ON u.id = above.group_id
+    WHERE u.parent_id IS NOT NULL
+),
+confirmed(id, cycle_id, unit_id, days) AS ({confirmed}),
+grouped(id, cycle_id, group_id, days) AS (
+    SELECT c.id, c.cycle_id, above.group_id, {days} FROM confirmed c JOIN above ON above.unit_id = c.unit_id
+    UNION ALL
+    SELECT c.id, c.cycle_id, {root}, {days} FROM confirmed c
+)
+"""  # noqa: S608 - tables and SQL from the ORM
+# PostgreSQL: sorting float seconds within each group is several times faster than the windows.
+_PERCENTILE = """
+SELECT cycle_id, group_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY days)
+FROM grouped GROUP BY cycle_id, group_id
+"""
+_MIDDLE_ROWS = """,
+ranked AS (
+    SELECT cycle_id, group_id, days,
+        ROW_NUMBER() OVER (PARTITION BY cycle_id, group_id ORDER BY days, id) AS position,
+        COUNT(*) OVER (PARTITION BY cycle_id, group_id) AS size
+    FROM grouped
+)
+SELECT cycle_id, group_id, days FROM ranked
+WHERE position = (size + 1) / 2 OR position = (size + 2) / 2
+"""
+
+
+def _days(duration) -> float:
+    """A duration as the database returns it (an interval; microseconds on SQLite) in days."""
+    if isinstance(duration, datetime.timedelta):
+        return duration.total_seconds() / 86400
+    return duration / 1_000_000 / 86400
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The per-unit counts of every cycle asked for, from one query per kind of figure."""
+
+    categories: dict  # cycle id -> unit -> [count per category but "not held"]
+    goal_kinds: dict
+    statuses: dict
+    activity: dict
+    months: list
+    medians: dict  # cycle id -> group -> median days
+
+
+def counts(cycle_ids: list, today: datetime.date) -> Counts:
+    months = activity_months(today)
+    with transaction.atomic(), _planned_for_reports():
+        return Counts(
+            categories=category_counts(cycle_ids, today),
+            goal_kinds=_goal_kind_counts(cycle_ids),
+            statuses=_goal_status_counts(cycle_ids),
+            activity=_activity_counts(cycle_ids, months),
+            months=months,
+            medians=_medians(cycle_ids),
+        )
+
+
+@contextlib.contextmanager
+def _planned_for_reports():
+    """On PostgreSQL, for this transaction: no JIT compilation (its estimate of the median query's rows
+    is far off, and compiling cost a quarter of a second) and memory to sort without temporary files."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+    yield
