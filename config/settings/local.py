@@ -22,3 +22,5 @@ def _local_secret_key() -> str:
 
 SECRET_KEY = _local_secret_key()
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# A demo organisation computes its statistics in a blink: the next page load shows a change.
+SAMTALE_STATISTICS_REFRESH_AFTER = int(os.environ.get("SAMTALE_STATISTICS_REFRESH_AFTER", "0"))
