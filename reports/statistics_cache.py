@@ -136,6 +136,7 @@ def _compute_and_store(name: str, read_version, compute, version=None) -> Snapsh
 # checks it against a small stamp (when computed, at what version) stored beside it.
 _LOCAL: dict[str, Snapshot] = {}
 _LOCAL_SIZE = 8
+_LOCAL_LOCK = threading.Lock()  # request threads and the background computation share it
 
 
 def _load(name: str) -> Snapshot | None:
@@ -158,10 +159,11 @@ def _store(name: str, found: Snapshot) -> None:
 
 
 def _remember(name: str, found: Snapshot) -> None:
-    _LOCAL.pop(name, None)
-    _LOCAL[name] = found
-    while len(_LOCAL) > _LOCAL_SIZE:
-        _LOCAL.pop(next(iter(_LOCAL)), None)
+    with _LOCAL_LOCK:
+        _LOCAL.pop(name, None)
+        _LOCAL[name] = found
+        while len(_LOCAL) > _LOCAL_SIZE:
+            del _LOCAL[next(iter(_LOCAL))]
 
 
 def _refresh_in_background(name: str, read_version, compute) -> None:

@@ -47,9 +47,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
 # and the statistics computed by one worker serve all. The default keeps it in PostgreSQL (run
 # `python manage.py createcachetable` once after migrate); DJANGO_CACHE_BACKEND and
 # DJANGO_CACHE_LOCATION choose another, e.g. django.core.cache.backends.redis.RedisCache and a redis:// URL.
+_CACHE_BACKEND = os.environ.get("DJANGO_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache")
 CACHES = {
     "default": {
-        "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "BACKEND": _CACHE_BACKEND,
         "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "samtale_cache"),
     }
 }
+if _CACHE_BACKEND == "django.core.cache.backends.db.DatabaseCache":
+    # The table is culled past MAX_ENTRIES (Django's default: 300), starting with the keys that sort
+    # first: the statistics snapshots ("reports…") before the rate-limit counters ("throttle_…"), of
+    # which a large organisation has thousands. Room for them all.
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": int(os.environ.get("DJANGO_CACHE_MAX_ENTRIES", "200000"))}

@@ -5,7 +5,11 @@ of every unit's subtree, worked out by hand."""
 
 import datetime
 import logging
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -17,6 +21,8 @@ from tests import factories
 from tests.reports.statistics_helpers import conversation, figures, people, unit
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -265,3 +271,30 @@ def test_a_process_never_answers_from_its_own_copy_once_another_stored_a_newer_o
     assert result["up_to_date"] is True
     assert figures(result, "Kommune")["confirmed"]["value"] == 19
     assert background == []
+
+
+@pytest.mark.parametrize(
+    ("backend", "max_entries"),
+    [
+        ("django.core.cache.backends.db.DatabaseCache", 200000),
+        ("django.core.cache.backends.redis.RedisCache", None),
+    ],
+)
+def test_production_cache_keeps_snapshots_beside_thousands_of_rate_limit_counters(backend, max_entries):
+    """The database cache is culled past MAX_ENTRIES, snapshots first (their keys sort before the
+    counters'): production leaves room for every user's counters. Redis takes no such option."""
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['default'].get('OPTIONS', {}).get('MAX_ENTRIES'))"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "x" * 50,
+        "DJANGO_CACHE_BACKEND": backend,
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(max_entries)
