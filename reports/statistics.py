@@ -269,16 +269,25 @@ def refresh_snapshot(cycle: Cycle, today: datetime.date | None = None) -> bool:
     today = today or timezone.localdate()
     k = min_group_size()
     return statistics_cache.refresh(
-        ("organisation", cycle.pk, k),
+        _snapshot_key(cycle.pk, k),
         read_version=lambda: _version(today),
         compute=lambda: _organisation_tables(cycle.pk, k, today),
     )
 
 
+# Part of the snapshots' key: raise it whenever what a snapshot holds changes shape, so that a release
+# never reads the snapshots of an earlier one.
+SNAPSHOT_FORMAT = 1
+
+
+def _snapshot_key(cycle_id: int, k: int) -> tuple:
+    return ("organisation", SNAPSHOT_FORMAT, cycle_id, k)
+
+
 def _snapshot(cycle_id: int, today: datetime.date, unit_id: int) -> statistics_cache.Snapshot:
     k = min_group_size()
     return statistics_cache.snapshot(
-        ("organisation", cycle_id, k),
+        _snapshot_key(cycle_id, k),
         read_version=lambda: _version(today),
         compute=lambda: _organisation_tables(cycle_id, k, today),
         usable=lambda tables: unit_id in tables.org.parents,
@@ -310,12 +319,13 @@ class _OrganisationTables:
 
 def _organisation_tables(cycle_id: int, k: int, today: datetime.date) -> _OrganisationTables:
     """The queries and the suppression for the whole organisation (the expensive part)."""
-    org, employees, cycles = _load_org(), statistics_queries.employees_by_unit(), _load_cycles()
-    if cycle_id not in cycles:
-        raise Cycle.DoesNotExist
-    cycle = cycles[cycle_id]
-    earlier = _previous(cycles, cycle)
-    counts = statistics_queries.counts([c.pk for c in (cycle, earlier) if c], today)
+    with statistics_queries.consistent_reads():
+        org, employees, cycles = _load_org(), statistics_queries.employees_by_unit(), _load_cycles()
+        if cycle_id not in cycles:
+            raise Cycle.DoesNotExist
+        cycle = cycles[cycle_id]
+        earlier = _previous(cycles, cycle)
+        counts = statistics_queries.counts([c.pk for c in (cycle, earlier) if c], today)
     fixed = employee_pattern(org.parents, employees, k)
     return _OrganisationTables(
         k=k,

@@ -22,7 +22,11 @@ path has to remember to invalidate anything.
   `SAMTALE_STATISTICS_REFRESH_AFTER`, default 60) a new snapshot is computed in the background (one at
   a time per key, under a lock in the cache) for the requests after it. Whole-organisation statistics
   take seconds to compute at 50,000 employees; nobody waits for them.
-- otherwise (no snapshot, too old, or `usable` refuses it): computed now, stored and answered.
+- otherwise (no snapshot, too old, or `usable` refuses it): computed now, stored and answered; or,
+  when another request or process is computing it already, that one's snapshot is waited for.
+`computed_at` is when the computation began (the figures are at least that old). A computation never
+replaces a snapshot whose computation began later, and a snapshot an earlier release stored that can
+no longer be read counts as none.
 `python manage.py refresh_statistics` (cron, every few minutes) keeps the snapshots of the current
 cycles recent, so that even the first request of the day is answered from one.
 
@@ -41,6 +45,7 @@ import hashlib
 import logging
 import pickle
 import threading
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -107,7 +112,7 @@ def snapshot(
             if age >= refresh_after():
                 _refresh_in_background(name, read_version, compute)
             return dataclasses.replace(found, current=False)
-    return _compute_and_store(name, read_version, compute, version)
+    return _compute_now(name, read_version, compute, version, usable, found)
 
 
 def refresh(key: Hashable, read_version: Callable[[], Hashable], compute: Callable[[], Any]) -> bool:
@@ -121,12 +126,45 @@ def refresh(key: Hashable, read_version: Callable[[], Hashable], compute: Callab
     return True
 
 
+def _compute_now(name, read_version, compute, version, usable, stale: Snapshot | None) -> Snapshot:
+    """Computed while the request waits; but when another request or process is computing it already
+    (many HR users at nine after a quiet night), wait up to WAIT_SECONDS for its snapshot instead of
+    computing the whole organisation once per request."""
+    lock = name + ":computing"
+    if not cache.add(lock, True, LOCK_TIMEOUT):
+        waited = _wait_for_newer(name, stale, usable)
+        if waited is not None:
+            return dataclasses.replace(waited, current=waited.version == version)
+        return _compute_and_store(name, read_version, compute, version)
+    try:
+        return _compute_and_store(name, read_version, compute, version)
+    finally:
+        cache.delete(lock)
+
+
+WAIT_SECONDS = 30
+_POLL_SECONDS = 0.1
+
+
+def _wait_for_newer(name: str, stale: Snapshot | None, usable) -> Snapshot | None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(_POLL_SECONDS)
+        found = _load(name)
+        if found is not None and (stale is None or found.stamp != stale.stamp) and usable(found.value):
+            return found
+    return None
+
+
 def _compute_and_store(name: str, read_version, compute, version=None) -> Snapshot:
+    """Compute, and store unless a snapshot begun later was stored meanwhile. `computed_at` is when
+    the computation began, so that a snapshot's age counts the time it took."""
+    began = timezone.now()
     if version is None:
         version = read_version()
     value = compute()
-    stored_as = version if read_version() == version else _NOT_CURRENT
-    result = Snapshot(value, stored_as, timezone.now())
+    current = read_version() == version
+    result = Snapshot(value, version if current else _NOT_CURRENT, began, current=current)
     _store(name, result)
     return result
 
@@ -140,19 +178,32 @@ _LOCAL_LOCK = threading.Lock()  # request threads and the background computation
 
 
 def _load(name: str) -> Snapshot | None:
-    stamp = cache.get(name + ":stamp")
-    if stamp is None:
+    """The stored snapshot, None if there is none or it cannot be read (e.g. pickled by an earlier
+    release of the code: it is then computed again, never answered as an error)."""
+    try:
+        stamp = cache.get(name + ":stamp")
+        if stamp is None:
+            return None
+        local = _LOCAL.get(name)
+        if local is not None and local.stamp == stamp:
+            return local
+        found = cache.get(name)
+    except Exception:
+        logger.warning("Statistics: a stored snapshot could not be read; computing it again", exc_info=True)
         return None
-    local = _LOCAL.get(name)
-    if local is not None and local.stamp == stamp:
-        return local
-    found = cache.get(name)
-    if found is not None:
-        _remember(name, found)
+    if found is None or not isinstance(found, Snapshot):
+        return None
+    if found.stamp != stamp:
+        # Two writers interleaved (value of one, stamp of the other): point the stamp at the value.
+        cache.set(name + ":stamp", found.stamp, TIMEOUT)
+    _remember(name, found)
     return found
 
 
 def _store(name: str, found: Snapshot) -> None:
+    stamp = cache.get(name + ":stamp")
+    if stamp is not None and stamp[0] > found.computed_at:
+        return  # a computation begun later stored its snapshot first: it wins
     cache.set(name, found, TIMEOUT)
     cache.set(name + ":stamp", found.stamp, TIMEOUT)
     _remember(name, found)

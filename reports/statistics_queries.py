@@ -267,11 +267,11 @@ def _medians(cycle_ids) -> dict:
 
 
 _MEDIAN_GROUPS = """
-WITH RECURSIVE above(unit_id, group_id) AS (
-    SELECT id, id FROM {units}
+WITH RECURSIVE above(unit_id, group_id, hops) AS (
+    SELECT id, id, 0 FROM {units}
     UNION ALL
-    SELECT above.unit_id, u.parent_id FROM above JOIN {units} u ON u.id = above.group_id
-    WHERE u.parent_id IS NOT NULL
+    SELECT above.unit_id, u.parent_id, above.hops + 1 FROM above JOIN {units} u ON u.id = above.group_id
+    WHERE u.parent_id IS NOT NULL AND above.hops < 1000
 ),
 confirmed(id, cycle_id, unit_id, days) AS ({confirmed}),
 grouped(id, cycle_id, group_id, days) AS (
@@ -321,24 +321,31 @@ class Counts:
 
 
 def counts(cycle_ids: list, today: datetime.date) -> Counts:
+    """Every per-unit count of the cycles; run it inside `consistent_reads()`."""
     months = activity_months(today)
-    with transaction.atomic(), _planned_for_reports():
-        return Counts(
-            categories=category_counts(cycle_ids, today),
-            goal_kinds=_goal_kind_counts(cycle_ids),
-            statuses=_goal_status_counts(cycle_ids),
-            activity=_activity_counts(cycle_ids, months),
-            months=months,
-            medians=_medians(cycle_ids),
-        )
+    return Counts(
+        categories=category_counts(cycle_ids, today),
+        goal_kinds=_goal_kind_counts(cycle_ids),
+        statuses=_goal_status_counts(cycle_ids),
+        activity=_activity_counts(cycle_ids, months),
+        months=months,
+        medians=_medians(cycle_ids),
+    )
 
 
 @contextlib.contextmanager
-def _planned_for_reports():
-    """On PostgreSQL, for this transaction: no JIT compilation (its estimate of the median query's rows
-    is far off, and compiling cost a quarter of a second) and memory to sort without temporary files."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-    yield
+def consistent_reads():
+    """A transaction for reading everything a snapshot is computed from. On PostgreSQL, when it is the
+    outermost transaction: REPEATABLE READ, so that every query sees the same state of the data (the
+    people table's "not held" is employees minus the conversations counted, read by two queries); no
+    JIT compilation (its estimate of the median query's rows is far off, and compiling cost a quarter
+    of a second); and memory to sort without temporary files."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                if outermost:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                cursor.execute("SET LOCAL jit = off")
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+        yield

@@ -56,6 +56,8 @@ CACHES = {
 }
 if _CACHE_BACKEND == "django.core.cache.backends.db.DatabaseCache":
     # The table is culled past MAX_ENTRIES (Django's default: 300), starting with the keys that sort
-    # first: the statistics snapshots ("reports…") before the rate-limit counters ("throttle_…"), of
-    # which a large organisation has thousands. Room for them all.
-    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": int(os.environ.get("DJANGO_CACHE_MAX_ENTRIES", "200000"))}
+    # first: the statistics snapshots ("reports…") before the rate-limit counters ("throttle_…", one a
+    # minute per user and scope), of which a large organisation has thousands. A cull first removes the
+    # expired rows, so 20,000 keeps every snapshot unless 20,000 counters are live at once; and every
+    # write counts the rows, which must stay cheap.
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": int(os.environ.get("DJANGO_CACHE_MAX_ENTRIES", "20000"))}

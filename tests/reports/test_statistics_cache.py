@@ -148,7 +148,8 @@ def test_a_new_day_moves_the_follow_up_window(cycle, kommune):
 
 def test_a_write_while_computing_is_not_cached_as_the_earlier_state(cycle, kommune, monkeypatch):
     """A write committed between the data version and the queries: the result mixes states, so it is
-    not stored under the version read first; the next request computes again and sees the write."""
+    not stored under the version read first nor answered as up to date; the next request computes
+    again and sees the write."""
     boss = User.objects.get(is_leader=True)
     real_counts = statistics_queries.counts
 
@@ -159,11 +160,13 @@ def test_a_write_while_computing_is_not_cached_as_the_earlier_state(cycle, kommu
         return real_counts(*args)
 
     monkeypatch.setattr(statistics_queries, "counts", counts_after_a_write)
-    statistics.cycle_statistics(cycle=cycle, unit=kommune)
+    during = statistics.cycle_statistics(cycle=cycle, unit=kommune)
     monkeypatch.setattr(statistics_queries, "counts", real_counts)
 
     after = statistics.cycle_statistics(cycle=cycle, unit=kommune)
 
+    assert during["up_to_date"] is False
+    assert after["up_to_date"] is True
     assert figures(after, "C")["confirmed"]["value"] == 5
 
 
