@@ -158,7 +158,7 @@ class Conversation(TimeStampedModel):
             models.Index(fields=["leader", "status"]),
             models.Index(fields=["employee", "status"]),
             models.Index(fields=["cycle", "unit"]),
-            # The statistics' data version reads MAX(updated_at) (reports.statistics_cache).
+            # For the statistics' data version of an earlier release (it now reads audit events).
             models.Index(fields=["updated_at"], name="conversation_updated_at_idx"),
         ]
         permissions = [

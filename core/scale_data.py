@@ -818,7 +818,7 @@ QUERY_COUNTS = {
     "employee list": 3,
     "PDF": 8,  # token, conversation, rights, confirmation, answers, follow-ups, comments, access log
     # From the snapshot (the second call): token, cycle, then the data version
-    # (reports.statistics_cache). A fixed number whatever the size.
+    # (reports.statistics_queries.data_version). A fixed number whatever the size.
     "statistics (whole org)": 3,
 }
 TRIVIAL = "trivial (me/)"

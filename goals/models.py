@@ -63,7 +63,7 @@ class Goal(ContractItem):
     class Meta(ContractItem.Meta):
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
-        # The statistics' data version reads MAX(updated_at) (reports.statistics_cache).
+        # For the statistics' data version of an earlier release (it now reads audit events).
         indexes = [models.Index(fields=["updated_at"], name="goal_updated_at_idx")]
 
     def __str__(self) -> str:

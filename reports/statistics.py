@@ -249,9 +249,10 @@ def cycle_statistics(*, cycle: Cycle, unit: OrgUnit | None = None, now=None) -> 
     background. `computed_at` says when the figures were computed, `up_to_date` whether the data has
     changed since."""
     now = now or timezone.now()
-    found = _snapshot(cycle.pk, timezone.localdate(now), unit.pk if unit is not None else ROOT)
+    unit_id = unit.pk if unit is not None else ROOT
+    found = _snapshot(cycle.pk, timezone.localdate(now), unit_id)
     return {
-        **_result(found.value, unit.pk if unit is not None else ROOT),
+        **_result(found.value, unit_id),
         "computed_at": found.computed_at.isoformat(),
         "up_to_date": found.current,
         "generated_at": now.isoformat(),
@@ -266,13 +267,7 @@ def computed_at(result: dict) -> datetime.datetime:
 def refresh_snapshot(cycle: Cycle, today: datetime.date | None = None) -> bool:
     """Compute the snapshot of `cycle` now unless the stored one is up to date (for cron). True if
     computed."""
-    today = today or timezone.localdate()
-    k = min_group_size()
-    return statistics_cache.refresh(
-        _snapshot_key(cycle.pk, k),
-        read_version=lambda: _version(today),
-        compute=lambda: _organisation_tables(cycle.pk, k, today),
-    )
+    return statistics_cache.refresh(**_snapshot_of(cycle.pk, today or timezone.localdate()))
 
 
 # Part of the snapshots' key: raise it whenever what a snapshot holds changes shape, so that a release
@@ -284,20 +279,26 @@ def _snapshot_key(cycle_id: int, k: int) -> tuple:
     return ("organisation", SNAPSHOT_FORMAT, cycle_id, k)
 
 
-def _snapshot(cycle_id: int, today: datetime.date, unit_id: int) -> statistics_cache.Snapshot:
+def _snapshot_of(cycle_id: int, today: datetime.date) -> dict:
+    """What names, versions and computes the snapshot of a cycle, for `statistics_cache`."""
     k = min_group_size()
+    return {
+        "key": _snapshot_key(cycle_id, k),
+        "read_version": lambda: _version(today),
+        "compute": lambda: _organisation_tables(cycle_id, k, today),
+    }
+
+
+def _snapshot(cycle_id: int, today: datetime.date, unit_id: int) -> statistics_cache.Snapshot:
     return statistics_cache.snapshot(
-        _snapshot_key(cycle_id, k),
-        read_version=lambda: _version(today),
-        compute=lambda: _organisation_tables(cycle_id, k, today),
-        usable=lambda tables: unit_id in tables.org.parents,
+        **_snapshot_of(cycle_id, today), usable=lambda tables: unit_id in tables.org.parents
     )
 
 
 def _version(today: datetime.date) -> tuple:
     """What a snapshot is computed from: the date and the data (one query; the whole cost of an
     up-to-date answer besides reading the snapshot)."""
-    return (today, statistics_cache.data_version())
+    return (today, statistics_queries.data_version())
 
 
 def _load_cycles() -> dict:

@@ -4,14 +4,8 @@ and answered from while at most `max_age()` seconds behind the data.
 A *snapshot* is everything a statistics answer for one cycle is read from (`reports.statistics`: the
 suppressed tables of the whole organisation for the cycle and the one before it), together with the
 *version* it was computed at and the time it was computed. The version is the caller's (for the
-statistics: the date and `data_version()`).
-
-`data_version()` reads, in one query, the newest audit event of each table the statistics read:
-conversations, goals, follow-up entries, comments, people, units and cycles (`core.audit`: database
-triggers write an event for every insert, update and delete, however it was made - services, admin,
-`QuerySet.update`, bulk writes, raw SQL), and the number of conversations (retention deletes audit rows
-along with conversations, so the newest event alone could fall back to an earlier value). No write
-path has to remember to invalidate anything.
+statistics: the date and `statistics_queries.data_version()`, which sees every write however it
+was made, so no write path has to remember to invalidate anything).
 
 `snapshot(key, read_version, compute)` answers:
 - *current*: the stored snapshot was computed at the version read now. Reading the version is the
@@ -52,12 +46,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
-
-from conversations.models import Comment, Conversation, Cycle, FollowUp
-from goals.models import Goal
-from organization.models import OrgUnit, User
 
 logger = logging.getLogger(__name__)
 
@@ -130,8 +120,7 @@ def _compute_now(name, read_version, compute, version, usable, stale: Snapshot |
     """Computed while the request waits; but when another request or process is computing it already
     (many HR users at nine after a quiet night), wait up to WAIT_SECONDS for its snapshot instead of
     computing the whole organisation once per request."""
-    lock = name + ":computing"
-    if not cache.add(lock, True, LOCK_TIMEOUT):
+    if not _lock(name):
         waited = _wait_for_newer(name, stale, usable)
         if waited is not None:
             return dataclasses.replace(waited, current=waited.version == version)
@@ -139,7 +128,16 @@ def _compute_now(name, read_version, compute, version, usable, stale: Snapshot |
     try:
         return _compute_and_store(name, read_version, compute, version)
     finally:
-        cache.delete(lock)
+        _unlock(name)
+
+
+def _lock(name: str) -> bool:
+    """Take the lock of `name`'s computation (one at a time, across processes). False if taken."""
+    return cache.add(name + ":computing", True, LOCK_TIMEOUT)
+
+
+def _unlock(name: str) -> None:
+    cache.delete(name + ":computing")
 
 
 WAIT_SECONDS = 30
@@ -181,7 +179,7 @@ def _load(name: str) -> Snapshot | None:
     """The stored snapshot, None if there is none or it cannot be read (e.g. pickled by an earlier
     release of the code: it is then computed again, never answered as an error)."""
     try:
-        stamp = cache.get(name + ":stamp")
+        stamp = cache.get(_stamp_key(name))
         if stamp is None:
             return None
         local = _LOCAL.get(name)
@@ -195,18 +193,22 @@ def _load(name: str) -> Snapshot | None:
         return None
     if found.stamp != stamp:
         # Two writers interleaved (value of one, stamp of the other): point the stamp at the value.
-        cache.set(name + ":stamp", found.stamp, TIMEOUT)
+        cache.set(_stamp_key(name), found.stamp, TIMEOUT)
     _remember(name, found)
     return found
 
 
 def _store(name: str, found: Snapshot) -> None:
-    stamp = cache.get(name + ":stamp")
+    stamp = cache.get(_stamp_key(name))
     if stamp is not None and stamp[0] > found.computed_at:
         return  # a computation begun later stored its snapshot first: it wins
     cache.set(name, found, TIMEOUT)
-    cache.set(name + ":stamp", found.stamp, TIMEOUT)
+    cache.set(_stamp_key(name), found.stamp, TIMEOUT)
     _remember(name, found)
+
+
+def _stamp_key(name: str) -> str:
+    return name + ":stamp"
 
 
 def _remember(name: str, found: Snapshot) -> None:
@@ -218,8 +220,7 @@ def _remember(name: str, found: Snapshot) -> None:
 
 
 def _refresh_in_background(name: str, read_version, compute) -> None:
-    lock = name + ":computing"
-    if not cache.add(lock, True, LOCK_TIMEOUT):
+    if not _lock(name):
         return  # already being computed
 
     def refresh() -> None:
@@ -228,7 +229,7 @@ def _refresh_in_background(name: str, read_version, compute) -> None:
         except Exception:
             logger.exception("Statistics: computing a snapshot in the background failed")
         finally:
-            cache.delete(lock)
+            _unlock(name)
 
     run_in_background(refresh)
 
@@ -248,33 +249,3 @@ def run_in_background(function: Callable[[], None]) -> None:
 
 def _cache_key(key: Hashable) -> str:
     return _PREFIX + hashlib.blake2b(pickle.dumps(key, protocol=5), digest_size=20).hexdigest()
-
-
-def data_version() -> tuple:
-    """One row: the number of conversations and the newest audit event of every table the statistics
-    read (see the module)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_version_sql())
-        return tuple(cursor.fetchone())
-
-
-# Everything the statistics read: conversations, goals, follow-ups and comments (the figures), people
-# (active, unit), units (names, tree) and cycles (names, dates).
-VERSIONED = (Conversation, Goal, FollowUp, Comment, User, OrgUnit, Cycle)
-
-
-def _version_sql() -> str:
-    newest_events = ", ".join(
-        f"(SELECT MAX(pgh_id) FROM {_table(_event_model(model))})"  # noqa: S608 - model tables
-        for model in VERSIONED
-    )
-    return f"SELECT (SELECT COUNT(*) FROM {_table(Conversation)}), {newest_events}"  # noqa: S608 - model tables
-
-
-def _event_model(model):
-    """The audit event model of a tracked model (`core.audit.track`)."""
-    return model.pgh_event_models["insert"]
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)

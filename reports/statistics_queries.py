@@ -33,7 +33,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
-from conversations.models import Comment, Conversation, FollowUp, Status
+from conversations.models import Comment, Conversation, Cycle, FollowUp, Status
 from goals.models import Goal
 from organization.models import OrgUnit, User
 
@@ -306,6 +306,35 @@ def _days(duration) -> float:
 
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
+
+
+def data_version() -> tuple:
+    """One row: the number of conversations and the newest audit event of every table the statistics
+    read. Database triggers (`core.audit`) write an event for every insert, update and delete, however
+    it was made - services, admin, `QuerySet.update`, bulk writes, raw SQL; the number of conversations
+    because retention deletes audit rows along with conversations, so the newest event alone could
+    fall back to an earlier value."""
+    with connection.cursor() as cursor:
+        cursor.execute(_version_sql())
+        return tuple(cursor.fetchone())
+
+
+# Everything the statistics read: conversations, goals, follow-ups and comments (the figures), people
+# (active, unit), units (names, tree) and cycles (names, dates).
+VERSIONED = (Conversation, Goal, FollowUp, Comment, User, OrgUnit, Cycle)
+
+
+def _version_sql() -> str:
+    newest_events = ", ".join(
+        f"(SELECT MAX(pgh_id) FROM {_table(_event_model(model))})"  # noqa: S608 - model tables
+        for model in VERSIONED
+    )
+    return f"SELECT (SELECT COUNT(*) FROM {_table(Conversation)}), {newest_events}"  # noqa: S608 - model tables
+
+
+def _event_model(model):
+    """The audit event model of a tracked model (`core.audit.track`)."""
+    return model.pgh_event_models["insert"]
 
 
 @dataclass(frozen=True)
