@@ -47,7 +47,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from conversations.models import Cycle
@@ -107,11 +106,6 @@ ACTIVITY = Lattice(_MONTHS, tuple((m, frozenset({m})) for m in _MONTHS), indepen
 def min_group_size() -> int:
     """The smallest group a figure may describe: the setting, never below 5."""
     return max(5, int(getattr(settings, "SAMTALE_MIN_GROUP_SIZE", 5)))
-
-
-def previous_cycle(cycle: Cycle) -> Cycle | None:
-    earlier = Q(starts_on__lt=cycle.starts_on) | Q(starts_on=cycle.starts_on, pk__lt=cycle.pk)
-    return Cycle.objects.filter(earlier).order_by("-starts_on", "-pk").first()
 
 
 # --- the organisation ----------------------------------------------------------------------------------
@@ -360,6 +354,6 @@ def _result(tables: _OrganisationTables, unit_id: int) -> dict:
 
 
 def _previous(cycles: dict, cycle: Cycle) -> Cycle | None:
-    """`previous_cycle` over the cycles already read."""
+    """The cycle that started last before `cycle` (ties broken by id), among the cycles read."""
     earlier = [c for c in cycles.values() if (c.starts_on, c.pk) < (cycle.starts_on, cycle.pk)]
     return max(earlier, key=lambda c: (c.starts_on, c.pk), default=None)
