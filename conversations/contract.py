@@ -58,3 +58,11 @@ def sha256_of(canonical: str) -> str:
 
 def is_empty(content: dict) -> bool:
     return not (content["tasks"] or content["goals"] or content["expectations"])
+
+
+ITEM_SECTIONS = (("task", "tasks"), ("goal", "goals"), ("expectation", "expectations"))
+
+
+def item_contents(content: dict) -> dict[tuple[str, int], dict]:
+    """Each item of a contract's content keyed by (kind, id), e.g. ("goal", 7)."""
+    return {(kind, item["id"]): item for kind, section in ITEM_SECTIONS for item in content.get(section, ())}

@@ -133,6 +133,15 @@ class ConversationPage:
     latest_version: ContractVersion | None
 
     @property
+    def item_views(self) -> list[ItemView]:
+        goals = [row for _kind, _label, rows in self.goals_by_kind for row in rows]
+        return [*self.tasks, *goals, *self.expectations_from_leader, *self.expectations_from_employee]
+
+    @property
+    def answered_count(self) -> int:
+        return sum(1 for row in self.item_views if row.response is not None)
+
+    @property
     def has_items(self) -> bool:
         return bool(
             self.tasks

@@ -59,6 +59,7 @@ FIELD_LABELS = {
     "sha256": _("SHA-256"),
     "status": _("Status"),
     "stance": _("Answer"),
+    "answers_kept": _("Answers kept from the previous version"),
     "until": _("Until"),
     "deputy": _("Deputy"),
 }
