@@ -64,7 +64,11 @@ clean: ## Remove caches and test/coverage artefacts (keeps .venv and db.sqlite3)
 	find . -path "./$(VENV)" -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf
 	rm -rf .pytest_cache .ruff_cache .coverage htmlcov
 
-.PHONY: seed-scale bench
+.PHONY: seed-scale bench schemathesis
+
+schemathesis: venv ## Schemathesis on the whole API as leader, employee and HR: PostgreSQL, production settings, gunicorn
+	scripts/schemathesis_live.sh
+
 
 seed-scale: venv ## Build the 50,000-employee reference organisation in DATABASE_URL (wipes it; a few minutes)
 	$(PY) manage.py migrate --verbosity 0
