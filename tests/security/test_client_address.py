@@ -60,6 +60,14 @@ def test_django_axes_records_the_address_behind_one_proxy():
 
 
 @pytest.mark.django_db
+@override_settings(SAMTALE_TRUSTED_PROXY_COUNT=1)
+def test_a_forwarded_entry_that_is_no_address_is_not_stored():
+    """django-axes stores the address in an inet column on PostgreSQL: never anything but an address."""
+    assert token_attempt("E-guess", "198.51.100.1, <script>").status_code == 400
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == [PROXY]
+
+
+@pytest.mark.django_db
 def test_django_axes_ignores_the_header_without_proxies():
     token_attempt("E-guess", "198.51.100.1")
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == [PROXY]
