@@ -39,10 +39,11 @@ class RateLimit:
         """True when `key` already has `limit` events in the window: the next one is refused."""
         return len(self._recent(key)) >= self.limit
 
-    def record(self, key: str) -> None:
-        """Count one event for `key`."""
+    def record(self, key: str) -> bool:
+        """Count one event for `key`; True when the limit is reached with it (the next one is refused)."""
         events = [*self._recent(key), now()][-max(self.limit, 1) :]
         cache.set(self._cache_key(key), events, self.window)
+        return len(events) >= self.limit
 
     def take(self, key: str) -> bool:
         """Count one event for `key` if the limit allows it; False (nothing counted) when it does not."""

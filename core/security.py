@@ -84,10 +84,7 @@ class AddressLockingAxesHandler(AxesDatabaseHandler):
         super().user_login_failed(sender, credentials, request=request, **kwargs)
         if request is None or self.is_whitelisted(request, credentials):
             return
-        limit = failed_logins_per_address()
-        address = client_address(request)
-        limit.record(address)
-        if limit.reached(address):
+        if failed_logins_per_address().record(client_address(request)):
             # What axes itself does when an account reaches its limit: the middleware (pages) and the
             # token view answer 429.
             request.axes_locked_out = True
