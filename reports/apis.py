@@ -16,6 +16,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
+from conversations.apis.base import errors
 from conversations.models import Cycle
 from conversations.permissions import access_conversation
 from conversations.services import access_log_record
@@ -28,6 +29,7 @@ ERRORS = {
     (401, "application/json"): OpenApiResponse(description="Not authenticated."),
     (403, "application/json"): OpenApiResponse(description="The caller is not a leader."),
     (404, "application/json"): OpenApiResponse(description="Not found, or not visible to the caller."),
+    **errors(429, media_type="application/json"),  # throttle_scope "pdf"
 }
 
 

@@ -16,6 +16,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from conversations.apis.base import errors
 from conversations.models import Cycle
 from core.errors import NotAllowed
 from organization.models import OrgUnit
@@ -33,6 +34,8 @@ ERRORS = {
     401: OpenApiResponse(description="Not authenticated."),
     403: OpenApiResponse(description="Only HR sees statistics."),
     404: OpenApiResponse(description="No such cycle or unit."),
+    # throttle_scope "statistics"; errors are JSON also where the answer is CSV or PDF.
+    **errors(429, media_type="application/json"),
 }
 
 

@@ -115,16 +115,31 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
+# Client addresses: how many reverse proxies in front of the service append to X-Forwarded-For. 0 (no
+# proxy): the header is ignored, REMOTE_ADDR is the client. Every limit by address reads it through
+# core.security.client_address (DRF's throttles, django-axes, the password reset).
+SAMTALE_TRUSTED_PROXY_COUNT = max(0, int(os.environ.get("SAMTALE_TRUSTED_PROXY_COUNT", "0")))
+
 # Password guessing (django-axes): after 5 failures from one address, that account is locked there for
-# 15 minutes (429). Behind a proxy set AXES_IPWARE_PROXY_COUNT so the client's address is used.
+# 15 minutes (429); after 20 failures from one address at any accounts, the address is locked (people
+# behind one NAT share an address, so its limit is higher). core.security.AddressLockingAxesHandler.
 AXES_FAILURE_LIMIT = int(os.environ.get("SAMTALE_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("SAMTALE_AXES_COOLOFF_MINUTES", "15")))
+SAMTALE_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("SAMTALE_LOGIN_FAILURES_PER_ADDRESS", "20"))
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_HANDLER = "core.security.AddressLockingAxesHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_IPWARE_PROXY_COUNT", "0")) or None
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_address"
+# Only read if django-ipware is installed and the callable above is removed; kept equal to it.
+AXES_IPWARE_PROXY_COUNT = SAMTALE_TRUSTED_PROXY_COUNT or None
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "core.security.axes_username"
+
+# Password reset mail (organization.views): per account and per client address, per hour.
+SAMTALE_PASSWORD_RESETS_PER_ACCOUNT = int(os.environ.get("SAMTALE_PASSWORD_RESETS_PER_ACCOUNT", "3"))
+SAMTALE_PASSWORD_RESETS_PER_ADDRESS = int(os.environ.get("SAMTALE_PASSWORD_RESETS_PER_ADDRESS", "10"))
 
 # Content-Security-Policy (django-csp): only our own scripts, styles, images and fonts; no framing.
 CONTENT_SECURITY_POLICY = {
@@ -156,8 +171,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
-    # Only views that name a `throttle_scope` are throttled (429 beyond the rate).
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    # Only views that name a `throttle_scope` are throttled (429 beyond the rate), anonymous clients
+    # by core.security.client_address; NUM_PROXIES gives DRF's own get_ident the same rule.
+    "DEFAULT_THROTTLE_CLASSES": ["core.security.ClientAddressThrottle"],
+    "NUM_PROXIES": SAMTALE_TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "auth": os.environ.get("SAMTALE_THROTTLE_AUTH", "20/min"),
         "pdf": os.environ.get("SAMTALE_THROTTLE_PDF", "60/min"),

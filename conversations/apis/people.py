@@ -8,7 +8,6 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from conversations import selectors, services
 from conversations.apis.base import PARSER_CLASSES, ApiView, errors
@@ -24,6 +23,7 @@ from conversations.serializers.people import (
     TokenSerializer,
 )
 from core.errors import NotAllowed
+from core.security import ClientAddressThrottle, cooloff_seconds
 from organization.models import User
 
 TAG_ME = ["me"]
@@ -35,7 +35,7 @@ class TokenView(ObtainAuthToken):
     authentication_classes: list = []
     parser_classes = PARSER_CLASSES
     # ObtainAuthToken turns throttling off; password guessing is what it must slow down.
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientAddressThrottle]
     throttle_scope = "auth"
 
     @extend_schema(
@@ -49,16 +49,23 @@ class TokenView(ObtainAuthToken):
         try:
             return super().post(request, *args, **kwargs)
         except ValidationError:
-            # django-axes marks the request when the account is locked after too many failures.
+            # django-axes marks the request when the account, or the address, is locked after too many
+            # failures.
             if getattr(request, "axes_locked_out", False):
-                raise LockedOut() from None
+                raise LockedOut(wait=cooloff_seconds()) from None
             raise
 
 
 class LockedOut(APIException):
+    """429 with Retry-After (DRF's exception handler sends `wait` as that header)."""
+
     status_code = 429
     default_detail = _("Too many failed attempts. Try again later.")
     default_code = "locked_out"
+
+    def __init__(self, wait: int):
+        super().__init__()
+        self.wait = wait
 
 
 class MeView(ApiView):
