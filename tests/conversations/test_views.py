@@ -386,7 +386,7 @@ def test_calendar_without_a_time_explains_why(conversation):
 
 def test_deputy_grant_and_end(conversation):
     leader = conversation.leader
-    deputy = factories.UserFactory()
+    deputy = factories.LeaderFactory()
     client = client_for(leader)
     until = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
     response = client.post(
