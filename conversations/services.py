@@ -19,7 +19,14 @@ from conversations.models import (
     ItemResponse,
     Status,
 )
-from conversations.permissions import COMMENT, MANAGE, RESPOND, require, sync_conversation_permissions
+from conversations.permissions import (
+    COMMENT,
+    MANAGE,
+    NOT_YOUR_REPORT,
+    RESPOND,
+    require,
+    sync_conversation_permissions,
+)
 from core.errors import InvalidInput, InvalidTransition, NotAllowed
 from goals.carry_over import carry_over_open_items
 from organization import selectors as people
@@ -53,7 +60,7 @@ def conversation_create(
     """Open a draft for one of the actor's direct reports, with the cycle's agenda and, if asked,
     the open goals and tasks of the employee's previous confirmed contract. Grants the parties' rights."""
     if employee.manager_id != actor.pk or not employee.is_active:
-        raise NotAllowed(_("You can only create conversations with your own direct reports."))
+        raise NotAllowed(NOT_YOUR_REPORT)
     conversation = Conversation(
         employee=employee, leader=actor, cycle=cycle, unit=employee.unit, scheduled_at=scheduled_at
     )

@@ -504,12 +504,12 @@ FOREIGN_IDS = [
         403,
     ),
     (
-        "conversation with nobody",
+        "conversation with nobody",  # as with another leader's employee: no answer tells who exists
         "leader",
         "post",
         lambda w: "conversations/",
         lambda w: {"employee": UNKNOWN},
-        400,
+        403,
     ),
     (
         "conversation in an unknown cycle",
