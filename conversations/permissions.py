@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from conversations.compiled_queries import CompiledQuery
 from conversations.models import (
@@ -29,6 +30,7 @@ from conversations.models import (
     DeputyGrant,
 )
 from core.errors import NotAllowed
+from organization.models import User
 
 VIEW = "view_conversation"
 MANAGE = "manage_conversation"
@@ -205,6 +207,23 @@ def access_item(user, model, pk, perm: str = VIEW):
         raise Http404 from None
     require(user, item.conversation, perm)
     return item
+
+
+NOT_YOUR_REPORT = _("You can only create conversations with your own direct reports.")
+
+
+def access_own_report(leader, pk) -> User:
+    """One of `leader`'s active direct reports, whom a conversation can be created with. Anyone else
+    is refused with the same NotAllowed whether `pk` names someone, someone who has left, or nobody
+    (also an id no row can have), so the answer never tells whether an id exists."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError, OverflowError):
+        raise NotAllowed(NOT_YOUR_REPORT) from None
+    report = User.objects.filter(pk=pk, manager=leader, is_active=True).first() if 0 < pk <= _MAX_ID else None
+    if report is None:
+        raise NotAllowed(NOT_YOUR_REPORT)
+    return report
 
 
 def can(user, conversation: Conversation, perm: str) -> bool:

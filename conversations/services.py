@@ -19,9 +19,17 @@ from conversations.models import (
     ItemResponse,
     Status,
 )
-from conversations.permissions import COMMENT, MANAGE, RESPOND, require, sync_conversation_permissions
+from conversations.permissions import (
+    COMMENT,
+    MANAGE,
+    NOT_YOUR_REPORT,
+    RESPOND,
+    require,
+    sync_conversation_permissions,
+)
 from core.errors import InvalidInput, InvalidTransition, NotAllowed
 from goals.carry_over import carry_over_open_items
+from organization import selectors as people
 
 
 def _conversations_with_employee(queryset):
@@ -52,7 +60,7 @@ def conversation_create(
     """Open a draft for one of the actor's direct reports, with the cycle's agenda and, if asked,
     the open goals and tasks of the employee's previous confirmed contract. Grants the parties' rights."""
     if employee.manager_id != actor.pk or not employee.is_active:
-        raise NotAllowed(_("You can only create conversations with your own direct reports."))
+        raise NotAllowed(NOT_YOUR_REPORT)
     conversation = Conversation(
         employee=employee, leader=actor, cycle=cycle, unit=employee.unit, scheduled_at=scheduled_at
     )
@@ -319,11 +327,14 @@ def _leader_conversations(leader, conversation: Conversation | None):
 def deputy_grant_create(*, leader, deputy, until, conversation: Conversation | None = None) -> DeputyGrant:
     """Let `deputy` see and follow up one or all of the leader's conversations until a date (inclusive).
 
+    The deputy must be another leader (`organization.selectors.leaders`), never the employee of a
+    conversation the grant covers: of `conversation`, or for a grant on all of them any of the leader's
+    direct reports. `deputy` is None when nobody has the id the leader gave; that is refused with the
+    same message as a person who is no leader, so the answer never tells whether an id exists.
     The deputy is told by e-mail after commit; a failing mail server never undoes the grant."""
     if conversation is not None and conversation.leader_id != leader.pk:
         raise NotAllowed(_("You can only grant access to your own conversations."))
-    if deputy.pk == leader.pk or not deputy.is_active:
-        raise InvalidInput(_("Choose another active person as deputy."))
+    _check_deputy(leader, deputy, conversation)
     if until < timezone.localdate():
         raise InvalidInput(_("The end date cannot be in the past."))
     grant = DeputyGrant.objects.create(leader=leader, deputy=deputy, conversation=conversation, until=until)
@@ -333,6 +344,19 @@ def deputy_grant_create(*, leader, deputy, until, conversation: Conversation | N
     for target in targets:
         history.record(target, leader, "deputy_granted", deputy=deputy.employee_id, until=until.isoformat())
     return grant
+
+
+def _check_deputy(leader, deputy, conversation: Conversation | None) -> None:
+    """Raise InvalidInput unless `deputy` may be the leader's deputy for `conversation` (None: all).
+    Only people the leader knows (themself, their reports) get a message of their own."""
+    if deputy is not None and deputy.pk == leader.pk:
+        raise InvalidInput(_("You cannot be your own deputy."))
+    if deputy is not None and conversation is not None and deputy.pk == conversation.employee_id:
+        raise InvalidInput(_("The employee in the conversation cannot be the deputy."))
+    if deputy is not None and conversation is None and deputy.manager_id == leader.pk:
+        raise InvalidInput(_("One of your own employees cannot be the deputy for all your conversations."))
+    if deputy is None or not people.leaders().filter(pk=deputy.pk).exists():
+        raise InvalidInput(_("The deputy must be a leader: an active person who manages employees."))
 
 
 @transaction.atomic

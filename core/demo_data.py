@@ -827,10 +827,10 @@ CURRENT_STORIES = (
                 15,
                 "on_track",
             ),
-            Step(-2, "grant_deputy", data={"deputy": "10302", "until": 21}),
+            Step(-2, "grant_deputy", data={"deputy": "10100", "until": 21}),  # a fellow leader
             follow_up(
                 -1,
-                "10302",
+                "10100",
                 ("goal", VENTETID),
                 "Er vi på rett vei? Fulgte opp piloten mens Tor Erik har ferie: ventetiden er 70 minutter.",
                 35,

@@ -202,6 +202,9 @@ SAMTALE_RETENTION_YEARS_AFTER_CLOSING = int(os.environ.get("SAMTALE_RETENTION_YE
 SAMTALE_RETENTION_YEARS_AFTER_LEAVING = int(os.environ.get("SAMTALE_RETENTION_YEARS_AFTER_LEAVING", "2"))
 SAMTALE_REMINDER_AFTER_DAYS = int(os.environ.get("SAMTALE_REMINDER_AFTER_DAYS", "7"))
 SAMTALE_TEXT_MAX_LENGTH = 5000
+# `import_org` refuses a file that would mark more than this share of the active people as having left
+# (0.10: 10 %), unless run with --allow-mass-leave.
+SAMTALE_IMPORT_MAX_LEAVE_SHARE = float(os.environ.get("SAMTALE_IMPORT_MAX_LEAVE_SHARE", "0.10"))
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from conversations.compiled_queries import CompiledQuery
@@ -56,6 +57,28 @@ class CycleSerializer(CompiledOutput, serializers.ModelSerializer):
         if attrs["deadline"] < attrs["starts_on"]:
             raise serializers.ValidationError({"deadline": _("The deadline cannot be before the start.")})
         return attrs
+
+
+@extend_schema_field({"type": "integer"})
+class StrictIdField(serializers.Field):
+    """An id as a JSON integer or a string of digits (no floats, no booleans), not looked up here: the
+    view hands it to an `access_*` helper, which gives one answer for every id it refuses, so an id
+    that names nobody is not told apart from one that names someone else."""
+
+    default_error_messages = {"incorrect_type": _("Incorrect type. Expected an id (a whole number).")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type")
+        if isinstance(data, str):
+            digits = data.removeprefix("-")
+            if not (digits.isascii() and digits.isdigit()):
+                self.fail("incorrect_type")
+            data = int(data) if len(digits) <= len(str(MAX_ID)) else 0  # longer: no row has it
+        return data
+
+    def to_representation(self, value):
+        return value
 
 
 class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

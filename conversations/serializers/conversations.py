@@ -10,12 +10,12 @@ from conversations.serializers.common import (
     CycleSerializer,
     PersonSerializer,
     StrictCharField,
+    StrictIdField,
     StrictPrimaryKeyRelatedField,
     UnitSerializer,
 )
 from conversations.serializers.compiled import CompiledOutput
 from goals.models import Expectation, Goal, Task
-from organization.models import User
 
 MAX_ORDER = 2**31 - 1  # the smallest integer column range of the supported databases
 ITEM_EXTRA_KWARGS = {"order": {"min_value": 0, "max_value": MAX_ORDER}}
@@ -213,8 +213,9 @@ class ConversationDetailSerializer(ConversationSerializer):
 
 
 class ConversationCreateSerializer(serializers.Serializer):
-    employee = StrictPrimaryKeyRelatedField(
-        queryset=User.objects.all(), help_text="Id of the employee, one of the caller's direct reports."
+    employee = StrictIdField(
+        help_text="Id of the employee, one of the caller's active direct reports. Any other id is "
+        "refused with the same 403, whether someone has it or not."
     )
     cycle = StrictPrimaryKeyRelatedField(queryset=Cycle.objects.all(), required=False, allow_null=True)
     scheduled_at = serializers.DateTimeField(required=False, allow_null=True)

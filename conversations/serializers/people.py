@@ -70,11 +70,12 @@ class DeputyGrantSerializer(serializers.ModelSerializer):
     }
 )
 class PersonReferenceField(serializers.Field):
-    """A person named by user id (a JSON integer) or by employee id (a JSON string)."""
+    """A person named by user id (a JSON integer) or by employee id (a JSON string); None when nobody
+    has it. The service refuses None with the same answer as a person who does not qualify, so
+    the answer never tells whether an id exists."""
 
     default_error_messages = {
         "invalid": _("Give the person's user id (a number) or employee id (a text)."),
-        "does_not_exist": _("There is no such person."),
     }
 
     def to_internal_value(self, data):
@@ -85,10 +86,7 @@ class PersonReferenceField(serializers.Field):
         else:
             value = data.strip()
             lookup = {"employee_id": value} if 0 < len(value) <= 64 and "\x00" not in value else None
-        person = User.objects.filter(**lookup).first() if lookup else None
-        if person is None:
-            self.fail("does_not_exist")
-        return person
+        return User.objects.filter(**lookup).first() if lookup else None
 
     def to_representation(self, value):
         return value.pk

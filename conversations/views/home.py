@@ -1,6 +1,5 @@
 """The start pages: Mine medarbeidere, Mine samtaler, creating a conversation, deputies."""
 
-from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST
 from conversations import page_selectors, services
 from conversations.forms import ConversationCreateForm, DeputyGrantForm, ShareHistoryForm, focus_first_error
 from conversations.models import DeputyGrant
+from conversations.permissions import access_own_report
 from conversations.views._common import page, run_action, run_form_action
 from core.errors import NotAllowed
 
@@ -28,11 +28,10 @@ def my_reports(request):
 
 
 def _own_report(leader, employee_pk):
-    """One of the leader's active direct reports; anyone else is not found."""
-    user_model = get_user_model()
+    """One of the leader's active direct reports; anyone else, existing or not, is not found."""
     try:
-        return user_model.objects.get(pk=int(employee_pk), manager=leader, is_active=True)
-    except (user_model.DoesNotExist, ValueError):
+        return access_own_report(leader, employee_pk)
+    except NotAllowed:
         raise Http404 from None
 
 

@@ -71,7 +71,7 @@ def build_scenario() -> Scenario:
     employee = factories.UserFactory(unit=unit, manager=leader, full_name="Bo Beta")
     waiting_employee = factories.UserFactory(unit=unit, manager=leader, full_name="Cy Gamma")
     new_employee = factories.UserFactory(unit=unit, manager=leader, full_name="Di Delta")
-    outsider = factories.UserFactory(full_name="Ed Epsilon")
+    outsider = factories.LeaderFactory(full_name="Ed Epsilon")  # a deputy for a while: a leader
     template = factories.TemplateFactory(name="T-1")
     factories.TemplatePointFactory(template=template, text="Point 1", hint="Hint 1")
     cycle = factories.CycleFactory(name="Round 2027", template=template)
@@ -111,7 +111,7 @@ def build_scenario() -> Scenario:
     services.deputy_grant_end(grant=leader.deputy_grants_given.get(), actor=leader)
     services.deputy_grant_create(
         leader=leader,
-        deputy=factories.UserFactory(full_name="Fa Zeta"),
+        deputy=factories.LeaderFactory(full_name="Fa Zeta"),
         until=timezone.localdate() + datetime.timedelta(days=30),
     )
     return Scenario(leader, employee, waiting_employee, new_employee, outsider, amended, awaiting)

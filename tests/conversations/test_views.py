@@ -1,6 +1,7 @@
 """The HTML pages through Django's test client: who sees what, forms that keep typed text, messages."""
 
 import datetime
+import re
 
 import pytest
 from django.conf import settings
@@ -105,6 +106,23 @@ def test_create_conversation_for_someone_elses_report_is_not_found(pair):
     other_leader = factories.LeaderFactory()
     response = client_for(other_leader).get(reverse("web:conversation_create", args=[employee.pk]))
     assert response.status_code == 404
+
+
+def test_the_create_page_never_tells_whether_a_person_exists(pair):
+    """Someone else's employee, someone who has left and ids nobody has: the same 404, read or posted."""
+    leader, _employee = pair
+    other_employee = factories.UserFactory()
+    gone = factories.UserFactory(manager=leader, is_active=False)
+    client = client_for(leader)
+    answers = set()
+    for pk in (other_employee.pk, gone.pk, leader.pk, 10**9, 2**70):
+        page = reverse("web:conversation_create", args=[pk])
+        for response in (client.get(page), client.post(page, {"cycle": "", "scheduled_at": ""})):
+            text = response.content.decode().replace(page, "PAGE")  # the language switch returns here
+            answers.add((response.status_code, re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)))
+    assert len(answers) == 1
+    assert next(iter(answers))[0] == 404
+    assert not Conversation.objects.exists()
 
 
 def test_create_conversation_keeps_typed_values_on_error(pair):
@@ -386,7 +404,7 @@ def test_calendar_without_a_time_explains_why(conversation):
 
 def test_deputy_grant_and_end(conversation):
     leader = conversation.leader
-    deputy = factories.UserFactory()
+    deputy = factories.LeaderFactory()
     client = client_for(leader)
     until = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
     response = client.post(

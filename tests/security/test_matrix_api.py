@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1/"
 OUTSIDERS = ("other_employee", "other_leader", "hr", "deputy_expired", "former_leader")
-LEADERS = ("leader", "other_leader", "former_leader")
+# The deputies are leaders too (DESIGN.md: a deputy is another leader).
+LEADERS = ("leader", "other_leader", "former_leader", "deputy_active", "deputy_expired")
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -167,7 +168,7 @@ TABLE = [
         "post",
         "deputies/",
         only(LEADERS, 201),
-        body=lambda w, u: {"deputy": w.other_employee.pk, "until": in_days(5).isoformat()},
+        body=lambda w, u: {"deputy": w.stand_in.pk, "until": in_days(5).isoformat()},
     ),
     Op(
         "delete",

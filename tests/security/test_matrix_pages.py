@@ -19,7 +19,8 @@ from tests.security.conftest import PEOPLE, ROLES, in_days, latest_version
 pytestmark = pytest.mark.django_db
 
 OUTSIDERS = ("other_employee", "other_leader", "hr", "deputy_expired", "former_leader")
-LEADERS = ("leader", "other_leader", "former_leader")
+# The deputies are leaders too (DESIGN.md: a deputy is another leader).
+LEADERS = ("leader", "other_leader", "former_leader", "deputy_active", "deputy_expired")
 LOGIN = "login"  # expected "status" of an anonymous request: a redirect to the login page
 OK = "ok"  # a POST that succeeded: redirect with a success message and no error
 
@@ -208,7 +209,7 @@ TABLE = [
         "post",
         "stedfortredere/",
         everyone(403, **dict.fromkeys(LEADERS, OK)),
-        data=lambda w: {"deputy": w.other_employee.employee_id, "until": in_days(5).isoformat()},
+        data=lambda w: {"deputy": w.stand_in.employee_id, "until": in_days(5).isoformat()},
     ),
     Page(
         "post",
