@@ -319,7 +319,8 @@ def _leader_conversations(leader, conversation: Conversation | None):
 def deputy_grant_create(*, leader, deputy, until, conversation: Conversation | None = None) -> DeputyGrant:
     """Let `deputy` see and follow up one or all of the leader's conversations until a date (inclusive).
 
-    The deputy is told by e-mail after commit; a failing mail server never undoes the grant."""
+    The deputy is told by e-mail (the outbox, sent after commit); a failing mail server never undoes
+    the grant."""
     if conversation is not None and conversation.leader_id != leader.pk:
         raise NotAllowed(_("You can only grant access to your own conversations."))
     if deputy.pk == leader.pk or not deputy.is_active:
@@ -327,7 +328,7 @@ def deputy_grant_create(*, leader, deputy, until, conversation: Conversation | N
     if until < timezone.localdate():
         raise InvalidInput(_("The end date cannot be in the past."))
     grant = DeputyGrant.objects.create(leader=leader, deputy=deputy, conversation=conversation, until=until)
-    transaction.on_commit(lambda: notifications.deputy_granted(grant.pk))
+    notifications.deputy_granted(grant)
     targets = list(_leader_conversations(leader, conversation))
     sync_conversation_permissions(targets)
     for target in targets:
