@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "core.audit.AuditMiddleware",
+    "reports.statistics_refresh.StatisticsAfterWritesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
