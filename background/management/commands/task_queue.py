@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = (
         "Print the task queue's length, the age of its oldest waiting task, the running tasks, the "
         "failures of the last 24 hours and the e-mails waiting or failed. With --max-wait, exit with "
-        "status 2 when a task has waited longer (for monitoring)."
+        "status 1 when a task has waited longer (for monitoring)."
     )
 
     def add_arguments(self, parser):
