@@ -61,6 +61,7 @@ def deputy_granted(grant: DeputyGrant) -> None:
     transaction).
 
     Plain text: names are written as they are and never interpreted as markup."""
+    grant = DeputyGrant.objects.select_related("leader", "deputy", "conversation__employee").get(pk=grant.pk)
     deputy = grant.deputy
     with translation.override(deputy.language):
         subject = _("You have been given access as a deputy")
