@@ -31,9 +31,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
 	@touch "$@"
 
-run: venv ## Migrate, seed a demo organisation (prints the logins) and serve on http://127.0.0.1:8000
+run: venv ## Migrate, seed a demo organisation (prints the logins), serve on http://127.0.0.1:8000 beside a task worker
 	$(PY) manage.py migrate
 	$(PY) manage.py seed_demo
+	@echo "Starting the task worker (e-mail, statistics, PDF archives) beside the development server"
+	@$(PY) manage.py worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT; \
+	trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(PY) manage.py runserver $(ADDRESS)
 
 test: venv ## Run the test suite (SQLite, or PostgreSQL when DATABASE_URL is set)

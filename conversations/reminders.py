@@ -16,26 +16,27 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from conversations.models import ContractVersion, Conversation, FollowUp, Reminder, Status
-from conversations.notifications import send_safely
+from conversations.notifications import queue_email
 from goals.models import Goal
 
 FOLLOW_UP_PERIOD_DAYS = 90
 
 
-def _record_once(*, conversation, recipient, kind: str, key: str) -> bool:
-    """Record the reminder; False if it was sent before."""
+def _record_once(*, conversation, recipient, kind: str, key: str) -> Reminder | None:
+    """Record the reminder; None if it was sent before."""
     try:
         with transaction.atomic():
-            Reminder.objects.create(conversation=conversation, recipient=recipient, kind=kind, key=key)
+            return Reminder.objects.create(conversation=conversation, recipient=recipient, kind=kind, key=key)
     except IntegrityError:
-        return False
-    return True
+        return None
 
 
-def _send(recipient, subject: str, body: str) -> None:
-    send_safely(recipient=recipient, subject=subject, body=body)
+def _send(reminder: Reminder, recipient, subject: str, body: str) -> None:
+    """Write the reminder's e-mail to the outbox (sent by the worker, retried, never twice)."""
+    queue_email(event_key=f"reminder:{reminder.pk}", recipient=recipient, subject=subject, body=body)
 
 
+@transaction.atomic  # a reminder is recorded together with its e-mail, or not at all
 def remind_awaiting_confirmation(now: datetime.datetime) -> int:
     cutoff = now - datetime.timedelta(days=settings.SAMTALE_REMINDER_AFTER_DAYS)
     latest = ContractVersion.objects.filter(conversation=OuterRef("pk")).order_by("-number")
@@ -52,12 +53,14 @@ def remind_awaiting_confirmation(now: datetime.datetime) -> int:
     for conversation in waiting:
         key = f"{conversation.pk}:v{conversation.version}"
         employee = conversation.employee
-        if not _record_once(
+        reminder = _record_once(
             conversation=conversation, recipient=employee, kind=Reminder.Kind.AWAITING_CONFIRMATION, key=key
-        ):
+        )
+        if reminder is None:
             continue
         with translation.override(employee.language):
             _send(
+                reminder,
                 employee,
                 _("Reminder: an agreement is waiting for your confirmation"),
                 _("Your agreement (version %(version)s) has waited for your confirmation since %(date)s.")
@@ -82,20 +85,25 @@ def _stale_goals(cutoff: datetime.datetime):
     )
 
 
+@transaction.atomic
 def remind_goals_without_follow_up(now: datetime.datetime) -> int:
     """One e-mail per conversation to its leader, naming the goals newly without follow-up for 90 days."""
     cutoff = now - datetime.timedelta(days=FOLLOW_UP_PERIOD_DAYS)
     due: dict[int, list] = defaultdict(list)
+    first_reminder: dict[int, Reminder] = {}
     for goal in _stale_goals(cutoff):
         key = f"goal{goal.pk}:{goal.last_activity.date().isoformat()}"
         conversation = goal.conversation
         kind = Reminder.Kind.GOAL_WITHOUT_FOLLOW_UP
-        if _record_once(conversation=conversation, recipient=conversation.leader, kind=kind, key=key):
+        reminder = _record_once(conversation=conversation, recipient=conversation.leader, kind=kind, key=key)
+        if reminder is not None:
             due[conversation.pk].append(goal)
-    for goals in due.values():
+            first_reminder.setdefault(conversation.pk, reminder)
+    for conversation_id, goals in due.items():
         conversation = goals[0].conversation
         with translation.override(conversation.leader.language):
             _send(
+                first_reminder[conversation_id],
                 conversation.leader,
                 _("Reminder: goals without follow-up for 90 days"),
                 _("Goals of %(employee)s without follow-up for 90 days: %(goals)s.")

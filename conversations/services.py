@@ -331,14 +331,15 @@ def deputy_grant_create(*, leader, deputy, until, conversation: Conversation | N
     conversation the grant covers: of `conversation`, or for a grant on all of them any of the leader's
     direct reports. `deputy` is None when nobody has the id the leader gave; that is refused with the
     same message as a person who is no leader, so the answer never tells whether an id exists.
-    The deputy is told by e-mail after commit; a failing mail server never undoes the grant."""
+    The deputy is told by e-mail (the outbox, sent after commit); a failing mail server never undoes
+    the grant."""
     if conversation is not None and conversation.leader_id != leader.pk:
         raise NotAllowed(_("You can only grant access to your own conversations."))
     _check_deputy(leader, deputy, conversation)
     if until < timezone.localdate():
         raise InvalidInput(_("The end date cannot be in the past."))
     grant = DeputyGrant.objects.create(leader=leader, deputy=deputy, conversation=conversation, until=until)
-    transaction.on_commit(lambda: notifications.deputy_granted(grant.pk))
+    notifications.deputy_granted(grant)
     targets = list(_leader_conversations(leader, conversation))
     sync_conversation_permissions(targets)
     for target in targets:

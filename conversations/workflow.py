@@ -1,7 +1,7 @@
 """The conversation's workflow: the one transition table and one public function per transition.
 
 Each transition function locks the conversation row (`select_for_update`), checks the caller's right
-and the table, applies the change, writes a history row and schedules notifications for after commit.
+and the table, applies the change, writes a history row and the e-mail (the outbox, sent after commit).
 Nothing else assigns `Conversation.status`. A refused transition raises and changes nothing.
 
     draft --submit--> awaiting_confirmation --confirm--> confirmed --amend--> draft (amendment)
@@ -91,7 +91,7 @@ def _finish(conversation: Conversation, name: str, actor, fields: list[str], **c
     conversation.revision += 1
     conversation.save(update_fields=[*fields, "status", "revision", "updated_at"])
     history.record(conversation, actor, name, status=[source, conversation.status], **changes)
-    transaction.on_commit(lambda: notifications.transition_happened(conversation.pk, name))
+    notifications.transition_happened(conversation, name)
 
 
 @transaction.atomic

@@ -816,7 +816,10 @@ QUERY_COUNTS = {
     # the entry, its history row, release (validation and the rights check read nothing more)
     "follow-up POST": 9,
     "employee list": 3,
-    "PDF": 8,  # token, conversation, rights, confirmation, answers, follow-ups, comments, access log
+    # token, conversation, rights, confirmation, answers, follow-ups, comments, access log; the stored
+    # file for this content (reports.pdf_cache); on a first download its storing: savepoint, the earlier
+    # content's file deleted, the new one, release. A repeated download: 9.
+    "PDF": 13,
     # From the snapshot (the second call): token, cycle, then the data version
     # (reports.statistics_queries.data_version). A fixed number whatever the size.
     "statistics (whole org)": 3,

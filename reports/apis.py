@@ -21,7 +21,7 @@ from conversations.models import Cycle
 from conversations.permissions import access_conversation
 from conversations.services import access_log_record
 from core.errors import NotAllowed
-from reports import pdf, selectors
+from reports import pdf, pdf_cache, selectors
 
 TAGS = ["reports"]
 LOG_CHANNEL = "pdf"
@@ -103,7 +103,7 @@ class ConversationPdfView(DownloadView):
         """The conversation's PDF summary in the reader's language, for the parties and their deputies."""
         conversation = access_conversation(request.user, pk)
         data = selectors.conversation_pdf_data(conversation)
-        body = pdf.render_conversation_pdf(data, language=reader_language(request))
+        body = pdf_cache.conversation_pdf(data, language=reader_language(request))
         access_log_record(conversation=conversation, user=request.user, channel=LOG_CHANNEL)
         return _attachment(body, "application/pdf", pdf.pdf_filename(data))
 
@@ -135,6 +135,7 @@ class CyclePdfZipView(DownloadView):
             conversations,
             language=reader_language(request),
             after_each=lambda c: access_log_record(conversation=c, user=request.user, channel=LOG_CHANNEL),
+            render=pdf_cache.conversation_pdf,
         )
         filename = f"samtale-{slugify(cycle.name) or cycle.pk}-{request.user.employee_id}.zip"
         return _attachment(buffer.getvalue(), "application/zip", filename)

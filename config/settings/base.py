@@ -39,7 +39,10 @@ INSTALLED_APPS = [
     "axes",
     "pgtrigger",
     "pghistory",
+    "django_tasks",
+    "django_tasks_db",
     "core",
+    "background",
     "organization",
     "conversations",
     "goals",
@@ -58,6 +61,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "core.audit.AuditMiddleware",
+    "reports.statistics_refresh.StatisticsAfterWritesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -190,6 +194,23 @@ SPECTACULAR_SETTINGS = {
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "samtale@localhost")
+
+# Background work (Django's task framework; the django-tasks backport on Django 5.2): e-mail, statistics
+# snapshots and PDF archives run in `manage.py worker`. By default tasks are rows in the project's own
+# database (django-tasks-db). SAMTALE_TASKS_BACKEND names another backend of the same API, e.g. the RQ
+# one of django-tasks-rq, when one database-polling worker is not enough.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("SAMTALE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# A task (or an e-mail being sent) still marked as running after this many seconds was left by a worker
+# that died: `requeue_stale_tasks` and a starting worker run it again (every task is idempotent).
+SAMTALE_TASK_STALE_AFTER = int(os.environ.get("SAMTALE_TASK_STALE_AFTER", "900"))
+# An e-mail the mail server refuses is tried again after 30 s, 60 s, 120 s ... (at most 1 h apart), at
+# most this many times; then it is marked failed for an operator (`manage.py mail_outbox --failed`).
+SAMTALE_EMAIL_MAX_ATTEMPTS = int(os.environ.get("SAMTALE_EMAIL_MAX_ATTEMPTS", "8"))
+SAMTALE_EMAIL_RETRY_SECONDS = int(os.environ.get("SAMTALE_EMAIL_RETRY_SECONDS", "30"))
 
 # Domain settings
 SAMTALE_MIN_GROUP_SIZE = max(5, int(os.environ.get("SAMTALE_MIN_GROUP_SIZE", "5")))

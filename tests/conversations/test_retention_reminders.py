@@ -90,7 +90,7 @@ def test_apply_retention_command_dry_run_changes_nothing(capsys):
 
 
 @override_settings(SAMTALE_REMINDER_AFTER_DAYS=7)
-def test_awaiting_reminder_is_sent_once_in_the_employees_language():
+def test_awaiting_reminder_is_sent_once_in_the_employees_language(django_capture_on_commit_callbacks):
     conversation = factories.make_conversation()
     conversation.employee.language = "en"
     conversation.employee.save()
@@ -99,20 +99,24 @@ def test_awaiting_reminder_is_sent_once_in_the_employees_language():
 
     assert send_reminders(now=timezone.now() + datetime.timedelta(days=3))["awaiting_confirmation"] == 0
     later = timezone.now() + datetime.timedelta(days=8)
-    assert send_reminders(now=later)["awaiting_confirmation"] == 1
-    assert send_reminders(now=later)["awaiting_confirmation"] == 0
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox's e-mails are sent after commit
+        assert send_reminders(now=later)["awaiting_confirmation"] == 1
+        assert send_reminders(now=later)["awaiting_confirmation"] == 0
     assert [m.to for m in mail.outbox] == [[conversation.employee.email]]
     assert "waiting for your confirmation" in mail.outbox[0].subject
 
 
-def test_goal_reminder_after_90_days_without_follow_up_goes_to_the_leader_once():
+def test_goal_reminder_after_90_days_without_follow_up_goes_to_the_leader_once(
+    django_capture_on_commit_callbacks,
+):
     conversation = _confirmed()
     goal = conversation.goals.get()
     mail.outbox.clear()
     assert send_reminders(now=timezone.now() + datetime.timedelta(days=60))["goal_without_follow_up"] == 0
     later = timezone.now() + datetime.timedelta(days=91)
-    assert send_reminders(now=later)["goal_without_follow_up"] == 1
-    assert send_reminders(now=later)["goal_without_follow_up"] == 0
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox's e-mails are sent after commit
+        assert send_reminders(now=later)["goal_without_follow_up"] == 1
+        assert send_reminders(now=later)["goal_without_follow_up"] == 0
     assert [m.to for m in mail.outbox] == [[conversation.leader.email]]
     assert goal.title in mail.outbox[0].body
     assert Reminder.objects.filter(kind=Reminder.Kind.GOAL_WITHOUT_FOLLOW_UP).count() == 1

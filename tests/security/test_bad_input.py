@@ -822,12 +822,13 @@ def test_markup_is_literal_text_in_the_pdf(world, api_as):
         assert "".join(_tagged(tag).split()) in text, tag
 
 
-def test_markup_in_a_reminder_is_plain_text(world, mailoutbox):
+def test_markup_in_a_reminder_is_plain_text(world, mailoutbox, django_capture_on_commit_callbacks):
     """A goal title goes into the leader's reminder e-mail exactly as typed, in a plain-text message."""
     item = goal(world.confirmed)
     Goal.objects.filter(pk=item.pk).update(title=PAYLOAD)
     later = timezone.now() + datetime.timedelta(days=reminders.FOLLOW_UP_PERIOD_DAYS + 1)
-    reminders.remind_goals_without_follow_up(later)
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        reminders.remind_goals_without_follow_up(later)
     (mail,) = [m for m in mailoutbox if PAYLOAD in m.body]
     assert mail.to == [world.leader.email]
     assert mail.content_subtype == "plain" and mail.alternatives == []
