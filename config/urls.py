@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("hr/", include("reports.statistics_page_urls")),
+    path("medarbeidere/pdf-arkiv/", include("reports.pdf_archive_urls")),
     path("", include("conversations.page_urls")),
 ]
 

@@ -78,10 +78,9 @@ def test_my_reports_shows_status_and_who_it_waits_on(pair):
     assert "Venter på bekreftelse" in body
     assert "Venter på medarbeideren" in body
     assert reverse("web:conversation_create", args=[other.pk]) in body
-    zip_url = reverse("api-cycle-pdfs-zip", args=[cycle.pk])
-    assert zip_url in body
-    download = client_for(leader).get(zip_url)
-    assert download.status_code == 200 and download["Content-Type"] == "application/zip"
+    # The cycle's PDFs as one ZIP are asked for on the page and made by the worker.
+    assert f'action="{reverse("pdf-archive-request")}"' in body
+    assert f'name="cycle" value="{cycle.pk}"' in body
 
 
 def test_create_conversation_offers_carry_over_only_after_a_confirmed_contract(pair):
