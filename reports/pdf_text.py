@@ -7,7 +7,7 @@ word, or a text of 20-character words in a narrow table column, therefore costs 
 length: about 1 s for one goal's measure, 9 s for alternating left-to-right and right-to-left letters.
 
 Lines are the other cost (about a quarter of a millisecond each, however short), and a text of 2,500
-one-letter lines is 45 pages. Three changes bound both while printing the same characters:
+one-letter lines is 45 pages. Three changes bound both, and every character of the text is still printed:
 
 - a zero-width space (a break opportunity, invisible, and absent from the PDF's extracted text) after
   every `LONG_RUN` characters of a run that has no space; normal words are never that long, and combining
