@@ -16,7 +16,7 @@ import weasyprint
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from reports import pdf
+from reports import pdf, pdf_text
 from reports.models import RenderedPdf
 from reports.selectors import ConversationPdfData
 
@@ -33,6 +33,7 @@ def renderer_fingerprint() -> str:
         *sorted((base / "static" / "reports").glob("*")),
         *sorted((base / "locale").glob("*/LC_MESSAGES/django.mo")),
         Path(pdf.__file__),
+        Path(pdf_text.__file__),
         Path(__file__),
     ]
     for path in files:
