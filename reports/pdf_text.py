@@ -31,7 +31,7 @@ ZERO_WIDTH_JOINER = "\u200d"
 LONG_RUN = 30  # characters without a break opportunity before one is inserted
 BOX_LENGTH = 500  # characters per inline box, at most (a longer run of spaces stays whole)
 MAX_CLUSTER = 32  # combining marks that may follow one letter before a break may split them
-MAX_LINES = 100  # lines of one text printed as lines; later line breaks become LINE_MARK
+MAX_LINES = 50  # lines of one text printed as lines; later line breaks become LINE_MARK
 LINE_MARK = "\u21b5 "  # DOWNWARDS ARROW WITH CORNER LEFTWARDS (in the bundled font), then a break
 
 BREAKS = " \t\n\r\f" + SOFT_BREAK
