@@ -25,7 +25,9 @@ from goals.carry_over import carry_over_open_items
 
 
 def _conversations_with_employee(queryset):
-    return queryset.select_related("employee")
+    # In primary-key order: the order in which `sync_conversation_permissions` locks them, so a
+    # service that writes them first takes its row locks in the same order (no deadlock between two).
+    return queryset.select_related("employee").order_by("pk")
 
 
 _LOCKED_CONVERSATION = CompiledQuery(
