@@ -29,6 +29,7 @@ from conversations.models import (
     DeputyGrant,
 )
 from core.errors import NotAllowed
+from core.ids import is_id
 
 VIEW = "view_conversation"
 MANAGE = "manage_conversation"
@@ -165,7 +166,6 @@ class Access:
 ACCESS_RELATED = ("employee", "leader", "cycle", "unit", "confirmed_version")
 
 
-_MAX_ID = 2**63 - 1
 _CONVERSATION_WITH: dict[tuple[str, ...], CompiledQuery] = {}
 
 
@@ -176,7 +176,7 @@ def _conversation_with(related: tuple[str, ...], pk) -> Conversation:
         pk = int(pk)
     except (TypeError, ValueError, OverflowError):
         raise Http404 from None
-    if not 0 < pk <= _MAX_ID:
+    if not is_id(pk):
         raise Http404
     query = _CONVERSATION_WITH.get(related)
     if query is None:
