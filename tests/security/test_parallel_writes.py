@@ -66,7 +66,9 @@ def statuses(responses) -> Counter:
 
 def failures(responses) -> tuple:
     """How the requests went, and what those that failed answered (or why they got no answer)."""
-    failed = [r if isinstance(r, Exception) else r.body[:200] for r in responses if getattr(r, "status", 0) != 201]
+    failed = [
+        r if isinstance(r, Exception) else r.body[:200] for r in responses if getattr(r, "status", 0) != 201
+    ]
     return statuses(responses), failed
 
 
@@ -81,9 +83,7 @@ def test_thirty_parallel_conversation_creates_all_succeed(server):
 
     responses = all_at_once(calls)
 
-    assert statuses(responses) == {201: PARALLEL_CREATES}, [
-        r.body[:200] for r in responses if r.status != 201
-    ]
+    assert statuses(responses) == {201: PARALLEL_CREATES}, failures(responses)
     listed = server.request("GET", f"{API}conversations/", token=token).json()
     assert listed["count"] == PARALLEL_CREATES + 1  # and the one the seed made
 
@@ -98,9 +98,7 @@ def test_thirty_parallel_goal_creates_on_one_conversation_all_succeed(server):
 
     responses = all_at_once(calls)
 
-    assert statuses(responses) == {201: PARALLEL_CREATES}, [
-        r.body[:200] for r in responses if r.status != 201
-    ]
+    assert statuses(responses) == {201: PARALLEL_CREATES}, failures(responses)
     goals = server.request("GET", f"{API}conversations/{conversation}/", token=token).json()["goals"]
     assert len(goals) == PARALLEL_CREATES
 
