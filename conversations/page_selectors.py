@@ -20,6 +20,7 @@ from conversations.models import (
     ItemResponse,
     Status,
 )
+from core.ids import is_id
 from goals.models import Expectation, Goal, Task
 
 LEADER = "leader"
@@ -247,6 +248,8 @@ def version_by_number(conversation: Conversation, number) -> ContractVersion | N
     try:
         number = int(number)
     except (TypeError, ValueError):
+        return None
+    if not is_id(number):  # version numbers start at 1; a larger one than an id could not be stored
         return None
     return conversation.versions.filter(number=number).first()
 

@@ -33,7 +33,9 @@ from organization import selectors as people
 
 
 def _conversations_with_employee(queryset):
-    return queryset.select_related("employee")
+    # In primary-key order: the order in which `sync_conversation_permissions` locks them, so a
+    # service that writes them first takes its row locks in the same order (no deadlock between two).
+    return queryset.select_related("employee").order_by("pk")
 
 
 _LOCKED_CONVERSATION = CompiledQuery(

@@ -6,6 +6,6 @@ from reports.pdf_archive_views import archive_file, archive_request, archive_sta
 
 urlpatterns = [
     path("", archive_request, name="pdf-archive-request"),
-    path("<int:pk>/", archive_status, name="pdf-archive"),
-    path("<int:pk>/fil/", archive_file, name="pdf-archive-file"),
+    path("<id:pk>/", archive_status, name="pdf-archive"),
+    path("<id:pk>/fil/", archive_file, name="pdf-archive-file"),
 ]

@@ -19,12 +19,12 @@ from rest_framework.views import APIView
 from conversations.apis.base import errors
 from conversations.models import Cycle
 from core.errors import NotAllowed
+from core.ids import MAX_ID
 from organization.models import OrgUnit
 from reports import statistics
 from reports.statistics_pdf import render_statistics_pdf
 
 TAGS = ["statistics"]
-MAX_ID = 2**63 - 1
 PARAMETERS = [
     OpenApiParameter("cycle", OpenApiTypes.INT, required=True, description="The cycle."),
     OpenApiParameter("unit", OpenApiTypes.INT, description="The unit; the whole organisation when left out."),

@@ -90,6 +90,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite as a web server's database (many threads writing at once): readers never wait for the
+    # writer (WAL), a writer waits up to 20 s for the lock instead of failing at once with "database is
+    # locked", and a transaction takes the write lock when it begins (IMMEDIATE), so it never fails
+    # half-way when it turns from reading to writing (a lock SQLite cannot wait for).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organization.User"

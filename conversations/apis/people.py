@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from conversations import selectors, services
 from conversations.apis.base import PARSER_CLASSES, ApiView, errors
 from conversations.models import Cycle, DeputyGrant
-from conversations.serializers.common import MAX_ID, CycleSerializer
+from conversations.serializers.common import CycleSerializer
 from conversations.serializers.export import PersonalExportSerializer
 from conversations.serializers.people import (
     DeputyGrantInputSerializer,
@@ -171,8 +171,6 @@ class DeputyDetailView(ApiView):
             DeputyGrant.objects.filter(Q(leader=request.user) | Q(deputy=request.user), pk=pk)
             .select_related("leader", "deputy", "conversation")
             .first()
-            if pk <= MAX_ID
-            else None
         )
         if grant is None:
             raise Http404

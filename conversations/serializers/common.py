@@ -8,9 +8,8 @@ from rest_framework import serializers
 from conversations.compiled_queries import CompiledQuery
 from conversations.models import Cycle, Template
 from conversations.serializers.compiled import CompiledOutput
+from core.ids import MAX_ID, is_id
 from organization.models import OrgUnit, User
-
-MAX_ID = 2**63 - 1
 
 
 class PersonSerializer(CompiledOutput, serializers.ModelSerializer):
@@ -37,6 +36,24 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A primary key that must be a JSON integer (or a string of digits): no floats, no booleans; one
+    that no row can have (zero, negative, beyond 64 bits) is "does not exist" without asking the database."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if isinstance(data, str) and not (data.isascii() and data.isdigit()):
+            self.fail("incorrect_type", data_type="str")
+        if not is_id(int(data)):
+            self.fail("does_not_exist", pk_value=data)
+        return self.lookup(int(data))
+
+    def lookup(self, pk: int):
+        """The object with primary key `pk`, or the field's error."""
+        return super().to_internal_value(pk)
+
+
 class CycleSerializer(CompiledOutput, serializers.ModelSerializer):
     """A cycle; HR creates them. The deadline cannot come before the start."""
 
@@ -45,9 +62,7 @@ class CycleSerializer(CompiledOutput, serializers.ModelSerializer):
         models.CharField: StrictCharField,
     }
 
-    template = serializers.PrimaryKeyRelatedField(
-        queryset=Template.objects.all(), required=False, allow_null=True
-    )
+    template = StrictPrimaryKeyRelatedField(queryset=Template.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = Cycle
@@ -79,23 +94,6 @@ class StrictIdField(serializers.Field):
 
     def to_representation(self, value):
         return value
-
-
-class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """A primary key that must be a JSON integer (or a string of digits): no floats, no booleans."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int | str):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        if isinstance(data, str) and not (data.isascii() and data.isdigit()):
-            self.fail("incorrect_type", data_type="str")
-        if int(data) > MAX_ID:
-            self.fail("does_not_exist", pk_value=data)
-        return self.lookup(int(data))
-
-    def lookup(self, pk: int):
-        """The object with primary key `pk`, or the field's error."""
-        return super().to_internal_value(pk)
 
 
 _ITEM_QUERIES: dict[type, CompiledQuery] = {}

@@ -6,7 +6,6 @@ from rest_framework import serializers
 
 from conversations.models import Conversation, Cycle, FollowUp, Status
 from conversations.serializers.common import (
-    MAX_ID,
     CycleSerializer,
     PersonSerializer,
     StrictCharField,
@@ -15,6 +14,7 @@ from conversations.serializers.common import (
     UnitSerializer,
 )
 from conversations.serializers.compiled import CompiledOutput
+from core.ids import MAX_ID
 from goals.models import Expectation, Goal, Task
 
 MAX_ORDER = 2**31 - 1  # the smallest integer column range of the supported databases

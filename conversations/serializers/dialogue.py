@@ -19,12 +19,12 @@ from conversations.models import (
     ItemResponse,
 )
 from conversations.serializers.common import (
-    MAX_ID,
     ConversationItemField,
     PersonSerializer,
     StrictCharField,
 )
 from conversations.serializers.compiled import CompiledOutput
+from core.ids import MAX_ID
 from goals.models import Expectation, Goal, Task
 
 TEXT_MAX = settings.SAMTALE_TEXT_MAX_LENGTH

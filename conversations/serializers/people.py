@@ -7,12 +7,12 @@ from rest_framework import serializers
 
 from conversations.models import Conversation, DeputyGrant
 from conversations.serializers.common import (
-    MAX_ID,
     PersonSerializer,
     StrictPrimaryKeyRelatedField,
     UnitSerializer,
 )
 from conversations.serializers.compiled import CompiledOutput
+from core.ids import MAX_ID
 from organization.models import User
 
 ROLES = ["employee", "leader", "hr"]

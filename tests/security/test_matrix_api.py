@@ -50,7 +50,7 @@ class Op:
     method: str
     route: str
     expect: dict[str, int]
-    target: str | None = None  # what `<int:pk>` stands for: a conversation, an item, the grant, the cycle
+    target: str | None = None  # what `<id:pk>` stands for: a conversation, an item, the grant, the cycle
     body: Any = None  # callable(world, user) -> dict
     if_match: bool = False
     query: Any = None  # callable(world) -> dict
@@ -74,7 +74,7 @@ def _token_body(world, user):
     return {"username": user.employee_id, "password": factories.PASSWORD}
 
 
-C = "conversations/<int:pk>/"
+C = "conversations/<id:pk>/"
 LEADER_ONLY = parties(200, 403, 403)
 LEADER_CREATES = parties(201, 403, 403)
 EMPLOYEE_ONLY = parties(403, 200, 403)
@@ -139,9 +139,9 @@ TABLE = [
             ("expectation", {"text": "Endret forventning"}),
         ]
         for op in (
-            Op("get", f"{kind}s/<int:pk>/", READ, kind),
-            Op("patch", f"{kind}s/<int:pk>/", LEADER_ONLY, kind, body=lambda w, u, b=body: b, if_match=True),
-            Op("delete", f"{kind}s/<int:pk>/", parties(204, 403, 403), kind, if_match=True),
+            Op("get", f"{kind}s/<id:pk>/", READ, kind),
+            Op("patch", f"{kind}s/<id:pk>/", LEADER_ONLY, kind, body=lambda w, u, b=body: b, if_match=True),
+            Op("delete", f"{kind}s/<id:pk>/", parties(204, 403, 403), kind, if_match=True),
         )
     ],
     # --- people, cycles, deputies
@@ -172,11 +172,11 @@ TABLE = [
     ),
     Op(
         "delete",
-        "deputies/<int:pk>/",
+        "deputies/<id:pk>/",
         everyone(404, leader=204, deputy_active=403),
         "grant",
     ),
-    Op("get", "cycles/<int:pk>/pdfs.zip", only(LEADERS, 200), "cycle"),
+    Op("get", "cycles/<id:pk>/pdfs.zip", only(LEADERS, 200), "cycle"),
     # --- statistics: HR only
     *[
         Op("get", route, only(["hr"], 200), query=lambda w: {"cycle": w.cycle.pk})
@@ -242,7 +242,7 @@ def _conversation_of(world, op: Op):
 def call(world, api_as, op: Op, role: str):
     user = world.user(role)
     target = _target(world, op.target)
-    path = API + op.route.replace("<int:pk>", str(target.pk) if target is not None else "")
+    path = API + op.route.replace("<id:pk>", str(target.pk) if target is not None else "")
     if op.body is None:
         body = None
     elif user is None:

@@ -79,7 +79,7 @@ def _confirm_data(w):
     return {"version": version.number, "sha256": version.sha256}
 
 
-S = "samtaler/<int:pk>/"
+S = "samtaler/<id:pk>/"
 READ = parties(200, 200, 200)
 
 TABLE = [
@@ -87,13 +87,13 @@ TABLE = [
     Page("get", "medarbeidere/", everyone(200)),
     Page(
         "get",
-        "medarbeidere/<int:employee_pk>/ny-samtale/",
+        "medarbeidere/<id:employee_pk>/ny-samtale/",
         everyone(404, leader=200),
         args=lambda w: {"employee_pk": w.employee.pk},
     ),
     Page(
         "post",
-        "medarbeidere/<int:employee_pk>/ny-samtale/",
+        "medarbeidere/<id:employee_pk>/ny-samtale/",
         everyone(404, leader=OK),
         args=lambda w: {"employee_pk": w.employee.pk},
         data=lambda w: {"cycle": "", "scheduled_at": ""},
@@ -112,7 +112,7 @@ TABLE = [
     Page("post", S + "tema/", parties(OK, OK, OK), conv("draft"), lambda w: {"agenda-text": "Kurs"}, "draft"),
     Page(
         "post",
-        S + "tema/<int:point_pk>/del/",
+        S + "tema/<id:point_pk>/del/",
         parties(404, OK, 404),
         lambda w: {"pk": w.draft.pk, "point_pk": w.private_point.pk},
         lambda w: {},
@@ -126,10 +126,10 @@ TABLE = [
         lambda w: {"goal-kind": "result", "goal-title": "Nytt mål"},
         "draft",
     ),
-    Page("get", S + "punkter/<str:kind>/<int:item_pk>/", parties(200, 403, 403), goal_args("draft")),
+    Page("get", S + "punkter/<str:kind>/<id:item_pk>/", parties(200, 403, 403), goal_args("draft")),
     Page(
         "post",
-        S + "punkter/<str:kind>/<int:item_pk>/",
+        S + "punkter/<str:kind>/<id:item_pk>/",
         parties(OK, 403, 403),
         goal_args("draft"),
         lambda w: {"kind": "result", "title": "Endret", "revision": goal(w.draft).revision},
@@ -137,7 +137,7 @@ TABLE = [
     ),
     Page(
         "post",
-        S + "punkter/<str:kind>/<int:item_pk>/slett/",
+        S + "punkter/<str:kind>/<id:item_pk>/slett/",
         parties(OK, 403, 403),
         goal_args("draft"),
         lambda w: {"revision": goal(w.draft).revision},
@@ -213,7 +213,7 @@ TABLE = [
     ),
     Page(
         "post",
-        "stedfortredere/<int:grant_pk>/avslutt/",
+        "stedfortredere/<id:grant_pk>/avslutt/",
         everyone(404, leader=OK),
         args=lambda w: {"grant_pk": w.grant.pk},
         data=lambda w: {},
