@@ -6,6 +6,7 @@ from organization.views import PasswordResetView
 
 api_patterns = [
     path("", include("conversations.api_urls")),
+    path("", include("goals.api_urls")),
     path("", include("reports.pdf_urls")),
     path("", include("reports.statistics_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
