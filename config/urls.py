@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("hr/", include("reports.statistics_page_urls")),
+    path("", include("goals.page_urls")),
     path("", include("conversations.page_urls")),
 ]
 

@@ -9,13 +9,30 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict, InvalidInput, NotAllowed, PreconditionFailed
-from goals.models import UnitGoal
+from goals.models import UnitGoal, unit_paths_up_to
 from goals.permissions import require_unit_goal_writer
 
 EDITABLE_FIELDS = ("title", "description", "supports")
 IN_USE = _("The goal cannot be deleted while goals in contracts or other unit goals support it.")
 HR_ONLY = _("Only HR can copy the unit goals into another cycle.")
 SAME_CYCLE = _("Choose another cycle to copy into.")
+NOT_IN_LINE_OF_SIGHT = _(
+    "A goal can only support a goal of the employee's unit or a unit above it, in the conversation's cycle."
+)
+
+
+def in_line_of_sight(*, conversation, unit_goal: UnitGoal) -> bool:
+    """Whether `unit_goal` belongs to the employee's unit or a unit above it, in the conversation's cycle."""
+    unit = conversation.employee.unit
+    if unit is None or conversation.cycle_id is None or unit_goal.cycle_id != conversation.cycle_id:
+        return False
+    return unit_goal.unit.path in unit_paths_up_to(unit.path)
+
+
+def check_contract_goal_supports(*, conversation, unit_goal: UnitGoal) -> None:
+    """InvalidInput (400) unless a contract goal of `conversation` may support `unit_goal`."""
+    if not in_line_of_sight(conversation=conversation, unit_goal=unit_goal):
+        raise InvalidInput(NOT_IN_LINE_OF_SIGHT)
 
 
 def _clean(data: dict) -> dict:
