@@ -234,3 +234,16 @@ def test_hr_copies_a_cycle_with_its_links(tree):
     again = client(tree.hr).post(url("unit-goals/copy/"), body, format="json")
     assert again.status_code == 201 and again.json() == []
     assert UnitGoal.objects.filter(cycle=tree.next_cycle).count() == 3
+
+
+def test_writes_are_in_the_audit_trail(tree):
+    from django.apps import apps
+
+    event_model = apps.get_model("goals", "UnitGoalEvent")
+    goal_id = create(tree.dept_leader, tree.dept, tree.cycle).json()["id"]
+    goal = UnitGoal.objects.get(pk=goal_id)
+    client(tree.hr).patch(
+        url(f"unit-goals/{goal_id}/"), {"title": "Endret"}, format="json", HTTP_IF_MATCH=goal.etag
+    )
+    events = list(event_model.objects.filter(pgh_obj_id=goal_id).order_by("pgh_id"))
+    assert [(e.pgh_label, e.title) for e in events] == [("insert", "Trygge tjenester"), ("update", "Endret")]
