@@ -89,7 +89,10 @@ def item_update(*, item, actor, expected_revision: int | None = None, **data):
     if expected_revision is not None and item.revision != expected_revision:
         raise PreconditionFailed()
     data = _clean_data(model, data, conversation)
-    changes = history.field_changes(item, data)
+    changes = {
+        field: [_readable(field, getattr(item, field)), _readable(field, data[field])]
+        for field in history.field_changes(item, data)
+    }
     for field, value in data.items():
         setattr(item, field, value)
     item.full_clean()
@@ -115,7 +118,14 @@ def item_delete(*, item, actor, expected_revision: int | None = None) -> None:
 
 
 def _snapshot(item) -> dict:
-    return {field: history.plain(getattr(item, field)) for field in EDITABLE_FIELDS[type(item)]}
+    return {field: _readable(field, getattr(item, field)) for field in EDITABLE_FIELDS[type(item)]}
+
+
+def _readable(field: str, value):
+    """A value as the parties read it in the history: a supported unit goal by its title."""
+    if field == "supports":
+        return value.title if value is not None else None
+    return history.plain(value)
 
 
 def goal_create(*, conversation, actor, **data) -> Goal:

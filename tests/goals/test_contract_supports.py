@@ -193,3 +193,17 @@ def test_the_pdf_prints_what_the_goal_supports(tree, conversation):
     text = pdf_text(tree.employee, conversation)
     assert "Støtter:Trygglegevakt(Helse)" in text
     assert text.count("Støtter:") == 1
+
+
+def test_the_history_names_the_supported_goal_by_its_title(tree, conversation):
+    first, second = (
+        unit_goal(tree.dept, tree.cycle, "Trygg legevakt"),
+        unit_goal(tree.top, tree.cycle, "Trygg by"),
+    )
+    goal = Goal.objects.get(pk=add_goal(conversation, first.pk).json()["id"])
+    client(tree.section_leader).patch(
+        url(f"goals/{goal.pk}/"), {"supports": second.pk}, format="json", HTTP_IF_MATCH=goal.etag
+    )
+    created, updated = conversation.history.filter(action__startswith="goal_").order_by("pk")
+    assert created.changes["values"]["supports"] == "Trygg legevakt"
+    assert updated.changes["fields"]["supports"] == ["Trygg legevakt", "Trygg by"]
