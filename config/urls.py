@@ -6,6 +6,7 @@ from organization.views import PasswordResetView
 
 api_patterns = [
     path("", include("conversations.api_urls")),
+    path("", include("goals.api_urls")),
     path("", include("reports.pdf_urls")),
     path("", include("reports.statistics_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("hr/", include("reports.statistics_page_urls")),
     path("medarbeidere/pdf-arkiv/", include("reports.pdf_archive_urls")),
+    path("", include("goals.page_urls")),
     path("", include("conversations.page_urls")),
 ]
 

@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from conversations.models import Cycle, FollowUp, ItemResponse
-from goals.models import Expectation, Goal
+from goals.models import Expectation, Goal, UnitGoal
+from goals.selectors import line_of_sight
 
 TEXT_MAX = settings.SAMTALE_TEXT_MAX_LENGTH
 
@@ -85,6 +86,23 @@ class GoalForm(PageForm):
     measure = _text(_("How will we know it is reached?"), required=False, rows=2)
     description = _text(_("Description"), required=False, rows=2)
     due_date = forms.DateField(label=_("Due date"), required=False, widget=_date_input())
+    supports = forms.ModelChoiceField(
+        label=_("Supports"),
+        queryset=UnitGoal.objects.none(),
+        required=False,
+        help_text=_("A goal of the employee's unit or a unit above it that this goal helps reach."),
+    )
+
+    def __init__(self, *args, line_of_sight=None, **kwargs):
+        """`line_of_sight`: the unit goals the goal may support; without any the field is left out."""
+        super().__init__(*args, **kwargs)
+        goals = list(line_of_sight or ())
+        if not goals:
+            del self.fields["supports"]
+            return
+        field = self.fields["supports"]
+        field.queryset = UnitGoal.objects.filter(pk__in=[g.pk for g in goals])
+        field.choices = [("", _("None")), *((g.pk, f"{g.unit.name}: {g.title}") for g in goals)]
 
 
 class ExpectationForm(PageForm):
@@ -111,6 +129,11 @@ class RevisionForm(PageForm):
 
 def item_edit_form_class(kind: str) -> type[forms.Form]:
     return type(f"{ITEM_FORMS[kind].__name__}Edit", (ITEM_FORMS[kind], RevisionForm), {})
+
+
+def item_form_kwargs(kind: str, conversation) -> dict:
+    """The extra arguments an item form takes: a goal form offers the unit goals in sight."""
+    return {"line_of_sight": line_of_sight(conversation)} if kind == "goal" else {}
 
 
 class ItemResponseForm(PageForm):

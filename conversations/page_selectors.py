@@ -22,6 +22,7 @@ from conversations.models import (
 )
 from core.ids import is_id
 from goals.models import Expectation, Goal, Task
+from goals.selectors import support_chains
 
 LEADER = "leader"
 EMPLOYEE = "employee"
@@ -113,6 +114,7 @@ class ItemView:
     comments: tuple = ()
     response: ItemResponse | None = None
     latest_follow_up: FollowUp | None = None
+    chain: tuple = ()  # a goal's unit goals, from the organisation's down to the one it supports
 
     @property
     def key(self) -> str:
@@ -187,6 +189,9 @@ def conversation_page(conversation: Conversation, user) -> ConversationPage:
         for key, entries in _grouped(follow_ups).items()
     }
 
+    goal_items = list(conversation.goals.order_by("order", "pk"))
+    chains = support_chains(goal_items)
+
     def view(kind, item):
         key = f"{kind}-{item.pk}"
         status_entries = by_item_follow_up.get(key) or []
@@ -196,10 +201,11 @@ def conversation_page(conversation: Conversation, user) -> ConversationPage:
             comments=tuple(by_item_comments.get(key, ())),
             response=by_item_response.get(key),
             latest_follow_up=status_entries[-1] if status_entries else None,
+            chain=tuple(chains.get(item.pk, ())) if kind == "goal" else (),
         )
 
     tasks = [view("task", t) for t in conversation.tasks.order_by("order", "pk")]
-    goals = [view("goal", g) for g in conversation.goals.order_by("order", "pk")]
+    goals = [view("goal", g) for g in goal_items]
     expectations = [view("expectation", e) for e in conversation.expectations.order_by("order", "pk")]
     goals_by_kind = [
         (value, label, [g for g in goals if g.item.kind == value]) for value, label in Goal.Kind.choices

@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 from itertools import zip_longest
 
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from conversations.models import Comment, Confirmation, ContractVersion, Conversation, FollowUp, ItemResponse
@@ -93,6 +94,7 @@ class GoalRow:
     due_date: datetime.date | None
     latest_status: GoalStatus | None
     response: Answer | None
+    supports: str = ""  # "title (unit)" of the unit goal it supports, as agreed
 
 
 @dataclass(frozen=True)
@@ -241,6 +243,10 @@ def _latest_goal_statuses(follow_ups: list[FollowUp]) -> dict[int, GoalStatus]:
     return latest
 
 
+def _supports_label(supports: dict | None) -> str:
+    return f"{supports['title']} ({supports['unit']})" if supports else ""
+
+
 def _items_from_content(content: dict) -> tuple[list[dict], list[dict], list[dict]]:
     return content.get("tasks", []), content.get("goals", []), content.get("expectations", [])
 
@@ -248,10 +254,14 @@ def _items_from_content(content: dict) -> tuple[list[dict], list[dict], list[dic
 def _live_items(conversation: Conversation) -> tuple[list[dict], list[dict], list[dict]]:
     tasks = list(conversation.tasks.order_by("order", "id").values("id", "title", "description", "due_date"))
     goals = list(
-        conversation.goals.order_by("order", "id").values(
-            "id", "kind", "title", "description", "measure", "due_date"
-        )
+        conversation.goals.order_by("order", "id")
+        .values("id", "kind", "title", "description", "measure", "due_date", "supports_id")
+        .annotate(supports_title=F("supports__title"), supports_unit=F("supports__unit__name"))
     )
+    for goal in goals:  # the shape of a version's content
+        supports = (goal.pop("supports_id"), goal.pop("supports_title"), goal.pop("supports_unit"))
+        if supports[0] is not None:
+            goal["supports"] = dict(zip(("id", "title", "unit"), supports, strict=True))
     expectations = list(conversation.expectations.order_by("order", "id").values("id", "direction", "text"))
     for row in (*tasks, *goals):
         row["due_date"] = row["due_date"].isoformat() if row["due_date"] else None
@@ -332,6 +342,7 @@ def conversation_pdf_data(conversation: Conversation) -> ConversationPdfData:
                 due_date=_date(g["due_date"]),
                 latest_status=statuses.get(g["id"]),
                 response=responses.get(("goal", g["id"])),
+                supports=_supports_label(g.get("supports")),
             )
             for g in goals
         ),

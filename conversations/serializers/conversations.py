@@ -15,7 +15,7 @@ from conversations.serializers.common import (
 )
 from conversations.serializers.compiled import CompiledOutput
 from core.ids import MAX_ID
-from goals.models import Expectation, Goal, Task
+from goals.models import Expectation, Goal, Task, UnitGoal
 
 MAX_ORDER = 2**31 - 1  # the smallest integer column range of the supported databases
 ITEM_EXTRA_KWARGS = {"order": {"min_value": 0, "max_value": MAX_ORDER}}
@@ -69,6 +69,13 @@ class TaskSerializer(ItemSerializer):
 
 
 class GoalSerializer(ItemSerializer):
+    supports = StrictPrimaryKeyRelatedField(
+        queryset=UnitGoal.objects.select_related("unit"),
+        required=False,
+        allow_null=True,
+        help_text="The unit goal this goal supports: one of the employee's unit or a unit above it, "
+        "in the conversation's cycle (`unit-goals/?for_employee=`).",
+    )
     item_status = serializers.ChoiceField(
         choices=FollowUp.ItemStatus.choices,
         read_only=True,
@@ -93,6 +100,7 @@ class GoalSerializer(ItemSerializer):
             "measure",
             "due_date",
             "order",
+            "supports",
             "item_status",
             "progress",
         ]

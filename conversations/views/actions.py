@@ -23,6 +23,7 @@ from conversations.forms import (
     StatementForm,
     focus_first_error,
     item_edit_form_class,
+    item_form_kwargs,
 )
 from conversations.models import AgendaPoint
 from conversations.page_selectors import ITEM_MODELS, item_choices
@@ -123,7 +124,7 @@ ADDED = {
 def item_add(request, pk, kind):
     kind = _item_kind(kind)
     conversation = access_conversation(request.user, pk, MANAGE)
-    form = ITEM_FORMS[kind](request.POST, prefix=kind)
+    form = ITEM_FORMS[kind](request.POST, prefix=kind, **item_form_kwargs(kind, conversation))
 
     def add(data):
         goal_services.item_create(
@@ -145,9 +146,10 @@ def item_edit(request, pk, kind, item_pk):
     conversation = access_conversation(request.user, pk, MANAGE)
     item = _item(conversation, kind, item_pk)
     form_class = item_edit_form_class(kind)
+    extra = item_form_kwargs(kind, conversation)
     status = 200
     if request.method == "POST":
-        form = form_class(request.POST)
+        form = form_class(request.POST, **extra)
 
         def update(data):
             data = dict(data)
@@ -160,7 +162,7 @@ def item_edit(request, pk, kind, item_pk):
         status = 400
     else:
         initial = {name: getattr(item, name) for name in form_class.base_fields if name != "revision"}
-        form = form_class(initial={**initial, "revision": item.revision})
+        form = form_class(initial={**initial, "revision": item.revision}, **extra)
     context = {"conversation": conversation, "item": item, "kind": kind, "form": form}
     return render(request, "conversations/item_edit.html", context, status=status)
 

@@ -16,6 +16,7 @@ from conversations.forms import (
     RequestChangesForm,
     StatementForm,
     focus_field,
+    item_form_kwargs,
 )
 from conversations.models import FINISHED_STATUSES, Status
 from conversations.permissions import COMMENT, MANAGE, RESPOND, access_conversation, conversation_perms
@@ -128,7 +129,9 @@ def _forms(conversation, flags, forms: dict, focus: str | None) -> dict:
         )
     if flags["can_edit"]:
         for kind, form_class in ITEM_FORMS.items():
-            built[f"{kind}_form"] = _form(forms, kind, lambda c=form_class, k=kind: c(prefix=k))
+            built[f"{kind}_form"] = _form(
+                forms, kind, lambda c=form_class, k=kind: c(prefix=k, **item_form_kwargs(k, conversation))
+            )
     target = built.get(f"{focus}_form")
     if target is not None and not target.is_bound:
         focus_field(target, FIRST_FIELD[focus])

@@ -50,6 +50,7 @@ FIELD_LABELS = {
     "due_date": _("Due date"),
     "kind": _("Kind of goal"),
     "measure": _("Measure"),
+    "supports": _("Supports"),
     "direction": _("Direction"),
     "text": _("Text"),
     "order": _("Order"),
@@ -85,6 +86,8 @@ def _value(value) -> str:
         return "–"
     if isinstance(value, list):
         return " → ".join(_value(v) for v in value)
+    if isinstance(value, dict) and "title" in value:  # a goal's supported unit goal, as agreed
+        return f"{value['title']} ({value.get('unit', '')})"
     if isinstance(value, str):
         return str(VALUE_LABELS.get(value, value))
     return str(value)

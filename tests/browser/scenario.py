@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from conversations import services, workflow
 from goals import services as goal_services
+from goals.models import UnitGoal
 from tests import factories
 
 
@@ -39,6 +40,9 @@ class Scenario:
             ("conversation employee amendment", self.employee, f"/samtaler/{amended}/"),
             ("conversation employee awaiting", self.waiting_employee, f"/samtaler/{awaiting}/"),
             ("conversation leader awaiting", self.leader, f"/samtaler/{awaiting}/"),
+            ("unit goals", self.leader, "/enhetsmal/"),
+            ("edit unit goal", self.leader, f"/enhetsmal/{UnitGoal.objects.order_by('pk').first().pk}/"),
+            ("direction", self.leader, "/retning/"),
             ("403 page", self.employee, f"/samtaler/{amended}/punkter/goal/{goal.pk}/"),
             ("404 page", self.outsider, f"/samtaler/{amended}/"),
         ]
@@ -96,6 +100,14 @@ def build_scenario() -> Scenario:
     )
     services.statement_create(conversation=amended, actor=employee, text="Statement 1")
     workflow.conversation_amend(conversation_id=amended.pk, actor=leader)
+    unit_goal = UnitGoal.objects.create(unit=unit, cycle=cycle, title="Target U1", description="U1")
+    UnitGoal.objects.create(
+        unit=factories.OrgUnitFactory(name="Unit 8", parent=unit),
+        cycle=cycle,
+        title="Target U2",
+        supports=unit_goal,
+    )
+    goal_services.item_update(item=amended.goals.order_by("pk").first(), actor=leader, supports=unit_goal)
     services.access_log_record(conversation=amended, user=employee, channel="web")
 
     awaiting = services.conversation_create(actor=leader, employee=waiting_employee, cycle=cycle)

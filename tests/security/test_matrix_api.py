@@ -13,6 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver
 
 from conversations.models import ConversationUserObjectPermission
+from goals.models import UnitGoal
 from tests import factories
 from tests.conversations.conftest import snapshot
 from tests.security.conftest import PEOPLE, ROLES, in_days, latest_version
@@ -59,6 +60,14 @@ class Op:
     @property
     def key(self) -> tuple[str, str]:
         return (self.route, self.method)
+
+
+# Everyone in the world's unit who leads (the leader role), and HR; other_leader leads another unit.
+UNIT_WRITERS = ("leader", "former_leader", "deputy_active", "deputy_expired", "hr")
+
+
+def _unit_goal_body(world, user):
+    return {"unit": world.leader.unit_id, "cycle": world.cycle.pk, "title": "Trygge tjenester"}
 
 
 def goal_of(conversation):
@@ -177,6 +186,25 @@ TABLE = [
         "grant",
     ),
     Op("get", "cycles/<id:pk>/pdfs.zip", only(LEADERS, 200), "cycle"),
+    # --- unit goals: everyone reads; HR and the leaders of the unit (and the units above it) write
+    Op("get", "unit-goals/", everyone(200)),
+    Op("post", "unit-goals/", only(UNIT_WRITERS, 201), body=_unit_goal_body),
+    Op("get", "unit-goals/<id:pk>/", everyone(200), "unit_goal"),
+    Op(
+        "patch",
+        "unit-goals/<id:pk>/",
+        only(UNIT_WRITERS, 200),
+        "unit_goal",
+        body=lambda w, u: {"title": "Nytt"},
+        if_match=True,
+    ),
+    Op("delete", "unit-goals/<id:pk>/", only(UNIT_WRITERS, 204), "unit_goal", if_match=True),
+    Op(
+        "post",
+        "unit-goals/copy/",
+        only(["hr"], 201),
+        body=lambda w, u: {"source": w.cycle.pk, "target": factories.CycleFactory().pk},
+    ),
     # --- statistics: HR only
     *[
         Op("get", route, only(["hr"], 200), query=lambda w: {"cycle": w.cycle.pk})
@@ -228,6 +256,8 @@ def _target(world, name: str | None):
         return world.grant
     if name == "cycle":
         return world.cycle
+    if name == "unit_goal":
+        return UnitGoal.objects.get_or_create(unit_id=world.leader.unit_id, cycle=world.cycle, title="Mål")[0]
     return None
 
 
