@@ -308,7 +308,7 @@ def responses(conversation: Conversation) -> QuerySet:
 def follow_ups(conversation: Conversation) -> QuerySet:
     return (
         FollowUp.objects.filter(conversation=conversation)
-        .select_related(*_AUTHOR)
+        .select_related(*_AUTHOR, "answered_by")
         .order_by("created_at", "id")
     )
 
@@ -385,7 +385,7 @@ def _own_conversation_prefetches(user) -> list[Prefetch]:
         ),
         Prefetch(
             "follow_ups",
-            queryset=FollowUp.objects.select_related(*_AUTHOR).order_by("created_at", "id"),
+            queryset=FollowUp.objects.select_related(*_AUTHOR, "answered_by").order_by("created_at", "id"),
             to_attr="follow_up_list",
         ),
         Prefetch(
@@ -424,7 +424,9 @@ def personal_export(user) -> PersonalExport:
             .order_by("created_at", "id")
         ),
         comments_elsewhere=list(Comment.objects.filter(elsewhere, author=user).select_related(*_AUTHOR)),
-        follow_ups_elsewhere=list(FollowUp.objects.filter(elsewhere, author=user).select_related(*_AUTHOR)),
+        follow_ups_elsewhere=list(
+            FollowUp.objects.filter(elsewhere, author=user).select_related(*_AUTHOR, "answered_by")
+        ),
         agenda_points_elsewhere=list(
             AgendaPoint.objects.filter(elsewhere, author=user).select_related(*_AUTHOR)
         ),
