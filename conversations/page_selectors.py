@@ -26,6 +26,7 @@ LEADER = "leader"
 EMPLOYEE = "employee"
 ITEM_KINDS = ("task", "goal", "expectation")
 ITEM_MODELS = {"task": Task, "goal": Goal, "expectation": Expectation}
+MARK_KINDS = (FollowUp.Kind.KEPT, FollowUp.Kind.NOT_KEPT)
 
 
 # --- Mine medarbeidere ------------------------------------------------------------------------------
@@ -112,6 +113,7 @@ class ItemView:
     comments: tuple = ()
     response: ItemResponse | None = None
     latest_follow_up: FollowUp | None = None
+    latest_mark: FollowUp | None = None  # an expectation's latest "kept" or "not kept"
 
     @property
     def key(self) -> str:
@@ -175,9 +177,9 @@ def conversation_page(conversation: Conversation, user) -> ConversationPage:
     latest = versions[-1] if versions else None
     responses = list(latest.responses.all()) if latest else []
     follow_ups = list(
-        conversation.follow_ups.select_related("author", "goal", "task", "expectation").order_by(
-            "created_at", "pk"
-        )
+        conversation.follow_ups.select_related(
+            "author", "goal", "task", "expectation", "answered_by"
+        ).order_by("created_at", "pk")
     )
     by_item_comments = _grouped(c for c in comments if c.kind == Comment.Kind.COMMENT)
     by_item_response = {_item_key(r): r for r in responses}
@@ -185,6 +187,8 @@ def conversation_page(conversation: Conversation, user) -> ConversationPage:
         key: [f for f in entries if f.item_status or f.progress is not None]
         for key, entries in _grouped(follow_ups).items()
     }
+
+    latest_mark = {_item_key(f): f for f in follow_ups if f.kind in MARK_KINDS}  # oldest first: latest wins
 
     def view(kind, item):
         key = f"{kind}-{item.pk}"
@@ -195,6 +199,7 @@ def conversation_page(conversation: Conversation, user) -> ConversationPage:
             comments=tuple(by_item_comments.get(key, ())),
             response=by_item_response.get(key),
             latest_follow_up=status_entries[-1] if status_entries else None,
+            latest_mark=latest_mark.get(key),
         )
 
     tasks = [view("task", t) for t in conversation.tasks.order_by("order", "pk")]
