@@ -1,6 +1,7 @@
 """The conversation, its cycle, versions, confirmations and the dialogue around them."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -64,6 +65,12 @@ class Cycle(models.Model):
     name = models.CharField(_("name"), max_length=200)
     starts_on = models.DateField(_("starts on"))
     deadline = models.DateField(_("deadline"))
+    check_in_days = models.PositiveSmallIntegerField(
+        _("check-in interval (days)"),
+        default=90,
+        validators=[MinValueValidator(1)],
+        help_text=_("A confirmed agreement with no follow-up for longer waits on both parties."),
+    )
     template = models.ForeignKey(
         Template,
         null=True,

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from conversations import waiting
 from conversations.models import (
     AccessLogEntry,
     AgendaPoint,
@@ -51,6 +52,8 @@ class ReportRow:
     employee: object
     conversation: Conversation | None
     waits_on: str
+    waiting_on_leader: tuple[str, ...] = ()  # the kinds of `waiting` that wait on the leader's side
+    waiting_on_employee: tuple[str, ...] = ()
 
 
 def reports_overview(leader, cycle: Cycle | None) -> list[ReportRow]:
@@ -64,10 +67,26 @@ def reports_overview(leader, cycle: Cycle | None) -> list[ReportRow]:
     latest: dict[int, Conversation] = {}
     for conversation in conversations.select_related("cycle").order_by("created_at", "pk"):
         latest[conversation.employee_id] = conversation
+    things = waiting.waiting_in(
+        Conversation.objects.filter(pk__in=[c.pk for c in latest.values()]), reader_id=leader.pk
+    )
+    kinds = defaultdict(list)
+    for thing in sorted(things, key=lambda t: t.since):
+        if thing.kinds_key not in kinds[thing.conversation.pk]:
+            kinds[thing.conversation.pk].append(thing.kinds_key)
     rows = []
     for employee in reports:
         conversation = latest.get(employee.pk)
-        rows.append(ReportRow(employee=employee, conversation=conversation, waits_on=waits_on(conversation)))
+        found = kinds.get(conversation.pk, []) if conversation else []
+        rows.append(
+            ReportRow(
+                employee=employee,
+                conversation=conversation,
+                waits_on=waits_on(conversation),
+                waiting_on_leader=tuple(kind for side, kind in found if side == LEADER),
+                waiting_on_employee=tuple(kind for side, kind in found if side == EMPLOYEE),
+            )
+        )
     return rows
 
 

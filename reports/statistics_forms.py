@@ -29,11 +29,12 @@ class DateInput(forms.DateInput):
 class CycleForm(forms.ModelForm):
     class Meta:
         model = Cycle
-        fields = ["name", "starts_on", "deadline", "template"]
+        fields = ["name", "starts_on", "deadline", "check_in_days", "template"]
         labels = {
             "name": _("Navn"),
             "starts_on": _("Starter"),
             "deadline": _("Frist"),
+            "check_in_days": _("Oppfølging minst hver (dager)"),
             "template": _("Mal"),
         }
         widgets = {"starts_on": DateInput(), "deadline": DateInput()}

@@ -74,3 +74,19 @@ def test_the_latest_mark_of_a_promise_is_shown_with_it():
     )
     assert refused.status_code == 403
     assert FollowUp.objects.filter(kind__in=["kept", "not_kept"]).count() == 2
+
+
+def test_my_employees_shows_what_waits_on_whom_after_confirmation():
+    from conversations import services
+
+    conversation = conversation_in("confirmed")
+    leader, employee = conversation.leader, conversation.employee
+    services.follow_up_create(
+        conversation=conversation, actor=employee, text="Er vi på rett vei?", kind="question"
+    )
+    services.follow_up_create(conversation=conversation, actor=leader, text="Fristen?", item_status="at_risk")
+    html = client_for(leader).get(reverse("web:my_reports")).content.decode()
+    assert "Venter på deg:</span> Et spørsmål som venter på svar fra deg" in html
+    assert "Venter på medarbeideren:</span> Et punkt markert i fare eller ikke på rett vei" in html
+    home = client_for(leader).get(reverse("web:home")).content.decode()
+    assert "Et spørsmål som venter på svar fra deg" in home and "Et punkt markert" not in home
