@@ -71,6 +71,7 @@ class LockedOut(APIException):
 
 class MeWaitingView(ApiView):
     serializer_class = WaitingSerializer
+    pagination_class = None  # one person's list, bounded by their open conversations: answered whole
 
     @extend_schema(tags=TAG_ME, responses={200: WaitingSerializer(many=True), **errors(401)})
     def get(self, request):
