@@ -538,6 +538,7 @@ class Reminder(models.Model):
     class Kind(models.TextChoices):
         AWAITING_CONFIRMATION = "awaiting_confirmation", _("Waiting for confirmation")
         GOAL_WITHOUT_FOLLOW_UP = "goal_without_follow_up", _("Goal without follow-up")
+        CHECK_IN = "check_in", _("No follow-up for longer than the check-in interval")
 
     conversation = models.ForeignKey(Conversation, related_name="reminders", on_delete=models.CASCADE)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
