@@ -289,6 +289,8 @@ def follow_up_create(
     _validate_follow_up(entry)
     entry.save()
     history.record(conversation, actor, FOLLOW_UP_ACTIONS[kind], follow_up=entry.pk)
+    if notifications.follow_up_is_mailed(entry):
+        transaction.on_commit(lambda: notifications.follow_up_added(entry.pk))
     return entry
 
 
