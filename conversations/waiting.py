@@ -13,6 +13,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from conversations.compiled_queries import CompiledQuery
 from conversations.dialogue import EMPLOYEE_SIDE, LEADER_SIDE, side_of
 from conversations.models import (
     OPEN_STATUSES,
@@ -67,12 +68,12 @@ class Waiting:
 
 def waiting_on(user) -> list[Waiting]:
     """Everything that waits on `user`, oldest first, across the open conversations they may see
-    (as employee, leader or deputy)."""
+    (as employee, leader or deputy). Four queries from SQL compiled once per process."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    ids = visible_ids_subquery(user.pk, timezone.localdate())
-    things = waiting_in(Conversation.objects.filter(pk__in=ids), reader_id=user.pk)
-    mine = [t for t in things if _waits_on_user(t, user.pk)]
+    arguments = (user.pk, timezone.localdate())
+    rows, questions, at_risk, statements = (query(*arguments) for query in _COMPILED)
+    mine = [t for t in _things(rows, questions, at_risk, statements) if _waits_on_user(t, user.pk)]
     return sorted(mine, key=lambda t: (t.since, t.conversation.pk, KINDS.index(t.kind)))
 
 
@@ -86,21 +87,38 @@ def _waits_on_user(thing: Waiting, user_id: int) -> bool:
 def waiting_in(conversations, *, reader_id: int) -> list[Waiting]:
     """What waits on either side in the open ones of `conversations` (a queryset). A statement waits
     until `reader_id` has opened the conversation after it was added (the access log is the receipt)."""
-    rows = list(
-        conversations.filter(status__in=OPEN_STATUSES)
-        .select_related("employee", "leader", "cycle")
-        .annotate(
-            submitted=_latest(ContractVersion.objects, "submitted_at"),
-            change_requested=_latest(Comment.objects.filter(kind=Comment.Kind.CHANGE_REQUEST), "created_at"),
-            last_follow_up=_latest(FollowUp.objects, "created_at"),
-        )
+    scope = conversations.filter(status__in=OPEN_STATUSES)
+    return _things(
+        list(_conversation_rows(scope)),
+        list(_open_questions(scope)),
+        list(_marked_at_risk(scope)),
+        list(_unread_statements(scope, reader_id)),
     )
+
+
+def _things(rows, questions, at_risk, statements) -> list[Waiting]:
     by_id = {c.pk: c for c in rows}
     things = [thing for c in rows for thing in _conversation_things(c)]
-    things += _open_questions(by_id)
-    things += _marked_at_risk(by_id)
-    things += _unread_statements(by_id, reader_id)
+    things += _entry_things(QUESTION, [q for q in questions if q.conversation_id in by_id], by_id)
+    things += _entry_things(AT_RISK, [e for e in at_risk if e.conversation_id in by_id], by_id)
+    things += [
+        Waiting(STATEMENT, LEADER_SIDE, by_id[s.conversation_id], s.created_at)
+        for s in statements
+        if s.conversation_id in by_id and s.author_id == by_id[s.conversation_id].employee_id
+    ]
     return things
+
+
+def _visible_open(user_id: int, today):
+    return Conversation.objects.filter(pk__in=visible_ids_subquery(user_id, today), status__in=OPEN_STATUSES)
+
+
+def _conversation_rows(scope):
+    return scope.select_related("employee", "leader", "cycle").annotate(
+        submitted=_latest(ContractVersion.objects, "submitted_at"),
+        change_requested=_latest(Comment.objects.filter(kind=Comment.Kind.CHANGE_REQUEST), "created_at"),
+        last_follow_up=_latest(FollowUp.objects, "created_at"),
+    )
 
 
 def _latest(queryset, field: str) -> Subquery:
@@ -162,23 +180,21 @@ def _entry_things(kind: str, entries, by_id: dict) -> list[Waiting]:
 _ENTRY_FIELDS = ("id", "conversation_id", "author_id", "created_at", "goal_id", "task_id", "expectation_id")
 
 
-def _open_questions(by_id: dict) -> list[Waiting]:
-    entries = FollowUp.objects.filter(
-        conversation__in=list(by_id), kind=FollowUp.Kind.QUESTION, answered_by__isnull=True
+def _open_questions(scope):
+    return FollowUp.objects.filter(
+        conversation__in=scope.values("pk"), kind=FollowUp.Kind.QUESTION, answered_by__isnull=True
     ).only(*_ENTRY_FIELDS)
-    return _entry_things(QUESTION, entries, by_id)
 
 
-def _marked_at_risk(by_id: dict) -> list[Waiting]:
+def _marked_at_risk(scope):
     """Items marked at risk or off track by one side with no entry from the other side since."""
     later = FollowUp.objects.filter(
         conversation=OuterRef("conversation"), created_at__gt=OuterRef("created_at")
     )
-    employee = F("conversation__employee")
-    by_employee = Q(author=employee)
-    entries = (
+    by_employee = Q(author=F("conversation__employee"))
+    return (
         FollowUp.objects.filter(
-            conversation__in=list(by_id),
+            conversation__in=scope.values("pk"),
             item_status__in=[FollowUp.ItemStatus.AT_RISK, FollowUp.ItemStatus.OFF_TRACK],
         )
         .filter(
@@ -187,21 +203,24 @@ def _marked_at_risk(by_id: dict) -> list[Waiting]:
         )
         .only(*_ENTRY_FIELDS)
     )
-    return _entry_things(AT_RISK, entries, by_id)
 
 
-def _unread_statements(by_id: dict, reader_id: int) -> list[Waiting]:
-    """The employee's statements that `reader_id` has not opened the conversation since."""
+def _unread_statements(scope, reader_id: int):
+    """The statements in `scope` that `reader_id` has not opened the conversation since."""
     read_after = AccessLogEntry.objects.filter(
         conversation=OuterRef("conversation"), user=reader_id, accessed_at__gte=OuterRef("created_at")
     )
-    statements = (
-        Comment.objects.filter(conversation__in=list(by_id), kind=Comment.Kind.STATEMENT)
+    return (
+        Comment.objects.filter(conversation__in=scope.values("pk"), kind=Comment.Kind.STATEMENT)
         .exclude(Exists(read_after))
         .only("id", "conversation_id", "author_id", "created_at")
     )
-    return [
-        Waiting(STATEMENT, LEADER_SIDE, by_id[s.conversation_id], s.created_at)
-        for s in statements
-        if s.author_id == by_id[s.conversation_id].employee_id
-    ]
+
+
+# What waits on one person (`waiting_on`): building these queries costs Django more than running them.
+_COMPILED = (
+    CompiledQuery(lambda user_id, today: _conversation_rows(_visible_open(user_id, today))),
+    CompiledQuery(lambda user_id, today: _open_questions(_visible_open(user_id, today))),
+    CompiledQuery(lambda user_id, today: _marked_at_risk(_visible_open(user_id, today))),
+    CompiledQuery(lambda user_id, today: _unread_statements(_visible_open(user_id, today), user_id)),
+)
