@@ -97,6 +97,7 @@ def _visible_ids_builder(filters: tuple[str, ...]):
 LIST_FIELDS = (
     *("status", "scheduled_at", "held_on", "first_submitted_at", "confirmed_at", "closed_at", "revision"),
     *("created_at", "updated_at", *PERSON_FIELDS, "cycle__name", "cycle__starts_on", "cycle__deadline"),
+    "cycle__check_in_days",
     *("cycle__template", "unit__name", "unit__path"),
     *(f"{person}__{field}" for person in ("employee", "leader") for field in ("employee_id", "full_name")),
 )

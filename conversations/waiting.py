@@ -34,6 +34,7 @@ AT_RISK = "at_risk"
 STATEMENT = "statement"
 CHECK_IN = "check_in"
 KINDS = (DRAFT, CONFIRM, CHANGE_REQUEST, QUESTION, AT_RISK, STATEMENT, CHECK_IN)
+ITEM_KINDS = ("goal", "task", "expectation")
 PARTIES_ONLY = (DRAFT, CHANGE_REQUEST, CHECK_IN)
 DEFAULT_CHECK_IN_DAYS = 90
 # Where on the conversation page each thing is done.
@@ -152,7 +153,7 @@ def check_in_due(conversation: Conversation) -> datetime.datetime | None:
 
 
 def _item(entry) -> dict | None:
-    for kind in ("goal", "task", "expectation"):
+    for kind in ITEM_KINDS:
         pk = getattr(entry, f"{kind}_id")
         if pk:
             return {"kind": kind, "id": pk}

@@ -39,6 +39,14 @@ class CycleForm(forms.ModelForm):
         }
         widgets = {"starts_on": DateInput(), "deadline": DateInput()}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["check_in_days"].required = False  # left out: kept, or the default for a new cycle
+
+    def clean_check_in_days(self):
+        value = self.cleaned_data.get("check_in_days")
+        return value or self.instance.check_in_days or Cycle._meta.get_field("check_in_days").default
+
     def clean(self):
         data = super().clean()
         starts_on, deadline = data.get("starts_on"), data.get("deadline")

@@ -186,6 +186,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Medarbeidersamtaler: contracts, confirmations and follow-up.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several fields are named "kind"; each set of choices gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "FollowUpKindEnum": "conversations.models.FollowUp.Kind",
+        "WaitingKindEnum": "conversations.waiting.KINDS",
+        "WaitingItemKindEnum": "conversations.waiting.ITEM_KINDS",
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -234,7 +234,10 @@ class FollowUpInputSerializer(ItemReferenceSerializer):
         "`kept`, `not_kept`: marks an `expectation` made to the caller.",
     )
     answers = QuestionField(
-        required=False, allow_null=True, help_text="The question an answer answers (kind `answer` only)."
+        queryset=FollowUp.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The question an answer answers (kind `answer` only).",
     )
     answer = serializers.ChoiceField(
         choices=FollowUp.Answer.choices, required=False, allow_blank=True, default=""

@@ -122,7 +122,7 @@ class TokenSerializer(serializers.Serializer):
 
 
 class WaitingItemSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["goal", "task", "expectation"])
+    kind = serializers.ChoiceField(choices=list(waiting.ITEM_KINDS))
     id = serializers.IntegerField()
 
 
