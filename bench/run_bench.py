@@ -149,7 +149,7 @@ def free_port() -> int:
 
 def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
     command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        str(Path(sys.executable).parent / "gunicorn"),  # the running environment's, wherever it lives
         "config.wsgi",
         f"--bind=127.0.0.1:{port}",
         f"--workers={workers}",
@@ -421,6 +421,9 @@ def parse_args():
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread; 1: sync)")
     parser.add_argument("--only", default="", help="comma-separated endpoint names (default: all)")
     parser.add_argument(
+        "--port", type=int, default=0, help="the server's port on 127.0.0.1 (default: a free one)"
+    )
+    parser.add_argument(
         "--writes-during",
         action="store_true",
         help=f"drive {WRITER!r} with one client alongside every other run (the organisation at work)",
@@ -467,7 +470,7 @@ def main():
     )
     database_pid = postmaster_pid()
     connection.close()
-    port = free_port()
+    port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
     server = start_gunicorn(port, args.workers, args.threads)
     try:

@@ -77,6 +77,7 @@ people_patterns = [
     path("me/", people.MeView.as_view(), name="api-me"),
     path("me/reports/", people.MeReportsView.as_view(), name="api-me-reports"),
     path("me/export/", people.MeExportView.as_view(), name="api-me-export"),
+    path("me/waiting/", people.MeWaitingView.as_view(), name="api-me-waiting"),
     path("me/share-history/", people.ShareHistoryView.as_view(), name="api-me-share-history"),
     path("cycles/", people.CycleListView.as_view(), name="api-cycle-list"),
     path("deputies/", people.DeputyListView.as_view(), name="api-deputy-list"),

@@ -185,6 +185,16 @@ class StatementForm(PageForm):
 
 
 class FollowUpForm(PageForm):
+    kind = forms.ChoiceField(
+        label=_("Kind of entry"),
+        choices=FollowUp.Kind.choices,
+        initial=FollowUp.Kind.NOTE,
+        required=False,
+        help_text=_(
+            "A question waits on the other party until they answer. Kept or not kept: about an "
+            "expectation the other party meets for you."
+        ),
+    )
     text = _text(_("Are we on the right track?"), rows=3)
     item = forms.ChoiceField(label=_("About"), required=False)
     progress = forms.IntegerField(
@@ -203,6 +213,20 @@ class FollowUpForm(PageForm):
     def __init__(self, *args, item_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].choices = [("", _("The whole agreement")), *item_choices]
+        # Answers are given on the question itself (AnswerForm).
+        self.fields["kind"].choices = [c for c in FollowUp.Kind.choices if c[0] != FollowUp.Kind.ANSWER]
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or FollowUp.Kind.NOTE  # a post without it is a plain entry
+
+
+class AnswerForm(PageForm):
+    """The answer to one open question: one of the three answers and a text."""
+
+    answer = forms.ChoiceField(
+        label=_("Your answer"), choices=FollowUp.Answer.choices, widget=forms.RadioSelect
+    )
+    text = _text(_("Text"), rows=2)
 
 
 class DeputyGrantForm(PageForm):

@@ -5,11 +5,13 @@ language, and sent by the worker after commit: a slow or failing mail server nev
 change, a refused e-mail is tried again, and one event is never told twice.
 """
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from background.outbox import email_enqueue
-from conversations.models import Conversation, DeputyGrant
+from conversations.models import Conversation, DeputyGrant, FollowUp
 
 
 def _recipient_for(conversation: Conversation, transition: str):
@@ -74,3 +76,54 @@ def deputy_granted(grant: DeputyGrant) -> None:
             "until": formats.date_format(grant.until, "DATE_FORMAT"),
         }
     queue_email(event_key=f"deputy-granted:{grant.pk}", recipient=deputy, subject=subject, body=body)
+
+
+MAILED_KINDS = (FollowUp.Kind.QUESTION, FollowUp.Kind.ANSWER, FollowUp.Kind.NOT_KEPT)
+MAILED_STATUSES = (FollowUp.ItemStatus.AT_RISK, FollowUp.ItemStatus.OFF_TRACK)
+
+
+def follow_up_is_mailed(entry) -> bool:
+    """Whether `entry` gives the other party something to do (`follow_up_added` tells them)."""
+    return entry.kind in MAILED_KINDS or entry.item_status in MAILED_STATUSES
+
+
+def _follow_up_recipient(entry):
+    """Who now has something to do because of `entry`, or None: the party asked, the asker of an
+    answered question, the party whose promise was marked not kept, the other party of an item marked
+    at risk or off track."""
+    conversation = entry.conversation
+    by_employee = entry.author_id == conversation.employee_id
+    other_party = conversation.leader if by_employee else conversation.employee
+    if entry.kind == FollowUp.Kind.ANSWER:
+        return entry.answers.author
+    return other_party if follow_up_is_mailed(entry) else None
+
+
+def _follow_up_subject(entry) -> str:
+    if entry.kind == FollowUp.Kind.QUESTION:
+        return _("%(name)s asks: are we on the right track?")
+    if entry.kind == FollowUp.Kind.ANSWER:
+        return _("%(name)s answered your question")
+    if entry.kind == FollowUp.Kind.NOT_KEPT:
+        return _("%(name)s marked an expectation as not kept")
+    return _("%(name)s marked an item at risk or off track")
+
+
+def follow_up_added(follow_up_id: int) -> None:
+    """Tell the party who now has something to do about a follow-up entry (a question, an answer, a
+    promise not kept, an item at risk or off track), in their language, with a link straight to it."""
+    entry = (
+        FollowUp.objects.select_related(
+            "author", "conversation__employee", "conversation__leader", "answers__author"
+        )
+        .filter(pk=follow_up_id)
+        .first()
+    )
+    recipient = entry and _follow_up_recipient(entry)
+    if not recipient or not recipient.is_active or recipient.pk == entry.author_id:
+        return
+    path = reverse("web:conversation", args=[entry.conversation_id])
+    with translation.override(recipient.language):
+        subject = _follow_up_subject(entry) % {"name": entry.author.full_name}
+        body = f"{subject}:\n\n{entry.text}\n\n{settings.SAMTALE_SITE_URL}{path}#follow-up-{entry.pk}"
+    queue_email(event_key=f"follow-up:{entry.pk}", recipient=recipient, subject=subject, body=body)

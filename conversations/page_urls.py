@@ -22,6 +22,7 @@ conversation_patterns = [
     path("kommentarer/<str:item_key>/", actions.comment, name="item_comment"),
     path("tilleggsmerknad/", actions.statement, name="statement"),
     path("oppfolging/", actions.follow_up, name="follow_up"),
+    path("oppfolging/<int:question_pk>/svar/", actions.follow_up_answer, name="follow_up_answer"),
     path("historikk/", records.history, name="history"),
     path("innsynslogg/", records.access_log, name="access_log"),
     path("sammenlign/", records.compare, name="compare"),

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conversations import history, notifications
+from conversations import dialogue, history, notifications
 from conversations.compiled_queries import CompiledInsert, CompiledQuery
 from conversations.models import (
     AccessLogEntry,
@@ -251,9 +251,16 @@ def follow_up_create(
     expectation=None,
     progress: int | None = None,
     item_status: str = "",
+    kind: str = FollowUp.Kind.NOTE,
+    answers: FollowUp | None = None,
+    answer: str = "",
     holders: dict | None = None,
 ) -> FollowUp:
     """A follow-up entry from either party (or a deputy), allowed once some version is confirmed.
+
+    `kind`: a note, a question (open, waiting on the other party, until answered), an answer to the
+    question `answers` (by the other party only, once; it is about the question's item), or a mark
+    (`kept`, `not_kept`) on an expectation made to the actor (`conversations.dialogue`).
     `holders`: the rights held on the conversation as the caller has just read them
     (`permissions.conversation_access`), so they are not read again."""
     require(actor, conversation, COMMENT, holders)
@@ -263,6 +270,11 @@ def follow_up_create(
             _("Follow-up starts when the agreement is confirmed and ends when it is closed.")
         )
     _check_item_belongs(conversation, {"goal": goal, "task": task, "expectation": expectation})
+    if kind == FollowUp.Kind.ANSWER:
+        dialogue.check_answer(conversation, actor, answers, answer)
+        goal, task, expectation = answers.goal, answers.task, answers.expectation
+    elif kind in dialogue.MARK_KINDS:
+        dialogue.check_mark(conversation, actor, expectation)
     entry = FollowUp(
         conversation=conversation,
         author=actor,
@@ -272,16 +284,31 @@ def follow_up_create(
         expectation=expectation,
         progress=progress,
         item_status=item_status or "",
+        kind=kind,
+        answers=answers if kind == FollowUp.Kind.ANSWER else None,
+        answer=answer if kind == FollowUp.Kind.ANSWER else "",
     )
     _validate_follow_up(entry)
     entry.save()
-    history.record(conversation, actor, "follow_up", follow_up=entry.pk)
+    history.record(conversation, actor, FOLLOW_UP_ACTIONS[kind], follow_up=entry.pk)
+    if notifications.follow_up_is_mailed(entry):
+        notifications.follow_up_added(entry.pk)  # to the outbox, in this transaction
     return entry
+
+
+# The history's name for each kind of follow-up entry.
+FOLLOW_UP_ACTIONS = {
+    FollowUp.Kind.NOTE: "follow_up",
+    FollowUp.Kind.QUESTION: "question",
+    FollowUp.Kind.ANSWER: "answer",
+    FollowUp.Kind.KEPT: "promise_kept",
+    FollowUp.Kind.NOT_KEPT: "promise_not_kept",
+}
 
 
 # The references of a new entry that are loaded rows: the locked conversation, the actor and items
 # checked by `_check_item_belongs`. Validating them again would read each row once more.
-_LOADED_REFERENCES = ["conversation", "author", "goal", "task", "expectation"]
+_LOADED_REFERENCES = ["conversation", "author", "goal", "task", "expectation", "answers"]
 
 
 def _validate_follow_up(entry: FollowUp) -> None:

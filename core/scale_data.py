@@ -893,6 +893,10 @@ QUERY_COUNTS = {
     # From the snapshot (the second call): token, cycle, then the data version
     # (reports.statistics_queries.data_version). A fixed number whatever the size.
     "statistics (whole org)": 3,
+    # token; the open conversations the caller may see with their states; open questions; items at
+    # risk; unread statements (conversations.waiting). A fixed number whatever the size.
+    "waiting (leader)": 5,
+    "waiting (employee)": 5,
 }
 TRIVIAL = "trivial (me/)"
 
@@ -950,5 +954,7 @@ def bench_calls(limit: int = 400, seed: int = 7) -> dict[str, list[Call]]:
         "employee list": [Call(e, "GET", f"{api}/conversations/") for e in employees],
         "PDF": [Call(e, "GET", f"{api}/conversations/{c}/pdf/") for c, e, _, _ in contracts],
         "statistics (whole org)": [Call(h, "GET", f"{api}/statistics/?cycle={cycle.id}") for h in hr],
+        "waiting (leader)": [Call(leader, "GET", f"{api}/me/waiting/") for leader in leaders],
+        "waiting (employee)": [Call(e, "GET", f"{api}/me/waiting/") for e in employees],
     }
     return calls

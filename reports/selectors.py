@@ -157,10 +157,26 @@ class FollowUpRow:
     about: ItemRef
     item_status: str
     progress: int | None
+    kind: str = "note"
+    answer: str = ""
+    is_open: bool = False
 
     @property
     def status_label(self) -> str:
         return str(ITEM_STATUS_LABELS.get(self.item_status, "")) if self.item_status else ""
+
+    @property
+    def dialogue_label(self) -> str:
+        """What the entry is in the dialogue: "Spørsmål (not answered yet)", "Svar: Juster kursen",
+        "Ikke holdt"; empty for a plain note."""
+        if self.kind == FollowUp.Kind.NOTE:
+            return ""
+        label = str(FollowUp.Kind(self.kind).label)
+        if self.kind == FollowUp.Kind.ANSWER:
+            return f"{label}: {FollowUp.Answer(self.answer).label}"
+        if self.is_open:
+            return f"{label} ({_('not answered yet')})"
+        return label
 
 
 @dataclass(frozen=True)
@@ -315,6 +331,7 @@ def conversation_pdf_data(conversation: Conversation) -> ConversationPdfData:
         )
     )
     statuses = _latest_goal_statuses(follow_ups)
+    answered = {f.answers_id for f in follow_ups if f.answers_id}
     comments, statements = _comment_rows(conversation)
     return ConversationPdfData(
         conversation_id=conversation.pk,
@@ -352,10 +369,21 @@ def conversation_pdf_data(conversation: Conversation) -> ConversationPdfData:
         ),
         comments=tuple(comments),
         statements=tuple(statements),
-        follow_ups=tuple(
-            FollowUpRow(f.author.full_name, f.created_at, f.text, _item_ref(f), f.item_status, f.progress)
-            for f in follow_ups
-        ),
+        follow_ups=tuple(_follow_up_row(f, answered) for f in follow_ups),
+    )
+
+
+def _follow_up_row(entry: FollowUp, answered: set[int]) -> FollowUpRow:
+    return FollowUpRow(
+        entry.author.full_name,
+        entry.created_at,
+        entry.text,
+        _item_ref(entry),
+        entry.item_status,
+        entry.progress,
+        kind=entry.kind,
+        answer=entry.answer,
+        is_open=entry.kind == FollowUp.Kind.QUESTION and entry.pk not in answered,
     )
 
 

@@ -202,6 +202,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Medarbeidersamtaler: contracts, confirmations and follow-up.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several fields are named "kind"; each set of choices gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "FollowUpKindEnum": "conversations.models.FollowUp.Kind",
+        "WaitingKindEnum": "conversations.waiting.KINDS",
+        "WaitingItemKindEnum": "conversations.waiting.ITEM_KINDS",
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -234,6 +240,8 @@ SAMTALE_STATISTICS_REFRESH_AFTER = int(os.environ.get("SAMTALE_STATISTICS_REFRES
 SAMTALE_RETENTION_YEARS_AFTER_CLOSING = int(os.environ.get("SAMTALE_RETENTION_YEARS_AFTER_CLOSING", "5"))
 SAMTALE_RETENTION_YEARS_AFTER_LEAVING = int(os.environ.get("SAMTALE_RETENTION_YEARS_AFTER_LEAVING", "2"))
 SAMTALE_REMINDER_AFTER_DAYS = int(os.environ.get("SAMTALE_REMINDER_AFTER_DAYS", "7"))
+# The address people reach Samtale at, for links in e-mail (e.g. https://samtale.example.kommune.no).
+SAMTALE_SITE_URL = os.environ.get("SAMTALE_SITE_URL", "").rstrip("/")
 SAMTALE_TEXT_MAX_LENGTH = 5000
 # `import_org` refuses a file that would mark more than this share of the active people as having left
 # (0.10: 10 %), unless run with --allow-mass-leave.

@@ -9,7 +9,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
-from conversations import selectors, services
+from conversations import selectors, services, waiting
 from conversations.apis.base import PARSER_CLASSES, ApiView, errors
 from conversations.models import Cycle, DeputyGrant
 from conversations.serializers.common import CycleSerializer
@@ -21,6 +21,7 @@ from conversations.serializers.people import (
     ReportSerializer,
     ShareHistorySerializer,
     TokenSerializer,
+    WaitingSerializer,
 )
 from core.errors import NotAllowed
 from core.security import ClientAddressThrottle, cooloff_seconds
@@ -66,6 +67,17 @@ class LockedOut(APIException):
     def __init__(self, wait: int):
         super().__init__()
         self.wait = wait
+
+
+class MeWaitingView(ApiView):
+    serializer_class = WaitingSerializer
+    pagination_class = None  # one person's list, bounded by their open conversations: answered whole
+
+    @extend_schema(tags=TAG_ME, responses={200: WaitingSerializer(many=True), **errors(401)})
+    def get(self, request):
+        """What waits on the caller across their open conversations (as employee, leader or deputy),
+        oldest first, each with the page where it is done."""
+        return Response(WaitingSerializer(waiting.waiting_on(request.user), many=True).data)
 
 
 class MeView(ApiView):

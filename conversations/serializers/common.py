@@ -66,7 +66,7 @@ class CycleSerializer(CompiledOutput, serializers.ModelSerializer):
 
     class Meta:
         model = Cycle
-        fields = ["id", "name", "starts_on", "deadline", "template"]
+        fields = ["id", "name", "starts_on", "deadline", "check_in_days", "template"]
 
     def validate(self, attrs):
         if attrs["deadline"] < attrs["starts_on"]:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from conversations import waiting
 from conversations.models import Conversation, DeputyGrant
 from conversations.serializers.common import (
     PersonSerializer,
@@ -118,3 +119,25 @@ class ShareHistorySerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+
+
+class WaitingItemSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=list(waiting.ITEM_KINDS))
+    id = serializers.IntegerField()
+
+
+class WaitingSerializer(serializers.Serializer):
+    """One thing that waits on the caller (`conversations.waiting`)."""
+
+    kind = serializers.ChoiceField(
+        choices=list(waiting.KINDS),
+        help_text="draft (to finish), confirm (a version), change_request, question (unanswered), at_risk "
+        "(an item marked at risk or off track since your side's last entry), statement (not read since "
+        "it was added), check_in (no follow-up for longer than the cycle's check-in interval).",
+    )
+    conversation = serializers.IntegerField(source="conversation.pk")
+    employee = PersonSerializer(source="conversation.employee", read_only=True)
+    leader = PersonSerializer(source="conversation.leader", read_only=True)
+    item = WaitingItemSerializer(allow_null=True, help_text="The item it is about, if any.")
+    since = serializers.DateTimeField(help_text="Since when it has waited.")
+    url = serializers.CharField(help_text="The page where it is done.")

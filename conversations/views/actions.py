@@ -13,6 +13,7 @@ from conversations import services, workflow
 from conversations.forms import (
     ITEM_FORMS,
     AgendaPointForm,
+    AnswerForm,
     CommentForm,
     ConfirmForm,
     FollowUpForm,
@@ -25,7 +26,7 @@ from conversations.forms import (
     item_edit_form_class,
     item_form_kwargs,
 )
-from conversations.models import AgendaPoint
+from conversations.models import AgendaPoint, FollowUp
 from conversations.page_selectors import ITEM_MODELS, item_choices
 from conversations.permissions import COMMENT, MANAGE, RESPOND, access_conversation
 from conversations.views._common import (
@@ -308,9 +309,34 @@ def follow_up(request, pk):
             text=data["text"],
             progress=data["progress"],
             item_status=data["item_status"],
+            kind=data["kind"],
             **item_kwargs(kind, item),
         )
 
     if run_form_action(request, form, add, _("Your follow-up entry was added.")):
         return redirect(conversation_url(conversation, "follow-up"))
     return _failed(request, conversation, "follow_up", form)
+
+
+@page
+@require_POST
+def follow_up_answer(request, pk, question_pk):
+    conversation = access_conversation(request.user, pk, COMMENT)
+    question = get_object_or_404(
+        FollowUp, pk=question_pk, conversation=conversation, kind=FollowUp.Kind.QUESTION
+    )
+    form = AnswerForm(request.POST, prefix=f"answer-{question.pk}")
+
+    def add(data):
+        services.follow_up_create(
+            conversation=conversation,
+            actor=request.user,
+            text=data["text"],
+            kind=FollowUp.Kind.ANSWER,
+            answers=question,
+            answer=data["answer"],
+        )
+
+    if run_form_action(request, form, add, _("Your answer was added.")):
+        return redirect(conversation_url(conversation, f"follow-up-{question.pk}"))
+    return _failed(request, conversation, f"answer:{question.pk}", form)

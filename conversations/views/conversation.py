@@ -4,10 +4,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from conversations import page_selectors, selectors, services, workflow
+from conversations import dialogue, page_selectors, selectors, services, workflow
 from conversations.forms import (
     ITEM_FORMS,
     AgendaPointForm,
+    AnswerForm,
     CommentForm,
     ConfirmForm,
     FollowUpForm,
@@ -76,6 +77,21 @@ def _item_entries(rows, forms: dict, *, respond: bool, comment: bool) -> list[di
             else None
         )
         entries.append({"row": row, "response_form": response_form, "comment_form": comment_form})
+    return entries
+
+
+def _timeline(conversation, user, follow_ups, forms: dict, *, can_answer: bool) -> list[dict]:
+    """Each follow-up entry with, for an open question that waits on `user`'s side, its answer form."""
+    side = dialogue.side_of(user.pk, conversation)
+    entries = []
+    for entry in follow_ups:
+        waits_on_user = entry.is_open and dialogue.side_of(entry.author_id, conversation) != side
+        form = (
+            _form(forms, f"answer:{entry.pk}", lambda pk=entry.pk: AnswerForm(prefix=f"answer-{pk}"))
+            if (can_answer and waits_on_user) or f"answer:{entry.pk}" in forms  # errors stay in view
+            else None
+        )
+        entries.append({"entry": entry, "answer_form": form})
     return entries
 
 
@@ -185,6 +201,7 @@ def render_conversation(request, conversation, *, forms=None, status: int = 200,
                 ),
             ),
         ],
+        "timeline": _timeline(conversation, user, data.follow_ups, forms, can_answer=flags["can_follow_up"]),
         "has_errors": bool(forms),
         # Where the language switch returns to: the page itself, not the action a form posted to.
         "page_path": reverse("web:conversation", args=[conversation.pk]),

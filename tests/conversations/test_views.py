@@ -58,12 +58,20 @@ def test_login_with_employee_id_and_password(client, pair):
     leader, _employee = pair
     response = client.post(reverse("login"), {"username": leader.employee_id, "password": factories.PASSWORD})
     assert response.status_code == 302
-    assert client.get("/").url == reverse("web:my_reports")
+    home = client.get("/")
+    assert home.status_code == 200 and "<h1>Venter på deg</h1>" in home.content.decode()
+    assert reverse("web:my_reports") in home.content.decode()
 
 
-def test_home_sends_employees_to_their_conversations(pair):
-    _leader, employee = pair
-    assert client_for(employee).get("/").url == reverse("web:my_conversations")
+def test_home_is_what_waits_on_the_person(pair):
+    """Home was a redirect to Mine medarbeidere / Mine samtaler; it is now Venter på deg (issue 15)."""
+    leader, employee = pair
+    conversation = conversation_in(Status.AWAITING_CONFIRMATION, leader=leader, employee=employee)
+    body = client_for(employee).get("/").content.decode()
+    assert "En versjon å bekrefte" in body
+    assert reverse("web:conversation", args=[conversation.pk]) + "#respond" in body
+    assert reverse("web:my_conversations") in body
+    assert "Ingenting venter på deg nå." in client_for(leader).get("/").content.decode()
 
 
 def test_my_reports_shows_status_and_who_it_waits_on(pair):
@@ -76,7 +84,7 @@ def test_my_reports_shows_status_and_who_it_waits_on(pair):
     assert response.status_code == 200
     assert employee.full_name in body and other.full_name in body
     assert "Venter på bekreftelse" in body
-    assert "Venter på medarbeideren" in body
+    assert "Venter på medarbeideren" in body and "En versjon å bekrefte" in body
     assert reverse("web:conversation_create", args=[other.pk]) in body
     # The cycle's PDFs as one ZIP are asked for on the page and made by the worker.
     assert f'action="{reverse("pdf-archive-request")}"' in body
@@ -536,8 +544,10 @@ def test_conversation_page_queries_do_not_grow_with_its_content(conversation_fac
 
 
 def test_my_reports_queries_do_not_grow_with_the_number_of_reports(pair):
-    leader, _employee = pair
+    leader, employee = pair
     client = client_for(leader)
+    # Counted with one conversation: with none, what waits in them is not read at all (4 queries less).
+    conversation_in(Status.AWAITING_CONFIRMATION, leader=leader, employee=employee)
     few = _queries_for_page(client, reverse("web:my_reports"))
     for _ in range(8):
         report = factories.UserFactory(manager=leader, unit=leader.unit)

@@ -164,6 +164,7 @@ TABLE = [
     Op("get", "me/", everyone(200)),
     Op("get", "me/reports/", everyone(200)),
     Op("get", "me/export/", everyone(200)),
+    Op("get", "me/waiting/", everyone(200)),
     Op("post", "me/share-history/", everyone(200), body=lambda w, u: {"shared": True}),
     Op("get", "cycles/", everyone(200)),
     Op(

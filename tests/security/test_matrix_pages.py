@@ -82,8 +82,24 @@ def _confirm_data(w):
 S = "samtaler/<id:pk>/"
 READ = parties(200, 200, 200)
 
+
+def _question(conversation):
+    """The employee's open question in `conversation`, asked on first use."""
+    from conversations import services
+    from conversations.models import FollowUp
+
+    found = FollowUp.objects.filter(conversation=conversation, kind="question").first()
+    return found or services.follow_up_create(
+        conversation=conversation, actor=conversation.employee, text="Er vi på rett vei?", kind="question"
+    )
+
+
+def employee_question(name):
+    return lambda w: {"pk": getattr(w, name).pk, "question_pk": _question(getattr(w, name)).pk}
+
+
 TABLE = [
-    Page("get", "", everyone(302)),
+    Page("get", "", everyone(200)),  # Venter på deg (was a redirect to the person's start page)
     Page("get", "medarbeidere/", everyone(200)),
     Page(
         "get",
@@ -200,6 +216,18 @@ TABLE = [
         lambda w: {"followup-text": "På vei", "followup-progress": "40"},
         "confirmed",
     ),
+    # The employee's question: the leader's side answers it, the asker cannot (403).
+    Page(
+        "post",
+        S + "oppfolging/<int:question_pk>/svar/",
+        parties(OK, 403, OK),
+        employee_question("confirmed"),
+        lambda w: {
+            f"answer-{_question(w.confirmed).pk}-answer": "talk",
+            f"answer-{_question(w.confirmed).pk}-text": "Ja",
+        },
+        "confirmed",
+    ),
     Page("get", S + "historikk/", READ, conv("draft")),
     Page("get", S + "innsynslogg/", parties(200, 200, 403), conv("draft")),
     Page("get", S + "sammenlign/", READ, conv("confirmed")),
@@ -270,9 +298,9 @@ def _check(response, expected, role, page):
 @pytest.mark.parametrize("page", TABLE, ids=lambda page: f"{page.method.upper()} /{page.route}")
 def test_page_matrix(world, page_as, page, role):
     conversation = getattr(world, page.conversation) if page.conversation else None
+    address = _url(world, page)  # first: building it may add what the page acts on (a question)
     before = snapshot(conversation) if conversation is not None else None
     client = page_as(world.user(role))
-    address = _url(world, page)
     if page.method == "get":
         response = client.get(address)
     else:
@@ -290,8 +318,9 @@ POST_ONLY = [p for p in TABLE if p.method == "post" and (p.route, "get") not in 
 def test_action_pages_refuse_get(world, page_as, page):
     """What a form posts to is never run by following a link: GET answers 405 and changes nothing."""
     conversation = getattr(world, page.conversation) if page.conversation else None
+    address = _url(world, page)
     before = snapshot(conversation) if conversation is not None else None
-    assert page_as(world.leader).get(_url(world, page)).status_code == 405
+    assert page_as(world.leader).get(address).status_code == 405
     if conversation is not None:
         assert snapshot(conversation) == before
 
