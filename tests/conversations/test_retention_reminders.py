@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from conversations import retention, services, workflow
@@ -174,7 +174,8 @@ def test_check_in_reminder_nudges_both_parties_once_per_interval():
 
     def at(days):
         with time_machine.travel(start + datetime.timedelta(days=days), tick=False):
-            return send_reminders()["check_in"]
+            with TestCase.captureOnCommitCallbacks(execute=True):  # the outbox sends after commit
+                return send_reminders()["check_in"]
 
     assert at(29) == 0
     assert at(31) == 2 and at(31) == 0 and at(45) == 0
