@@ -46,7 +46,7 @@ echo "schemathesis: preparing the database (migrate, cache table, static files, 
 mkdir -p "$REPORT_DIR"
 PORT=${SCHEMATHESIS_PORT:-$(free_port)}
 # The server's own log (every 4xx is logged as a warning) goes to a file beside the reports.
-.venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$PORT" --workers 2 --threads 4 --log-level warning \
+"$(dirname "$PY")/gunicorn" config.wsgi --bind "127.0.0.1:$PORT" --workers 2 --threads 4 --log-level warning \
     2>"$REPORT_DIR/server.log" &
 GUNICORN_PID=$!
 BASE="http://127.0.0.1:$PORT"
