@@ -78,6 +78,22 @@ def deputy_granted(grant: DeputyGrant) -> None:
     queue_email(event_key=f"deputy-granted:{grant.pk}", recipient=deputy, subject=subject, body=body)
 
 
+def statement_added(statement) -> None:
+    """Tell the leader, in their language, that the employee added a supplementary statement to the
+    confirmed agreement, with a link to it (call in the statement's transaction)."""
+    conversation = statement.conversation
+    leader = conversation.leader
+    if not leader.is_active:
+        return
+    path = reverse("web:conversation", args=[conversation.pk])
+    with translation.override(leader.language):
+        subject = _("%(name)s added a supplementary statement to the agreement") % {
+            "name": conversation.employee.full_name
+        }
+        body = f"{subject}:\n\n{statement.text}\n\n{settings.SAMTALE_SITE_URL}{path}#statements"
+    queue_email(event_key=f"statement:{statement.pk}", recipient=leader, subject=subject, body=body)
+
+
 MAILED_KINDS = (FollowUp.Kind.QUESTION, FollowUp.Kind.ANSWER, FollowUp.Kind.NOT_KEPT)
 MAILED_STATUSES = (FollowUp.ItemStatus.AT_RISK, FollowUp.ItemStatus.OFF_TRACK)
 

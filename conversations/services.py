@@ -156,7 +156,7 @@ def comment_create(*, conversation: Conversation, actor, text: str, goal=None, t
 
 @transaction.atomic
 def statement_create(*, conversation: Conversation, actor, text: str) -> Comment:
-    """The employee's supplementary statement after confirming.
+    """The employee's supplementary statement after confirming; the leader is told by e-mail.
 
     The record is never rewritten, but the employee has the last word on it."""
     require(actor, conversation, RESPOND)
@@ -169,6 +169,7 @@ def statement_create(*, conversation: Conversation, actor, text: str) -> Comment
     statement.full_clean()
     statement.save()
     history.record(conversation, actor, "statement", comment=statement.pk)
+    notifications.statement_added(statement)  # to the outbox, in this transaction
     return statement
 
 
