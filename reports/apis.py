@@ -6,7 +6,6 @@ Thin views: access check (the same 404 for missing and hidden), selector, render
 import io
 
 from django.http import Http404, HttpResponse
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -137,5 +136,5 @@ class CyclePdfZipView(DownloadView):
             after_each=lambda c: access_log_record(conversation=c, user=request.user, channel=LOG_CHANNEL),
             render=pdf_cache.conversation_pdf,
         )
-        filename = f"samtale-{slugify(cycle.name) or cycle.pk}-{request.user.employee_id}.zip"
+        filename = pdf.cycle_archive_filename(cycle, request.user)
         return _attachment(buffer.getvalue(), "application/zip", filename)

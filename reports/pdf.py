@@ -179,3 +179,8 @@ def write_conversations_zip(
             if after_each is not None:
                 after_each(conversation)
     return count
+
+
+def cycle_archive_filename(cycle, leader) -> str:
+    """The file name of a leader's ZIP of a cycle's PDFs."""
+    return f"samtale-{slugify(cycle.name) or cycle.pk}-{leader.employee_id}.zip"

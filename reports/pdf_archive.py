@@ -9,11 +9,11 @@ import datetime
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from conversations.models import Conversation, Cycle
 from core.errors import InvalidTransition, NotAllowed
+from reports import pdf
 from reports.models import PdfArchive
 from reports.tasks import build_pdf_archive
 
@@ -76,8 +76,7 @@ def pdf_archive_file(archive: PdfArchive, user) -> tuple[bytes, str]:
     if visible != set(archive.conversation_ids):
         raise Http404
     body = PdfArchive.objects.filter(pk=archive.pk).values_list("body", flat=True).get()
-    filename = f"samtale-{slugify(archive.cycle.name) or archive.cycle_id}-{user.employee_id}.zip"
-    return bytes(body), filename
+    return bytes(body), pdf.cycle_archive_filename(archive.cycle, user)
 
 
 def pdf_archives_prune() -> int:

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from conversations.models import Cycle
 from conversations.views._common import page
 from core.errors import InvalidTransition
+from core.ids import is_id
 from reports import pdf_archive
 from reports.apis import reader_language
 
@@ -50,4 +51,4 @@ def _int(value) -> int | None:
         number = int(value)
     except (TypeError, ValueError):
         return None
-    return number if 0 < number < 2**63 else None
+    return number if is_id(number) else None
