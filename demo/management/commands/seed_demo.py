@@ -25,8 +25,8 @@ from conversations.models import (
     Template,
     TemplatePoint,
 )
-from core import demo_data as demo
 from core.audit import audited_command
+from demo import demo_data as demo
 from goals import services as goal_services
 from goals import unit_goals
 from goals.models import Expectation, Goal, Task, UnitGoal
