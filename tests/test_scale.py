@@ -28,10 +28,10 @@ from conversations.models import (
     DeputyGrant,
     FollowUp,
     Status,
+    visible_conditions,
 )
 from conversations.permissions import (
     _active_grants_by_leader,
-    _visible_conditions,
     conversation_access,
     desired_perms,
     sync_conversation_permissions,
@@ -245,7 +245,7 @@ def test_the_compiled_visibility_filter_is_the_visibility_conditions():
     )
     people = [leader, deputy, *User.objects.filter(is_active=True).order_by("pk")[::25]]
     for person in people:
-        expected = Conversation.objects.filter(_visible_conditions(person.pk, today))
+        expected = Conversation.objects.filter(visible_conditions(person.pk, today))
         assert set(Conversation.objects.visible_to(person)) == set(expected)
     assert not Conversation.objects.visible_to(deputy).filter(leader=leader).exists()
     DeputyGrant.objects.filter(deputy=deputy).update(until=today)
