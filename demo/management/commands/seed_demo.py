@@ -113,7 +113,7 @@ def _ensure_people(password_hash: str) -> dict[str, User]:
             },
         )
         if not created and old_manager_id != user.manager_id:
-            services.employee_manager_changed(employee=user, old_manager_id=old_manager_id)
+            services.employee_manager_changed(employee=user)
         people[person.employee_id] = user
     return people
 
