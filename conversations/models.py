@@ -193,6 +193,10 @@ class Conversation(TimeStampedModel):
     scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True)
     held_on = models.DateField(_("held on"), null=True, blank=True)
     first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    # The FIRST confirmation: set once and kept through amendments and later confirmations (what the
+    # statistics' days to confirmation measure). Each confirmation's own time is
+    # `Confirmation.confirmed_at`; the binding version's is the detail's `confirmed_version.confirmed_at`.
+    # The API and DESIGN.md keep the name `confirmed_at`.
     confirmed_at = models.DateTimeField(_("first confirmed at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     confirmed_version = models.ForeignKey(

@@ -134,7 +134,7 @@ def conversation_confirm(*, conversation_id: int, actor, version: int, sha256: s
     )
     conversation.confirmed_version = latest
     fields = ["confirmed_version"]
-    if conversation.confirmed_at is None:
+    if conversation.confirmed_at is None:  # the first confirmation only (see the model)
         conversation.confirmed_at = confirmation.confirmed_at
         fields.append("confirmed_at")
     _finish(conversation, "confirm", actor, fields, version=latest.number, sha256=latest.sha256)
