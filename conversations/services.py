@@ -32,7 +32,7 @@ from conversations.permissions import (
     sync_conversation_permissions,
 )
 from core.db import in_chunks, locked
-from core.errors import InvalidInput, InvalidTransition, NotAllowed
+from core.errors import InvalidInput, InvalidTransition, NotAllowed, PreconditionFailed
 from goals.carry_over import carry_over_open_items
 from organization import selectors as people
 from organization.changes import ManagerChange
@@ -112,8 +112,6 @@ def conversation_update(*, conversation: Conversation, actor, expected_revision:
 
 
 def _check_revision(obj, expected_revision: int | None) -> None:
-    from core.errors import PreconditionFailed
-
     if expected_revision is not None and obj.revision != expected_revision:
         raise PreconditionFailed()
 

@@ -24,6 +24,27 @@ MAY_IMPORT = {
     "reports": {"core", "background", "organization", "conversations", "goals"},
 }
 
+# Imports against the layers that are still to turn, each listed (importer, imported) so the list can
+# only shrink: `conversations` still reads and writes the contract's items (tasks, goals, expectations),
+# whose models live in `goals` (issue 18: the conversations' sub-packages will move these to the goals
+# side). No new one may be added.
+NOT_YET_TURNED = {
+    ("conversations.apis.items", "goals.models"),
+    ("conversations.apis.items", "goals.services"),
+    ("conversations.dialogue", "goals.models"),
+    ("conversations.forms", "goals.models"),
+    ("conversations.forms", "goals.selectors"),
+    ("conversations.page_selectors", "goals.models"),
+    ("conversations.page_selectors", "goals.selectors"),
+    ("conversations.reminders", "goals.models"),
+    ("conversations.selectors", "goals.models"),
+    ("conversations.serializers.conversations", "goals.models"),
+    ("conversations.serializers.dialogue", "goals.models"),
+    ("conversations.services", "goals.carry_over"),
+    ("conversations.views.actions", "goals.services"),
+    ("conversations.views.records", "goals.models"),
+}
+
 
 @pytest.fixture(scope="module")
 def graph():
@@ -65,12 +86,21 @@ def test_the_cycle_finder_finds_cycles():
     assert [sorted(c) for c in strongly_connected(g)] == [["a.x", "a.y", "a.z"]]
 
 
-@pytest.mark.parametrize("app", sorted(MAY_IMPORT))
-def test_apps_import_only_the_layers_below(graph, app):
-    wrong = [
-        f"{i['importer']} -> {i['imported']}"
+def _upward_imports(graph, app: str) -> set[tuple[str, str]]:
+    return {
+        (i["importer"], i["imported"])
         for other in PACKAGES
         if other != app and other not in MAY_IMPORT[app]
         for i in graph.find_matching_direct_imports(import_expression=f"{app}.** -> {other}.**")
-    ]
+    }
+
+
+@pytest.mark.parametrize("app", sorted(MAY_IMPORT))
+def test_apps_import_only_the_layers_below(graph, app):
+    wrong = sorted(_upward_imports(graph, app) - NOT_YET_TURNED)
     assert wrong == [], f"{app} imports what sits above it: {wrong}"
+
+
+def test_the_list_of_imports_still_to_turn_is_current(graph):
+    upward = set().union(*(_upward_imports(graph, app) for app in MAY_IMPORT))
+    assert sorted(NOT_YET_TURNED - upward) == [], "turned: remove them from NOT_YET_TURNED"
