@@ -6,6 +6,10 @@ the employee shares history, which deputy grants are active) and brought in line
 `sync_conversation_permissions`, which the services call whenever one of those facts changes.
 Deputy rights also need an active grant at the moment of the check, so an expired grant stops working
 at once even before `expire_grants` removes its rows.
+
+The same rule as a filter for lists is on the QuerySet (`Conversation.objects.visible_to`,
+`models.visible_conditions`), beside the rights' codenames (`models.VIEW`, ...), so the models never
+import this module; tests/conversations/test_permissions.py checks that the two agree.
 """
 
 from collections import defaultdict
