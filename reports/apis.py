@@ -43,6 +43,7 @@ def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
 
 class ConversationPdfView(DownloadView):
     renderer_classes = [PDFRenderer]
+    throttle_scope = "pdf"
 
     @extend_schema(
         tags=TAGS,
@@ -63,6 +64,7 @@ class ConversationPdfView(DownloadView):
 
 class CyclePdfZipView(DownloadView):
     renderer_classes = [ZipRenderer]
+    throttle_scope = "pdf"
 
     @extend_schema(
         tags=TAGS,
