@@ -74,7 +74,7 @@ schemathesis: venv ## Schemathesis on the whole API as leader, employee and HR: 
 	scripts/schemathesis_live.sh
 
 
-seed-scale: venv ## Build the 50,000-employee reference organisation in DATABASE_URL (wipes it; a few minutes)
+seed-scale: venv ## Build the 50,000-employee reference organisation in DATABASE_URL (demo app; wipes it; a few minutes)
 	$(PY) manage.py migrate --verbosity 0
 	$(PY) manage.py seed_scale --employees $${SCALE_EMPLOYEES:-50000} --cycles 2
 

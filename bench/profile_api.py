@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://... .venv/bin/python bench/profile_api.py --only detail --requests 300
 
 Uses the production settings (as bench/run_bench.py does) and the benchmark's own requests
-(`core.scale_data.bench_calls`). Writes (POST) run inside a transaction that is rolled back, so the
+(`demo.scale_data.bench_calls`). Writes (POST) run inside a transaction that is rolled back, so the
 data stays as seeded. Prints CPU milliseconds per request and the top functions by cumulative and own
 time; `--out` also saves the raw profile for snakeviz or pstats.
 """
@@ -35,7 +35,7 @@ django.setup()
 from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from core.scale_data import bench_calls  # noqa: E402
+from demo.scale_data import bench_calls  # noqa: E402
 
 
 def send(client: Client, call, token: str):

@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://... .venv/bin/python bench/run_bench.py [--levels 1,8,32] [--duration 20]
 
 DATABASE_URL must name a PostgreSQL database seeded by `manage.py seed_scale`. The script
-1. picks requests for each measured endpoint (`core.scale_data.bench_calls`, spread over the
+1. picks requests for each measured endpoint (`demo.scale_data.bench_calls`, spread over the
    organisation) and gives their users API tokens;
 2. counts each endpoint's queries in this process, inside a rolled-back transaction as the test client
    does, and compares them with what tests/test_scale.py asserts at 500 employees;
@@ -63,7 +63,7 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from conversations.models import Conversation, FollowUp  # noqa: E402
-from core.scale_data import QUERY_COUNTS, TRIVIAL, bench_calls  # noqa: E402
+from demo.scale_data import QUERY_COUNTS, TRIVIAL, bench_calls  # noqa: E402
 from goals.models import Goal  # noqa: E402
 from organization.models import OrgUnit, User  # noqa: E402
 

@@ -29,8 +29,10 @@ from conversations.models import (
     Template,
     TemplatePoint,
 )
-from conversations.services import access_log_record
+from conversations.services import access_log_record, employee_manager_changed
 from organization.admin import UnitSubtreeFilter
+from organization.admin import UserAdmin as OrganizationUserAdmin
+from organization.models import User
 
 ADMIN_CHANNEL = "admin"
 CONVERSATION_RELATED = ("conversation__employee", "conversation__cycle")
@@ -309,3 +311,17 @@ class ConversationUserObjectPermissionAdmin(ObjectPermissionAdmin):
 class ConversationGroupObjectPermissionAdmin(ObjectPermissionAdmin):
     list_display = ("content_object", "group", "codename")
     list_select_related = (*ObjectPermissionAdmin.list_select_related, "group")
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(OrganizationUserAdmin):
+    """People as `organization.admin` shows them; a new manager takes over the open conversations at
+    once, as after an org import."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "manager" in form.changed_data:
+            employee_manager_changed(employee=obj, actor=request.user)

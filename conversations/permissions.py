@@ -6,25 +6,31 @@ the employee shares history, which deputy grants are active) and brought in line
 `sync_conversation_permissions`, which the services call whenever one of those facts changes.
 Deputy rights also need an active grant at the moment of the check, so an expired grant stops working
 at once even before `expire_grants` removes its rows.
+
+The same rule as a filter for lists is on the QuerySet (`Conversation.objects.visible_to`,
+`models.visible_conditions`), beside the rights' codenames (`models.VIEW`, ...), so the models never
+import this module; tests/conversations/test_permissions.py checks that the two agree.
 """
 
-import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.expressions import RawSQL
+from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conversations.compiled_queries import CompiledQuery
 from conversations.models import (
+    COMMENT,
     FINISHED_STATUSES,
+    MANAGE,
+    RESPOND,
+    VIEW,
     Conversation,
     ConversationUserObjectPermission,
     DeputyGrant,
@@ -32,11 +38,6 @@ from conversations.models import (
 from core.errors import NotAllowed
 from core.ids import is_id
 from organization.models import User
-
-VIEW = "view_conversation"
-MANAGE = "manage_conversation"
-RESPOND = "respond_conversation"
-COMMENT = "comment_conversation"
 
 LEADER_PERMS = frozenset({VIEW, MANAGE, COMMENT})
 EMPLOYEE_PERMS = frozenset({VIEW, RESPOND, COMMENT})
@@ -48,47 +49,9 @@ ALL_PERMS = (VIEW, MANAGE, RESPOND, COMMENT)
 # --- checks -------------------------------------------------------------------------------------------
 
 
-def _active_grant_filter(user, today, conversation_ref="pk", leader_ref="leader"):
-    return DeputyGrant.objects.filter(deputy=user, ended_at__isnull=True, until__gte=today).filter(
-        Q(conversation=OuterRef(conversation_ref)) | Q(conversation__isnull=True, leader=OuterRef(leader_ref))
-    )
-
-
-def _visible_conditions(user_id: int, today) -> Q:
-    """The conversations the user may see: a view right, held as a party (employee, leader, the
-    employee's current manager) or through a grant active today, so a stale right shows nothing."""
-    granted = ConversationUserObjectPermission.objects.filter(user=user_id, permission__codename=VIEW)
-    party = Q(employee=user_id) | Q(leader=user_id) | Q(employee__manager=user_id)
-    deputy = Exists(_active_grant_filter(user_id, today))
-    return Q(pk__in=granted.values("content_object_id")) & (party | deputy)
-
-
 def visible_ids_subquery(user_id: int, today):
     """The ids of the conversations the user (an active one) may see on `today`, as a subquery."""
-    return Conversation.objects.filter(_visible_conditions(user_id, today)).values("pk")
-
-
-_VISIBLE_SQL: dict = {}
-_ANY_USER = -(2**62)  # stand for the user and the day while compiling
-_ANY_DAY = datetime.date(1, 1, 2)
-
-
-def visible_conversation_filter(user) -> Q:
-    """A filter for the conversations `user` may see; used by `Conversation.objects.visible_to`.
-
-    The conditions (`_visible_conditions`) take Django longer to build and compile than PostgreSQL
-    takes to run them, on every list. So they are compiled once per process and database vendor, as a
-    self-contained subquery of ids with stand-ins for the user and the day, and used as raw SQL."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
-    if connection.vendor not in _VISIBLE_SQL:
-        ids = visible_ids_subquery(_ANY_USER, _ANY_DAY)
-        _VISIBLE_SQL[connection.vendor] = ids.query.sql_with_params()
-    sql, params = _VISIBLE_SQL[connection.vendor]
-    # Compiled parameters are in the database's form (SQLite's dates are text), so are their stand-ins.
-    any_day, today = (connection.ops.adapt_datefield_value(d) for d in (_ANY_DAY, timezone.localdate()))
-    values = [user.pk if p == _ANY_USER else today if p == any_day else p for p in params]
-    return Q(pk__in=RawSQL(sql, values))  # noqa: S611 - SQL Django compiled from the conditions above
+    return Conversation.objects.visible_ids(user_id, today)
 
 
 def _is_party(user, conversation: Conversation) -> bool:

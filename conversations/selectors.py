@@ -30,7 +30,6 @@ from conversations.permissions import (
     RESPOND,
     Access,
     conversation_perms,
-    visible_ids_subquery,
 )
 from conversations.workflow import TRANSITIONS, allowed_transitions
 from goals.models import Expectation, Goal, Task
@@ -82,7 +81,7 @@ _VISIBLE_IDS: dict[tuple[str, ...], CompiledQuery] = {}
 
 def _visible_ids_builder(filters: tuple[str, ...]):
     def build(user_id, today, *values):
-        queryset = Conversation.objects.filter(pk__in=visible_ids_subquery(user_id, today))
+        queryset = Conversation.objects.filter(pk__in=Conversation.objects.visible_ids(user_id, today))
         return (
             queryset.filter(**dict(zip(filters, values, strict=True)))
             .order_by("-created_at", "-id")

@@ -1,13 +1,17 @@
 """Writes on conversations other than transitions: creation, dialogue, deputies and handover."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conversations import dialogue, history, notifications
-from conversations.compiled_queries import CompiledInsert, CompiledQuery
+from conversations.compiled_queries import CompiledInsert
 from conversations.models import (
+    FINISHED_STATUSES,
     AccessLogEntry,
     AgendaPoint,
     Comment,
@@ -27,9 +31,12 @@ from conversations.permissions import (
     require,
     sync_conversation_permissions,
 )
-from core.errors import InvalidInput, InvalidTransition, NotAllowed
+from core.db import in_chunks, locked
+from core.errors import InvalidInput, InvalidTransition, NotAllowed, PreconditionFailed
 from goals.carry_over import carry_over_open_items
 from organization import selectors as people
+from organization.changes import ManagerChange
+from organization.models import User
 
 
 def _conversations_with_employee(queryset):
@@ -38,21 +45,9 @@ def _conversations_with_employee(queryset):
     return queryset.select_related("employee").order_by("pk")
 
 
-_LOCKED_CONVERSATION = CompiledQuery(
-    lambda pk: (
-        Conversation.objects.select_for_update(of=("self",))
-        .select_related("employee", "leader")
-        .filter(pk=pk)
-    )
-)
-
-
 def _fresh(conversation: Conversation) -> Conversation:
     """The conversation re-read under a row lock, so state checks see the committed truth."""
-    rows = _LOCKED_CONVERSATION(conversation.pk)
-    if not rows:
-        raise Conversation.DoesNotExist("Conversation matching query does not exist.")
-    return rows[0]
+    return locked(Conversation.objects.select_related("employee", "leader"), conversation.pk)
 
 
 @transaction.atomic
@@ -101,9 +96,9 @@ def conversation_update(*, conversation: Conversation, actor, expected_revision:
     if unknown:  # status, parties and versions change only through the workflow and the handover
         raise TypeError(f"Not updatable: {sorted(unknown)}")
     require(actor, conversation, MANAGE)
-    conversation = Conversation.objects.select_for_update(of=("self",)).get(pk=conversation.pk)
+    conversation = locked(Conversation.objects.all(), conversation.pk)
     _check_revision(conversation, expected_revision)
-    if conversation.status in (Status.CLOSED, Status.CANCELLED):
+    if conversation.status in FINISHED_STATUSES:
         raise InvalidTransition(_("A closed or cancelled conversation cannot be changed."))
     changes = history.field_changes(conversation, data)
     for field, value in data.items():
@@ -117,8 +112,6 @@ def conversation_update(*, conversation: Conversation, actor, expected_revision:
 
 
 def _check_revision(obj, expected_revision: int | None) -> None:
-    from core.errors import PreconditionFailed
-
     if expected_revision is not None and obj.revision != expected_revision:
         raise PreconditionFailed()
 
@@ -137,7 +130,7 @@ def comment_create(*, conversation: Conversation, actor, text: str, goal=None, t
     """A remark by a party on the conversation or on one item."""
     require(actor, conversation, COMMENT)
     conversation = _fresh(conversation)
-    if conversation.status in (Status.CLOSED, Status.CANCELLED):
+    if conversation.status in FINISHED_STATUSES:
         raise InvalidTransition(_("The conversation is finished; comments are closed."))
     _check_item_belongs(conversation, {"goal": goal, "task": task, "expectation": expectation})
     comment = Comment(
@@ -178,7 +171,7 @@ def agenda_point_create(*, conversation: Conversation, actor, text: str, shared:
     """An agenda point; unshared points are the author's private preparation."""
     require(actor, conversation, COMMENT)
     conversation = _fresh(conversation)
-    if conversation.status in (Status.CLOSED, Status.CANCELLED):
+    if conversation.status in FINISHED_STATUSES:
         raise InvalidTransition(_("The conversation is finished."))
     point = AgendaPoint(conversation=conversation, author=actor, text=(text or "").strip(), shared=shared)
     point.full_clean()
@@ -266,7 +259,7 @@ def follow_up_create(
     (`permissions.conversation_access`), so they are not read again."""
     require(actor, conversation, COMMENT, holders)
     conversation = _fresh(conversation)
-    if conversation.confirmed_version_id is None or conversation.status in (Status.CLOSED, Status.CANCELLED):
+    if conversation.confirmed_version_id is None or conversation.status in FINISHED_STATUSES:
         raise InvalidTransition(
             _("Follow-up starts when the agreement is confirmed and ends when it is closed.")
         )
@@ -419,14 +412,15 @@ def expire_grants() -> int:
 
 
 @transaction.atomic
-def employee_manager_changed(*, employee, old_manager_id: int | None, actor=None) -> int:
-    """After `employee.manager` changed: open conversations pass to the new manager, the former one
-    loses every right at once, closed ones follow the employee's history sharing. Returns how many moved."""
+def employee_manager_changed(*, employee, actor=None) -> int:
+    """After `employee.manager` changed (already saved): open conversations pass to the new manager,
+    the former one loses every right at once, closed ones follow the employee's history sharing.
+    Returns how many moved."""
     conversations = list(_conversations_with_employee(Conversation.objects.filter(employee=employee)))
     moved = 0
     for conversation in conversations:
         conversation.employee = employee
-        if conversation.status in (Status.CLOSED, Status.CANCELLED) or not employee.manager_id:
+        if conversation.status in FINISHED_STATUSES or not employee.manager_id:
             continue
         previous = conversation.leader_id
         Conversation.objects.filter(pk=conversation.pk).update(leader_id=employee.manager_id)
@@ -434,6 +428,19 @@ def employee_manager_changed(*, employee, old_manager_id: int | None, actor=None
         history.record(conversation, actor, "leader_changed", leader=[previous, employee.manager_id])
         moved += 1
     sync_conversation_permissions(conversations)
+    return moved
+
+
+@transaction.atomic
+def manager_changes_applied(changes: Iterable[ManagerChange], *, actor=None) -> int:
+    """`employee_manager_changed` for each person of `changes` (what the organisation import, or any
+    other writer of people, returns), in their order; people without conversations have nothing to
+    move, so they are skipped in bulk. Returns how many conversations moved."""
+    has_conversations = Exists(Conversation.objects.filter(employee=OuterRef("pk")))
+    moved = 0
+    for pks in in_chunks(change.employee_pk for change in changes):
+        for employee in User.objects.filter(has_conversations, pk__in=pks).order_by("pk"):
+            moved += employee_manager_changed(employee=employee, actor=actor)
     return moved
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from conversations import answers, contract, history, notifications
 from conversations.models import Comment, Confirmation, ContractVersion, Conversation, Status
 from conversations.permissions import MANAGE, RESPOND, require
+from core.db import locked
 from core.errors import InvalidInput, InvalidTransition, StaleVersion
 
 
@@ -64,17 +65,9 @@ def _guard_ok(name: str, conversation: Conversation) -> bool:
     return not (name == "cancel" and conversation.confirmed_version_id)
 
 
-def _lock(conversation_id: int) -> Conversation:
-    return (
-        Conversation.objects.select_for_update(of=("self",))
-        .select_related("employee", "leader", "cycle")
-        .get(pk=conversation_id)
-    )
-
-
 def _begin(name: str, *, conversation_id: int, actor) -> Conversation:
     """Lock, then check right and table. Raises before anything is written."""
-    conversation = _lock(conversation_id)
+    conversation = locked(Conversation.objects.select_related("employee", "leader", "cycle"), conversation_id)
     transition = TRANSITIONS[name]
     require(actor, conversation, transition.permission)
     if conversation.status not in transition.sources or not _guard_ok(name, conversation):
@@ -141,7 +134,7 @@ def conversation_confirm(*, conversation_id: int, actor, version: int, sha256: s
     )
     conversation.confirmed_version = latest
     fields = ["confirmed_version"]
-    if conversation.confirmed_at is None:
+    if conversation.confirmed_at is None:  # the first confirmation only (see the model)
         conversation.confirmed_at = confirmation.confirmed_at
         fields.append("confirmed_at")
     _finish(conversation, "confirm", actor, fields, version=latest.number, sha256=latest.sha256)

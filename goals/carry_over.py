@@ -8,14 +8,11 @@ import datetime
 
 from django.db.models import OuterRef, Subquery
 
+from conversations.models import Conversation, FollowUp
 from goals.models import Goal, Task, UnitGoal, unit_paths_up_to
-
-DONE = "achieved"
 
 
 def previous_confirmed_conversation(conversation):
-    from conversations.models import Conversation
-
     return (
         Conversation.objects.filter(employee_id=conversation.employee_id, confirmed_version__isnull=False)
         .exclude(pk=conversation.pk)
@@ -27,8 +24,6 @@ def previous_confirmed_conversation(conversation):
 
 def _latest_statuses(model, ids: list[int], field: str) -> dict[int, str]:
     """{item id: item_status of its latest follow-up that has one}, in one query."""
-    from conversations.models import FollowUp
-
     latest = (
         FollowUp.objects.filter(**{field: OuterRef("pk")})
         .exclude(item_status="")
@@ -45,8 +40,8 @@ def open_items(previous) -> tuple[list[dict], list[dict]]:
     goal_status = _latest_statuses(Goal, [g["id"] for g in goals], "goal")
     task_status = _latest_statuses(Task, [t["id"] for t in tasks], "task")
     return (
-        [g for g in goals if goal_status.get(g["id"]) != DONE],
-        [t for t in tasks if task_status.get(t["id"]) != DONE],
+        [g for g in goals if goal_status.get(g["id"]) != FollowUp.ItemStatus.ACHIEVED],
+        [t for t in tasks if task_status.get(t["id"]) != FollowUp.ItemStatus.ACHIEVED],
     )
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from conversations import history, workflow
 from conversations.models import Conversation, Status
 from conversations.permissions import MANAGE, require
+from core.db import locked
 from core.errors import InvalidTransition, PreconditionFailed
 from goals.models import Expectation, Goal, Task
 from goals.unit_goals import check_contract_goal_supports
@@ -24,11 +25,7 @@ EDITABLE_FIELDS = {
 
 def _open_for_editing(*, conversation_id: int, actor) -> Conversation:
     """Lock the conversation, check the leader's right and that the draft is editable."""
-    conversation = (
-        Conversation.objects.select_for_update(of=("self",))
-        .select_related("employee__unit")
-        .get(pk=conversation_id)
-    )
+    conversation = locked(Conversation.objects.select_related("employee__unit"), conversation_id)
     require(actor, conversation, MANAGE)
     if conversation.status == Status.CHANGES_REQUESTED:
         workflow.conversation_revise(conversation_id=conversation_id, actor=actor)
@@ -41,10 +38,10 @@ def _open_for_editing(*, conversation_id: int, actor) -> Conversation:
 def _locked(model, pk: int):
     """The item under a row lock. If a concurrent request deleted it, the caller's copy is stale (412)
     rather than a server error."""
-    item = model.objects.select_for_update().filter(pk=pk).first()
-    if item is None:
-        raise PreconditionFailed()
-    return item
+    try:
+        return locked(model.objects.all(), pk)
+    except model.DoesNotExist:
+        raise PreconditionFailed() from None
 
 
 def _touch(conversation: Conversation) -> None:

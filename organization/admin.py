@@ -7,7 +7,6 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm, Use
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from conversations.services import employee_manager_changed
 from organization.models import PATH_SEPARATOR, OrgUnit, User
 
 TOP_UNIT_DEPTH = 1
@@ -80,13 +79,7 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
 
-    def save_model(self, request, obj, form, change):
-        """A new manager takes over the open conversations at once, as after an org import."""
-        super().save_model(request, obj, form, change)
-        if change and "manager" in form.changed_data:
-            employee_manager_changed(
-                employee=obj, old_manager_id=form.initial.get("manager"), actor=request.user
-            )
+    # `conversations.admin` extends this (a new manager takes over the conversations at once).
 
 
 class OrgUnitForm(forms.ModelForm):

@@ -1,39 +1,46 @@
 """Writes on people and org units: the organisation import."""
 
 import secrets
-from collections.abc import Iterable, Iterator
-from itertools import groupby, islice
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import groupby
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from conversations.models import Conversation
-from conversations.services import employee_manager_changed
+from core.db import in_chunks
 from organization import importer, selectors
+from organization.changes import ManagerChange
 from organization.importer import ImportPlan, ImportSummary, OrgRow, Person, StoredPerson
 from organization.models import PATH_SEPARATOR, OrgUnit, User
 
 BATCH_SIZE = 1000
-# Ids per `pk__in` list: below SQLite's smallest variable limit (999), so every backend accepts it.
-IN_CHUNK_SIZE = 500
 REWRITTEN_FIELDS = ["full_name", "email", "unit", "manager", "is_leader", "is_hr", "is_active", "left_on"]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did: the counts, and the manager changes it saved, in the file's order, for the
+    caller to hand to the conversations (`conversations.services.manager_changes_applied`)."""
+
+    summary: ImportSummary
+    manager_changes: tuple[ManagerChange, ...] = ()
 
 
 @transaction.atomic
 def org_import_apply(
     *, rows: list[OrgRow], dry_run: bool = False, allow_mass_leave: bool = False
-) -> ImportSummary:
+) -> ImportResult:
     """Make the people and units match a checked organisation file (`importer.read_org_file`).
 
     Creates missing units and people (new people get an unusable password: they log in through SSO),
     rewrites those whose data changed, marks active people missing from the file as left today (never
-    superusers) and brings back those who return. Then each stored person whose manager changed is
-    handed over with `employee_manager_changed`, so the former manager loses access at once. One
-    transaction; queries grow with the number of batches, not rows, apart from one handover per person
-    who has conversations and a new manager. With `dry_run` nothing is written.
+    superusers) and brings back those who return. Returns the counts and each stored person whose
+    manager changed (`ManagerChange`): the caller hands them over to the conversations in the same
+    transaction, so the former manager loses access at once. One transaction; queries grow with the
+    number of batches, not rows. With `dry_run` nothing is written and no change is returned.
 
     Raises `importer.MassLeaveRefused` (dry run or not, before any write) when more than
     `SAMTALE_IMPORT_MAX_LEAVE_SHARE` of the active people would be marked as left, unless
@@ -45,17 +52,21 @@ def org_import_apply(
     max_share = settings.SAMTALE_IMPORT_MAX_LEAVE_SHARE
     if not allow_mass_leave and plan.summary.leaves_too_many(max_share):
         raise importer.MassLeaveRefused(plan.summary, max_share)
-    if not dry_run:
-        _write(plan, unit_ids, user_ids={person.employee_id: person.pk for person in stored})
-    return plan.summary
+    if dry_run:
+        return ImportResult(plan.summary)
+    changes = _write(plan, unit_ids, user_ids={person.employee_id: person.pk for person in stored})
+    return ImportResult(plan.summary, changes)
 
 
-def _write(plan: ImportPlan, unit_ids: dict[str, int], user_ids: dict[str, int]) -> None:
+def _write(plan: ImportPlan, unit_ids: dict[str, int], user_ids: dict[str, int]) -> tuple[ManagerChange, ...]:
     _create_units(plan.new_units, unit_ids)
     for people in importer.write_order([*plan.create, *plan.rewrite], known=user_ids.keys()):
         _save_people(people, unit_ids, user_ids)
     _mark_left(plan.leaving)
-    _hand_over(plan.manager_changes, user_ids)
+    return tuple(
+        ManagerChange(employee_pk=user_ids[employee_id], former_manager_pk=user_ids.get(former))
+        for employee_id, former in plan.manager_changes.items()
+    )
 
 
 def _create_units(paths: tuple[str, ...], unit_ids: dict[str, int]) -> None:
@@ -110,21 +121,5 @@ def _user(person: Person, unit_ids: dict[str, int], user_ids: dict[str, int]) ->
 
 def _mark_left(people: Iterable[StoredPerson]) -> None:
     today = timezone.localdate()
-    for pks in _chunks(person.pk for person in people):
+    for pks in in_chunks(person.pk for person in people):
         User.objects.filter(pk__in=pks).update(is_active=False, left_on=today)
-
-
-def _hand_over(manager_changes: dict[str, str | None], user_ids: dict[str, int]) -> None:
-    """Move the conversations of everyone with a new manager; people without conversations have
-    nothing to move, so they are skipped in bulk."""
-    has_conversations = Exists(Conversation.objects.filter(employee=OuterRef("pk")))
-    for pks in _chunks(user_ids[employee_id] for employee_id in manager_changes):
-        for employee in User.objects.filter(has_conversations, pk__in=pks).order_by("pk"):
-            former = manager_changes[employee.employee_id]
-            employee_manager_changed(employee=employee, old_manager_id=user_ids.get(former))
-
-
-def _chunks(items: Iterable, size: int = IN_CHUNK_SIZE) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk

@@ -9,16 +9,12 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import BaseRenderer, JSONRenderer
-from rest_framework.views import APIView
 
 from conversations.apis.base import errors
 from conversations.models import Cycle
 from conversations.permissions import access_conversation
 from conversations.services import access_log_record
+from core.api import DownloadView, PDFRenderer, ZipRenderer
 from core.errors import NotAllowed
 from reports import pdf, pdf_cache, selectors
 
@@ -38,48 +34,6 @@ def reader_language(request) -> str:
     return choice if choice in ("nb", "en") else "nb"
 
 
-class BinaryRenderer(BaseRenderer):
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
-
-
-class PDFRenderer(BinaryRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-
-
-class ZipRenderer(BinaryRenderer):
-    media_type = "application/zip"
-    format = "zip"
-
-
-class PathNamesFormat(BaseContentNegotiation):
-    """The path names the format: always answer with it (errors are JSON, see `handle_exception`)."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
-class DownloadView(APIView):
-    # Token first, so an unauthenticated request gets 401 with `WWW-Authenticate: Token`.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
-    permission_classes = [IsAuthenticated]
-    content_negotiation_class = PathNamesFormat
-    throttle_scope = "pdf"
-
-    def handle_exception(self, exc):
-        response = super().handle_exception(exc)
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
-        return response
-
-
 def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -89,6 +43,7 @@ def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
 
 class ConversationPdfView(DownloadView):
     renderer_classes = [PDFRenderer]
+    throttle_scope = "pdf"
 
     @extend_schema(
         tags=TAGS,
@@ -109,6 +64,7 @@ class ConversationPdfView(DownloadView):
 
 class CyclePdfZipView(DownloadView):
     renderer_classes = [ZipRenderer]
+    throttle_scope = "pdf"
 
     @extend_schema(
         tags=TAGS,

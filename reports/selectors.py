@@ -12,7 +12,15 @@ from itertools import zip_longest
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from conversations.models import Comment, Confirmation, ContractVersion, Conversation, FollowUp, ItemResponse
+from conversations.models import (
+    Comment,
+    Confirmation,
+    ContractVersion,
+    Conversation,
+    FollowUp,
+    ItemResponse,
+    Status,
+)
 
 GOAL_KIND_LABELS = {
     "result": _("Result goals"),
@@ -20,25 +28,10 @@ GOAL_KIND_LABELS = {
     "relational": _("Relational goals"),
 }
 GOAL_KIND_ORDER = tuple(GOAL_KIND_LABELS)
-STANCE_LABELS = {
-    "agree": _("Agree"),
-    "agree_with_comment": _("Agree with comment"),
-    "disagree": _("Disagree"),
-}
-ITEM_STATUS_LABELS = {
-    "on_track": _("On track"),
-    "at_risk": _("At risk"),
-    "off_track": _("Off track"),
-    "achieved": _("Achieved"),
-}
-STATUS_LABELS = {
-    "draft": _("Draft"),
-    "awaiting_confirmation": _("Awaiting confirmation"),
-    "changes_requested": _("Changes requested"),
-    "confirmed": _("Confirmed"),
-    "closed": _("Closed"),
-    "cancelled": _("Cancelled"),
-}
+# The model's own labels (Norwegian msgids, translated), so the PDF says what the pages say.
+STANCE_LABELS = dict(ItemResponse.Stance.choices)
+ITEM_STATUS_LABELS = dict(FollowUp.ItemStatus.choices)
+STATUS_LABELS = dict(Status.choices)
 COMMENT_KIND_LABELS = {"comment": _("Comment"), "change_request": _("Change request")}
 ITEM_KIND_LABELS = {"goal": _("Goal"), "task": _("Task"), "expectation": _("Expectation")}
 LEADER_TO_EMPLOYEE = "leader_to_employee"

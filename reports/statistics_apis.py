@@ -9,15 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from conversations.apis.base import errors
 from conversations.models import Cycle
+from core.api import ApiView, CSVRenderer, DownloadView, PDFRenderer
 from core.errors import NotAllowed
 from core.ids import MAX_ID
 from organization.models import OrgUnit
@@ -61,37 +57,7 @@ def statistics_for(user, query_params) -> dict:
     return statistics.cycle_statistics(cycle=cycle, unit=unit)
 
 
-class _Binary(BaseRenderer):
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
-
-
-class _CSVRenderer(_Binary):
-    media_type = "text/csv"
-    format = "csv"
-
-
-class _PDFRenderer(_Binary):
-    media_type = "application/pdf"
-    format = "pdf"
-
-
-class _PathNamesFormat(BaseContentNegotiation):
-    """The path names the format; errors are answered as JSON (see `handle_exception`)."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
-class _StatisticsView(APIView):
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
-    permission_classes = [IsAuthenticated]
+class _StatisticsView(ApiView):
     throttle_scope = "statistics"
 
 
@@ -103,14 +69,8 @@ class StatisticsView(_StatisticsView):
         return Response(statistics_for(request.user, request.query_params))
 
 
-class _DownloadView(_StatisticsView):
-    content_negotiation_class = _PathNamesFormat
-
-    def handle_exception(self, exc):
-        response = super().handle_exception(exc)
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
-        return response
+class _DownloadView(DownloadView):
+    throttle_scope = "statistics"
 
 
 def _attachment(body, content_type: str, result: dict, extension: str) -> HttpResponse:
@@ -123,7 +83,7 @@ def _attachment(body, content_type: str, result: dict, extension: str) -> HttpRe
 
 
 class StatisticsCSVView(_DownloadView):
-    renderer_classes = [_CSVRenderer]
+    renderer_classes = [CSVRenderer]
 
     @extend_schema(
         tags=TAGS,
@@ -137,7 +97,7 @@ class StatisticsCSVView(_DownloadView):
 
 
 class StatisticsPDFView(_DownloadView):
-    renderer_classes = [_PDFRenderer]
+    renderer_classes = [PDFRenderer]
 
     @extend_schema(
         tags=TAGS,

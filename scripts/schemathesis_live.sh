@@ -32,6 +32,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 export DJANGO_SETTINGS_MODULE=config.settings.production
+export SAMTALE_DEMO=1  # the demo app, for seed_demo
 DJANGO_SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')
 export DJANGO_SECRET_KEY DATABASE_URL
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost

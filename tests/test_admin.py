@@ -26,7 +26,7 @@ from conversations.models import (
 from conversations.permissions import VIEW, access_conversation
 from conversations.reminders import send_reminders
 from conversations.services import access_log_record
-from core import demo_data
+from demo import demo_data
 from organization.models import OrgUnit, User
 
 pytestmark = pytest.mark.django_db

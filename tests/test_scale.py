@@ -1,7 +1,7 @@
 """`seed_scale` at 500 people (the benchmark's organisation in small) and the measured endpoints on it.
 
 The data is built once for the module (committed, wiped at the end); tests that write run inside their
-own transaction as usual. The query counts asserted here are `core.scale_data.QUERY_COUNTS`, which the
+own transaction as usual. The query counts asserted here are `demo.scale_data.QUERY_COUNTS`, which the
 benchmark (bench/run_bench.py) counts again on 50,000 people: they must not grow with the organisation.
 """
 
@@ -28,10 +28,10 @@ from conversations.models import (
     DeputyGrant,
     FollowUp,
     Status,
+    visible_conditions,
 )
 from conversations.permissions import (
     _active_grants_by_leader,
-    _visible_conditions,
     conversation_access,
     desired_perms,
     sync_conversation_permissions,
@@ -40,8 +40,8 @@ from conversations.serializers import compiled
 from conversations.serializers.conversations import ConversationDetailSerializer, ConversationSerializer
 from conversations.serializers.dialogue import FollowUpSerializer
 from conversations.serializers.people import MeSerializer
-from core.management.commands.seed_scale import wipe
-from core.scale_data import QUERY_COUNTS, TOP_UNIT, bench_calls
+from demo.management.commands.seed_scale import wipe
+from demo.scale_data import QUERY_COUNTS, TOP_UNIT, bench_calls
 from organization.models import OrgUnit, User
 
 PEOPLE = 500
@@ -245,7 +245,7 @@ def test_the_compiled_visibility_filter_is_the_visibility_conditions():
     )
     people = [leader, deputy, *User.objects.filter(is_active=True).order_by("pk")[::25]]
     for person in people:
-        expected = Conversation.objects.filter(_visible_conditions(person.pk, today))
+        expected = Conversation.objects.filter(visible_conditions(person.pk, today))
         assert set(Conversation.objects.visible_to(person)) == set(expected)
     assert not Conversation.objects.visible_to(deputy).filter(leader=leader).exists()
     DeputyGrant.objects.filter(deputy=deputy).update(until=today)

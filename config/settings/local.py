@@ -7,6 +7,7 @@ from django.core.management.utils import get_random_secret_key
 from .base import *  # noqa: F403
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # seed_demo, seed_scale
 
 
 def _local_secret_key() -> str:

@@ -7,6 +7,9 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 
 DEBUG = False
+# The development data commands (seed_demo, seed_scale) only on a throwaway server that asks for them.
+if env_bool("SAMTALE_DEMO", False):
+    INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a random value of at least 50 characters.")

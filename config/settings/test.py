@@ -8,6 +8,7 @@ from .base import *  # noqa: F403
 
 SECRET_KEY = get_random_secret_key()
 DEBUG = False
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # seed_demo, seed_scale
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

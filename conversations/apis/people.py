@@ -10,7 +10,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
 from conversations import selectors, services, waiting
-from conversations.apis.base import PARSER_CLASSES, ApiView, errors
+from conversations.apis.base import ApiView, errors
 from conversations.models import Cycle, DeputyGrant
 from conversations.serializers.common import CycleSerializer
 from conversations.serializers.export import PersonalExportSerializer
@@ -23,6 +23,7 @@ from conversations.serializers.people import (
     TokenSerializer,
     WaitingSerializer,
 )
+from core.api import PARSER_CLASSES
 from core.errors import NotAllowed
 from core.security import ClientAddressThrottle, cooloff_seconds
 from organization.models import User

@@ -152,7 +152,7 @@ class ConversationSerializer(CompiledOutput, serializers.ModelSerializer):
             "scheduled_at",
             "held_on",
             "first_submitted_at",
-            "confirmed_at",
+            "confirmed_at",  # the first confirmation (`Conversation.confirmed_at`), not the binding one's
             "closed_at",
             "revision",
             "etag",

@@ -127,7 +127,7 @@ def test_shared_history_reaches_the_new_leader(world, client_for):
     employee = world.employee
     employee.manager = world.other_leader
     employee.save()
-    employee_manager_changed(employee=employee, old_manager_id=world.leader.pk)
+    employee_manager_changed(employee=employee)
     address = url(f"conversations/{conversation.pk}/")
     assert client_for(world.other_leader).get(address).status_code == 404
     client_for(employee).post(url("me/share-history/"), {"shared": True}, format="json")

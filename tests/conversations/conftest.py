@@ -105,7 +105,7 @@ def change_manager(employee, new_manager):
     old_manager = employee.manager
     employee.manager = new_manager
     employee.save()
-    employee_manager_changed(employee=employee, old_manager_id=old_manager.pk if old_manager else None)
+    employee_manager_changed(employee=employee)
     return old_manager
 
 

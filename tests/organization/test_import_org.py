@@ -634,3 +634,25 @@ def test_queries_do_not_grow_with_the_rows(db, write_csv, run_import):
     assert User.objects.filter(full_name__startswith="Ansatt").count() == size - 1
     assert len(first) < 60
     assert len(second) < 60
+
+
+def test_the_import_returns_its_manager_changes_and_moves_no_conversation(imported):
+    """`org_import_apply` (organization) reports the manager changes it saved; moving the conversations
+    is the caller's (`import_org` hands them to `conversations.services.manager_changes_applied`)."""
+    from conversations.models import Conversation
+    from organization.changes import ManagerChange
+    from organization.importer import read_org_file
+    from organization.services import org_import_apply
+
+    e3, e2 = imported["E3"], imported["E2"]
+    conversation = Conversation.objects.create(employee=e3, leader=e2)
+    moved = [*ORG[:3], ORG[3].replace(",E2,", ",E1,"), ORG[4]]
+    data = ("\n".join(moved) + "\n").encode()
+
+    assert org_import_apply(rows=read_org_file(data), dry_run=True).manager_changes == ()
+    result = org_import_apply(rows=read_org_file(data))
+
+    assert result.manager_changes == (ManagerChange(employee_pk=e3.pk, former_manager_pk=e2.pk),)
+    assert result.summary.managers_changed == 1
+    conversation.refresh_from_db()
+    assert conversation.leader_id == e2.pk

@@ -107,7 +107,7 @@ def test_a_leader_who_lost_a_conversation_no_longer_gets_the_file(team):
     employee = conversations[0].employee
     employee.manager = factories.LeaderFactory(unit=employee.unit)
     employee.save(update_fields=["manager"])
-    services.employee_manager_changed(employee=employee, old_manager_id=leader.pk)
+    services.employee_manager_changed(employee=employee)
     assert client_for(leader).get(f"/medarbeidere/pdf-arkiv/{archive.pk}/fil/").status_code == 404
 
 

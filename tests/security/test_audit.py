@@ -143,7 +143,7 @@ def test_permission_changes_of_a_handover_are_recorded():
     with audit.context(operation="handover-test"):
         employee.manager = new_leader
         employee.save()
-        services.employee_manager_changed(employee=employee, old_manager_id=old_leader.pk)
+        services.employee_manager_changed(employee=employee)
 
     permission_events = events(
         "conversations.ConversationUserObjectPermission", content_object_id=conversation.pk

@@ -1,9 +1,9 @@
 """Read the audit trail: every recorded write about one conversation, or by one person, oldest first."""
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from core import audit
-from organization.models import User
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         if conversation is not None:
             entries = audit.conversation_trail(conversation)
         else:
-            user = User.objects.filter(employee_id=actor).first()
+            user = get_user_model().objects.filter(employee_id=actor).first()
             if user is None:
                 raise CommandError(f"No person with employee id {actor!r}.")
             entries = audit.actor_trail(user.pk)

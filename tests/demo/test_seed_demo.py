@@ -18,7 +18,7 @@ from conversations.models import (
     Status,
 )
 from conversations.permissions import COMMENT, MANAGE, RESPOND, access_conversation
-from core import demo_data
+from demo import demo_data
 from goals.models import Expectation, Goal
 from organization.models import User
 

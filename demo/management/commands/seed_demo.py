@@ -25,8 +25,8 @@ from conversations.models import (
     Template,
     TemplatePoint,
 )
-from core import demo_data as demo
 from core.audit import audited_command
+from demo import demo_data as demo
 from goals import services as goal_services
 from goals import unit_goals
 from goals.models import Expectation, Goal, Task, UnitGoal
@@ -113,7 +113,7 @@ def _ensure_people(password_hash: str) -> dict[str, User]:
             },
         )
         if not created and old_manager_id != user.manager_id:
-            services.employee_manager_changed(employee=user, old_manager_id=old_manager_id)
+            services.employee_manager_changed(employee=user)
         people[person.employee_id] = user
     return people
 

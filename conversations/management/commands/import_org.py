@@ -1,10 +1,17 @@
 """`python manage.py import_org FILE.csv [--dry-run] [--allow-mass-leave]`: the organisation from the HR
-system."""
+system.
+
+Here rather than in `organization`, which knows nothing of conversations: the import
+(`organization.services.org_import_apply`) returns the manager changes it made, and this command hands
+them to the conversations (`conversations.services.manager_changes_applied`) in the same transaction.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from conversations.services import manager_changes_applied
 from core.audit import audited_command
 from organization import importer, services
 
@@ -38,7 +45,12 @@ class Command(BaseCommand):
     def handle(self, *args, file: str, dry_run: bool, allow_mass_leave: bool, **options):
         rows = self._checked_rows(file)
         try:
-            summary = services.org_import_apply(rows=rows, dry_run=dry_run, allow_mass_leave=allow_mass_leave)
+            with transaction.atomic():
+                result = services.org_import_apply(
+                    rows=rows, dry_run=dry_run, allow_mass_leave=allow_mass_leave
+                )
+                manager_changes_applied(result.manager_changes)
+            summary = result.summary
         except importer.MassLeaveRefused as refused:
             if not dry_run:
                 raise CommandError(f"{refused.message} {_('Nothing was changed.')}") from None

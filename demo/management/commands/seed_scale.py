@@ -1,6 +1,6 @@
 """`python manage.py seed_scale --employees 50000 --cycles 2`: the reference organisation, for benchmarks.
 
-Builds the organisation and its conversations described in `core.scale_data` (50,000 people, 5,000
+Builds the organisation and its conversations described in `demo.scale_data` (50,000 people, 5,000
 leaders over four levels of units, a cycle per year with conversations in every state, their items,
 versions, follow-ups and rights) and prints a few logins. Rows are written in bulk, never through the
 services: COPY on PostgreSQL, executemany elsewhere, one transaction per chunk of people, with explicit
@@ -31,7 +31,7 @@ from tqdm import tqdm
 from conversations.models import Conversation, Status
 from conversations.permissions import ALL_PERMS
 from core.audit import audited_command
-from core.scale_data import FIELDS, SCALE_PASSWORD, TOP_UNIT, ScalePlan
+from demo.scale_data import FIELDS, SCALE_PASSWORD, TOP_UNIT, ScalePlan
 from organization.models import OrgUnit, User
 
 WIPED_APPS = ("organization", "conversations", "goals")
@@ -58,7 +58,7 @@ class TableWriter:
             rest = [f for f in model._meta.concrete_fields if f not in given]
             for f in rest:
                 if not (f.has_default() or f.null):
-                    raise CommandError(f"{label}.{f.name} has no default: add it to core.scale_data.FIELDS")
+                    raise CommandError(f"{label}.{f.name} has no default: add it to demo.scale_data.FIELDS")
             fields = given + rest
             self.layouts[label] = (model, fields, tuple(f.get_default() for f in rest))
         return self.layouts[label]
