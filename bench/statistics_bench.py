@@ -14,8 +14,8 @@ as it is. The benchmark writes to it (see `_write`). Target: under 1 s.
 
 Reports, first with every answer computed up to date (SAMTALE_STATISTICS_MAX_AGE=0, see `measure`):
 cold (first call in a fresh process), after a write (the first call after one conversation changed:
-the queries run, and the suppression of the changed tables), recomputed (cache and remembered
-suppression dropped) and warm (same data: answered from the snapshot after the version queries).
+the queries run, and the suppression), recomputed (cache dropped) and warm (same data: answered
+from the snapshot after the version queries).
 These are the cost of computing one snapshot. Then with the production settings (`measure_snapshots`:
 snapshots answered for up to 10 minutes, in the database cache): the answer in a new process from the
 snapshot `refresh_statistics` made, the answer right after a write (the earlier snapshot, while the
@@ -49,7 +49,7 @@ from django.utils import timezone  # noqa: E402
 from conversations.models import Comment, ContractVersion, Conversation, Cycle, FollowUp, Status  # noqa: E402
 from goals.models import Goal  # noqa: E402
 from organization.models import OrgUnit, User  # noqa: E402
-from reports import statistics, statistics_cache, suppression  # noqa: E402
+from reports import statistics, statistics_cache  # noqa: E402
 
 LEVELS = (1, 12, 240, 4747)  # units per level: 5,000 in all
 EMPLOYEES = 50_000
@@ -256,9 +256,9 @@ def _write(cycle) -> None:
 
 def measure(cycle, runs: int):
     """cold: the first call in this process (nothing cached or remembered); after a write: the first
-    call after one conversation changed (cache missed; the queries run, and the suppression of the
-    tables whose counts changed); recomputed: everything computed again (cache and remembered
-    suppression results dropped); warm: the same data again, answered from the cache."""
+    call after one conversation changed (cache missed; the queries and the suppression run);
+    recomputed: everything computed again (cache dropped); warm: the same data again, answered from
+    the cache."""
     _report("cold", [_timed(cycle)])
     after_write = []
     for _ in range(runs):
@@ -267,7 +267,6 @@ def measure(cycle, runs: int):
     _report("after a write", after_write)
     recomputed = []
     for _ in range(runs):
-        suppression.forget_results()
         cache.clear()
         recomputed.append(_timed(cycle))
     _report("recomputed", recomputed)
@@ -315,7 +314,6 @@ def measure_snapshots(cycle, runs: int):
 
 
 def _as_a_new_process(cycle) -> dict:
-    suppression.forget_results()  # nothing remembered but the shared cache
     statistics_cache._LOCAL.clear()
     return _timed(cycle)
 

@@ -1,71 +1,167 @@
-"""The zones of rule 3 (see `zone_rule`): one walk down from a unit for all its unions at once, and
-the zones that walk finds."""
+"""The zone rule (see the package's docstring): which units of one table are shown, deepest first."""
 
-from typing import TYPE_CHECKING
+import itertools
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import dataclass
 
-from reports.suppression.bitsets import _add, _descending, _sum
-
-if TYPE_CHECKING:
-    from reports.suppression.engine import _Engine
+from reports.suppression.tables import Key, Tree
 
 
-class _Walk:
-    """One walk down from g for all the unions ws. A w's frontier (the units reached that know their
-    w-sum) decides which units are reached for it and so its zone: every w with the same frontier
-    shares one `_Zone`. Frontiers are few units where zones are many, so they are collected."""
+def shown_units(
+    tree: Tree,
+    own: Mapping[Key, Sequence[int]],
+    heads: Mapping[Key, int],
+    k: int,
+    *,
+    people: bool,
+    eligible: Set[Key] | None = None,
+) -> frozenset:
+    """The units whose figures one table shows.
 
-    def __init__(self, engine: "_Engine", g, ws, visited: list):
-        self.engine, self.g, self.visited = engine, g, visited
-        self.frontiers = {w: [] for w in ws}
-        for unit, _, edge in visited:
-            for w in _descending(edge):
-                self.frontiers[w].append(unit)
-        self.zones = {}
+    `own`: per unit, its direct members' count in each category (missing: none); `heads`: per unit,
+    its direct people in scope, which the attacker knows; `people`: whether the categories partition
+    those people (else they count a population the attacker cannot count, such as goals); `eligible`:
+    the only units that may be shown (None: all).
 
-    def zone(self, w) -> "_Zone":
-        frontier = self.frontiers[w]
-        key = tuple(frontier)
-        zone = self.zones.get(key)
-        if zone is None:
-            units = [u for u, inside, _ in self.visited if inside >> w & 1]
-            zone = self.zones[key] = _Zone(self.engine, self.g, units, frontier)
-        return zone
+    Units are tried top-down, level by level (the whole organisation first: higher units are worth
+    more to HR): a unit is shown when its zone and what it leaves of the zone of the shown unit above
+    it both pass `_zone_passes`. Then `_settled` makes sure every zone passes as finally drawn."""
+    zones = _Zones(tree, own, heads, k, people)
+    for unit in sorted(range(len(tree.order)), key=lambda u: (tree.depth[u], u)):
+        if eligible is None or tree.order[unit] in eligible:
+            zones.try_to_show(unit)
+    shown = _settled(zones, eligible)
+    return frozenset(tree.order[u] for u in range(len(tree.order)) if shown[u])
 
 
-class _Zone:
-    """The units of one zone below g and its frontier, with what follows from them alone (the
-    knowledge of its topmost units is recomputed whenever something below g changes)."""
+class _Zones:
+    """The zones of one table as units are shown: `pending[u]` (counts and people) is the unit's
+    direct members and the pending of its hidden children: a shown unit's zone, a hidden unit's part
+    of the zone above it."""
 
-    def __init__(self, engine: "_Engine", g, units: list, frontier: list):
-        self.engine, self.g, self.units, self.frontier = engine, g, units, frontier
-        own = engine.own
-        self.totals = _add(own[u] for u in units) if units else [0] * engine.width  # own counts
-        self._nonempty, self._common, self._knowledge = None, None, (-1, None)
+    def __init__(self, tree: Tree, own, heads, k: int, people: bool):
+        self.tree, self.k, self.people = tree, k, people
+        width = max((len(v) for v in own.values()), default=1)
+        self.own = [list(own.get(key, ())) or [0] * width for key in tree.order]
+        self.heads = [heads.get(key, 0) for key in tree.order]
+        self.shown = [False] * len(tree.order)
+        self.recount()
 
-    def sum(self, w) -> int:
-        """The w-sum over the zone's units' direct members."""
-        return _sum(self.totals, w)
+    def recount(self) -> None:
+        tree = self.tree
+        self.counts = [list(v) for v in self.own]
+        self.size = list(self.heads)
+        self.everyone = list(self.heads)  # people in the whole subtree
+        for unit in reversed(range(len(tree.order))):
+            parent = tree.parent[unit]
+            if parent >= 0:
+                self.everyone[parent] += self.everyone[unit]
+                if not self.shown[unit]:
+                    self.counts[parent] = [
+                        a + b for a, b in zip(self.counts[parent], self.counts[unit], strict=True)
+                    ]
+                    self.size[parent] += self.size[unit]
 
-    def nonempty(self, w) -> list:
-        """The zone's units with direct members in w."""
-        own_nz = self.engine.own_nz
-        if self.engine.independent:
-            return [d for d in self.units if own_nz[d] & w]
-        if self._nonempty is None:  # a unit's members are in all categories or none
-            self._nonempty = [d for d in self.units if own_nz[d]]
-        return self._nonempty
+    def passes(self, unit, counts=None, size=None) -> bool:
+        counts = self.counts[unit] if counts is None else counts
+        size = self.size[unit] if size is None else size
+        if size == 0:
+            return True  # the sums of shown figures below (or of nobody)
+        parts = [self.size[c] for c in self.tree.children[unit] if not self.shown[c]]
+        return _zone_passes(counts, size, parts, self.k, self.people)
 
-    def common_above(self, nonempty) -> list:
-        if self.engine.independent:
-            return self.engine._common_above(self.g, nonempty)
-        if self._common is None:
-            self._common = self.engine._common_above(self.g, nonempty)
-        return self._common
+    def shown_above(self, unit):
+        """The nearest shown unit above, and the hidden units on the way (None: none shown)."""
+        between, parent = [], self.tree.parent[unit]
+        while parent >= 0 and not self.shown[parent]:
+            between.append(parent)
+            parent = self.tree.parent[parent]
+        return (parent if parent >= 0 else None), between
 
-    def knowledge(self):
-        stamp, found = self._knowledge
-        if stamp != self.engine.stamp[self.g]:
-            nonempty = self.nonempty(self.engine.full)
-            found = self.engine._split_knowledge(self.g, self.units, self.frontier, nonempty)
-            self._knowledge = (self.engine.stamp[self.g], found)
-        return found
+    def try_to_show(self, unit) -> None:
+        if self.everyone[unit] == 0 or not self.passes(unit):
+            return
+        above, between = self.shown_above(unit)
+        counts, size = self.counts[unit], self.size[unit]
+        if above is not None:
+            left = [a - b for a, b in zip(self.counts[above], counts, strict=True)]
+            self.shown[unit] = True  # its part leaves the zone above
+            if not self.passes(above, left, self.size[above] - size):
+                self.shown[unit] = False
+                return
+        self.shown[unit] = True
+        for hidden in [*between, *([above] if above is not None else [])]:
+            self.counts[hidden] = [a - b for a, b in zip(self.counts[hidden], counts, strict=True)]
+            self.size[hidden] -= size
+
+
+def _settled(zones: _Zones, eligible) -> list:
+    """The shown units once every zone passes: a shown unit whose zone fails is hidden, and a hidden
+    unit left with nobody in its part (its figures the sums of shown ones) is shown, or, if it may not
+    be, its shown children are hidden; until nothing changes."""
+    tree, changed = zones.tree, True
+    while changed:
+        changed = False
+        zones.recount()
+        for unit in reversed(range(len(tree.order))):
+            if zones.shown[unit] and not zones.passes(unit):
+                zones.shown[unit], changed = False, True
+            elif not zones.shown[unit] and zones.size[unit] == 0 and zones.everyone[unit]:
+                if eligible is None or tree.order[unit] in eligible:
+                    zones.shown[unit] = True
+                else:
+                    for child in tree.children[unit]:
+                        zones.shown[child] = False
+                changed = True
+            if changed:
+                break
+    return zones.shown
+
+
+def _zone_passes(counts: Sequence[int], size: int, parts: Sequence[int], k: int, people: bool) -> bool:
+    """Every category holds at least k; no hidden part holds all the zone's people; a population
+    the attacker cannot count lies with at least k people."""
+    if any(z < k for z in counts):
+        return False
+    if any(part >= size for part in parts):
+        return False
+    return people or size >= k
+
+
+@dataclass(frozen=True)
+class ChainChoice:
+    """The columns of a chain table that a cycle shows, and the units that show them."""
+
+    columns: tuple[str, ...]
+    shown: frozenset
+
+
+def choose_columns(
+    tree: Tree,
+    levels: Mapping[Key, Sequence[int]],
+    k: int,
+    *,
+    columns: Sequence[str],
+    weights: Mapping[str, int],
+) -> ChainChoice:
+    """The columns of a chain (column i counts the people at level i+1 or higher; `levels` gives each
+    unit's direct members per level 0..len(columns)) that show the most: every subset is tried, its
+    categories being the levels merged between the chosen thresholds, and the one that shows the
+    largest weight (the weights of its columns times the units that show them) wins, the one with
+    more columns on a tie. Heads are the levels' sums."""
+    heads = {key: sum(v) for key, v in levels.items()}
+    best, best_score = ChainChoice((), frozenset()), (0, 0)
+    for size in range(1, len(columns) + 1):
+        for chosen in itertools.combinations(range(len(columns)), size):
+            own = {key: _merged(v, chosen) for key, v in levels.items()}
+            shown = shown_units(tree, own, heads, k, people=True)
+            score = (sum(weights[columns[i]] for i in chosen) * len(shown), size)
+            if score > best_score:
+                best, best_score = ChainChoice(tuple(columns[i] for i in chosen), shown), score
+    return best
+
+
+def _merged(levels: Sequence[int], thresholds: Sequence[int]) -> list[int]:
+    """Counts per level merged into the categories between thresholds (column i: level > i)."""
+    bounds = [0, *(t + 1 for t in thresholds), len(levels)]
+    return [sum(levels[a:b]) for a, b in itertools.pairwise(bounds)]
