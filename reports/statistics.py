@@ -103,6 +103,27 @@ def _load_org() -> _Org:
     return _Org(parents=Tree(parents), units=units, children=dict(children))
 
 
+def _org_of(parents: dict) -> _Org:
+    """An organisation from unit -> parent alone (ROOT above the top units), without names."""
+    children = defaultdict(list)
+    for unit, parent in parents.items():
+        if parent is not None:
+            children[parent].append(unit)
+    units = {u: {"id": u, "name": str(u), "path": str(u)} for u in parents if u != ROOT}
+    return _Org(parents=Tree(parents), units=units, children=dict(children))
+
+
+def figures_by_unit(
+    *, parents: dict, heads: dict, counts: statistics_queries.Counts, cycle_id, k: int
+) -> dict:
+    """unit -> the figures of one cycle as an answer shows them (`groups[].current`), computed from
+    per-unit counts without the database: the same code as the snapshots, for tests and
+    measurements. `parents`: unit -> parent, ROOT -> None; `heads`: people in scope per unit."""
+    org = _org_of(parents)
+    tables = _cycle_tables(cycle_id, counts, org, heads, k)
+    return {unit: _figures(tables, unit) for unit in parents}
+
+
 def _roll_up(org: _Org, own: dict, width: int) -> dict:
     """Subtree sums of per-unit vectors, over units only."""
     totals = {u: list(own.get(u, (0,) * width)) for u in org.parents}
