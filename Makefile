@@ -64,7 +64,11 @@ clean: ## Remove caches and test/coverage artefacts (keeps .venv and db.sqlite3)
 	find . -path "./$(VENV)" -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf
 	rm -rf .pytest_cache .ruff_cache .coverage htmlcov
 
-.PHONY: seed-scale bench
+.PHONY: test-nightly seed-scale bench
+
+test-nightly: venv ## The statistics' LP attacker over fresh random organisations (5,000; SAMTALE_LP_EXAMPLES)
+	SAMTALE_LP_NIGHTLY=1 $(PY) -m pytest -p no:cacheprovider tests/reports/test_statistics_lp.py $(PYTEST_ARGS)
+
 
 seed-scale: venv ## Build the 50,000-employee reference organisation in DATABASE_URL (wipes it; a few minutes)
 	$(PY) manage.py migrate --verbosity 0

@@ -9,7 +9,7 @@ SAMTALE_LP_NIGHTLY=1 for fresh random ones, more of them (SAMTALE_LP_EXAMPLES, d
 import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 
 from reports.statistics_queries import ROOT
 from tests.reports.lp_attacker import Attacker
@@ -46,6 +46,7 @@ def crowd(unit, n, levels, **kwargs):
 )
 @given(organisations())
 def test_no_hidden_figure_or_small_group_is_narrowed(organisation):
+    note(repr(organisation))
     assert organisation.leaks() == []
 
 
