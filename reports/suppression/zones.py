@@ -96,26 +96,28 @@ class _Zones:
 
 
 def _settled(zones: _Zones, eligible) -> list:
-    """The shown units once every zone passes: a shown unit whose zone fails is hidden, and a hidden
+    """The shown units once every zone passes: shown units whose zones fail are hidden, and a hidden
     unit left with nobody in its part (its figures the sums of shown ones) is shown, or, if it may not
-    be, its shown children are hidden; until nothing changes."""
-    tree, changed = zones.tree, True
-    while changed:
-        changed = False
+    be, its shown children are hidden; all that fail at once, until nothing changes."""
+    tree = zones.tree
+    while True:
         zones.recount()
-        for unit in reversed(range(len(tree.order))):
-            if zones.shown[unit] and not zones.passes(unit):
-                zones.shown[unit], changed = False, True
-            elif not zones.shown[unit] and zones.size[unit] == 0 and zones.everyone[unit]:
-                if eligible is None or tree.order[unit] in eligible:
-                    zones.shown[unit] = True
-                else:
-                    for child in tree.children[unit]:
-                        zones.shown[child] = False
-                changed = True
-            if changed:
-                break
-    return zones.shown
+        failing = [u for u in range(len(tree.order)) if zones.shown[u] and not zones.passes(u)]
+        determined = [
+            u
+            for u in range(len(tree.order))
+            if not zones.shown[u] and zones.size[u] == 0 and zones.everyone[u]
+        ]
+        if not failing and not determined:
+            return zones.shown
+        for unit in failing:
+            zones.shown[unit] = False
+        for unit in determined:
+            if eligible is None or tree.order[unit] in eligible:
+                zones.shown[unit] = True
+            else:
+                for child in tree.children[unit]:
+                    zones.shown[child] = False
 
 
 def _zone_passes(counts: Sequence[int], size: int, parts: Sequence[int], k: int, people: bool) -> bool:

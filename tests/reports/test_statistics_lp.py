@@ -142,9 +142,134 @@ def test_one_persons_contract_in_a_chain_of_eight():
 
 
 # --- counterexamples (kept as regression cases) -----------------------------------------------------------
-# None of the random organisations has found a leak in the zone rule yet; when one does, add it here.
-# Until then, hand-made adversarial shapes: a hollow unit above a single populated child (its figures
+# The 1,000 derandomized organisations once reported held of a 2-person unit bounded to [1, 2]: HiGHS's
+# MIP presolve had given 1 as the minimum of a count that 0 satisfies ("highs-presolve"; the attacker
+# now confirms every leak without presolve). No organisation has found a leak in the zone rule yet;
+# when one does, add it here. Besides: a hollow unit above a single populated child (its figures
 # would be the child's), and a deep chain of units of 1-6 people with the organisation's people above.
+
+HIGHS_PRESOLVE = Organisation(
+    parents={0: None, 1: 0, 2: 0, 3: 2, 4: 0, 5: 4},
+    people=(
+        Person(
+            unit=0,
+            earlier_unit=0,
+            active=True,
+            levels=(0, 1),
+            goals=((0, 0, 0), (0, 0, 0)),
+            statuses=((0, 0, 0, 0), (0, 0, 0, 0)),
+            entries=((0, 0), (0, 0)),
+        ),
+        Person(
+            unit=0,
+            earlier_unit=0,
+            active=False,
+            levels=(0, 0),
+            goals=((0, 0, 0), (0, 0, 0)),
+            statuses=((0, 0, 0, 0), (0, 0, 0, 0)),
+            entries=((0, 0), (0, 0)),
+        ),
+        Person(
+            unit=0,
+            earlier_unit=0,
+            active=True,
+            levels=(3, 3),
+            goals=((1, 1, 2), (1, 0, 0)),
+            statuses=((1, 1, 0, 2), (0, 0, 1, 0)),
+            entries=((0, 2), (1, 0)),
+        ),
+        Person(
+            unit=0,
+            earlier_unit=0,
+            active=True,
+            levels=(2, 3),
+            goals=((0, 0, 0), (1, 1, 1)),
+            statuses=((0, 0, 0, 0), (1, 0, 1, 0)),
+            entries=((0, 0), (0, 1)),
+        ),
+        Person(
+            unit=0,
+            earlier_unit=0,
+            active=True,
+            levels=(4, 2),
+            goals=((2, 1, 1), (0, 0, 0)),
+            statuses=((0, 0, 1, 3), (0, 0, 0, 0)),
+            entries=((0, 2), (0, 0)),
+        ),
+        Person(
+            unit=0,
+            earlier_unit=0,
+            active=False,
+            levels=(4, 4),
+            goals=((1, 0, 1), (1, 1, 2)),
+            statuses=((0, 1, 0, 1), (2, 1, 0, 1)),
+            entries=((2, 0), (2, 2)),
+        ),
+        Person(
+            unit=0,
+            earlier_unit=0,
+            active=False,
+            levels=(0, 3),
+            goals=((0, 0, 0), (1, 1, 1)),
+            statuses=((0, 0, 0, 0), (1, 0, 0, 1)),
+            entries=((0, 0), (0, 1)),
+        ),
+        Person(
+            unit=0,
+            earlier_unit=0,
+            active=True,
+            levels=(0, 1),
+            goals=((0, 0, 0), (0, 0, 0)),
+            statuses=((0, 0, 0, 0), (0, 0, 0, 0)),
+            entries=((0, 0), (0, 0)),
+        ),
+        Person(
+            unit=1,
+            earlier_unit=1,
+            active=True,
+            levels=(1, 2),
+            goals=((0, 0, 0), (0, 0, 0)),
+            statuses=((0, 0, 0, 0), (0, 0, 0, 0)),
+            entries=((0, 0), (0, 0)),
+        ),
+        Person(
+            unit=1,
+            earlier_unit=1,
+            active=True,
+            levels=(0, 4),
+            goals=((0, 0, 0), (0, 2, 2)),
+            statuses=((0, 0, 0, 0), (1, 0, 1, 2)),
+            entries=((0, 0), (0, 1)),
+        ),
+        Person(
+            unit=2,
+            earlier_unit=2,
+            active=True,
+            levels=(4, 1),
+            goals=((2, 0, 2), (0, 0, 0)),
+            statuses=((1, 0, 0, 1), (0, 0, 0, 0)),
+            entries=((2, 2), (0, 0)),
+        ),
+        Person(
+            unit=2,
+            earlier_unit=2,
+            active=True,
+            levels=(2, 0),
+            goals=((0, 0, 0), (0, 0, 0)),
+            statuses=((0, 0, 0, 0), (0, 0, 0, 0)),
+            entries=((0, 0), (0, 0)),
+        ),
+        Person(
+            unit=4,
+            earlier_unit=4,
+            active=True,
+            levels=(0, 0),
+            goals=((0, 0, 0), (0, 0, 0)),
+            statuses=((0, 0, 0, 0), (0, 0, 0, 0)),
+            entries=((0, 0), (0, 0)),
+        ),
+    ),
+)
 
 
 @pytest.mark.parametrize(
@@ -167,8 +292,9 @@ def test_one_persons_contract_in_a_chain_of_eight():
             )
             + tuple(crowd(ROOT, 20, (CONFIRMED, CONFIRMED))),
         ),
+        HIGHS_PRESOLVE,
     ],
-    ids=["hollow-unit-above-one-child", "deep-chain-of-small-units"],
+    ids=["hollow-unit-above-one-child", "deep-chain-of-small-units", "highs-presolve"],
 )
 def test_counterexamples(organisation):
     assert organisation.leaks() == []
