@@ -26,6 +26,8 @@ def shown_units(
     Units are tried top-down, level by level (the whole organisation first: higher units are worth
     more to HR): a unit is shown when its zone and what it leaves of the zone of the shown unit above
     it both pass `_zone_passes`. Then `_settled` makes sure every zone passes as finally drawn."""
+    if sum(sum(v) for v in own.values()) < k:
+        return frozenset()  # no zone can pass
     zones = _Zones(tree, own, heads, k, people)
     for unit in sorted(range(len(tree.order)), key=lambda u: (tree.depth[u], u)):
         if eligible is None or tree.order[unit] in eligible:
@@ -67,6 +69,8 @@ class _Zones:
         size = self.size[unit] if size is None else size
         if size == 0:
             return True  # the sums of shown figures below (or of nobody)
+        if min(counts) < self.k:
+            return False
         parts = [self.size[c] for c in self.tree.children[unit] if not self.shown[c]]
         return _zone_passes(counts, size, parts, self.k, self.people)
 
