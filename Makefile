@@ -31,9 +31,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
 	@touch "$@"
 
-run: venv ## Migrate, seed a demo organisation (prints the logins) and serve on http://127.0.0.1:8000
+run: venv ## Migrate, seed a demo organisation (prints the logins), serve on http://127.0.0.1:8000 beside a task worker
 	$(PY) manage.py migrate
 	$(PY) manage.py seed_demo
+	@echo "Starting the task worker (e-mail, statistics, PDF archives) beside the development server"
+	@$(PY) manage.py worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT; \
+	trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(PY) manage.py runserver $(ADDRESS)
 
 test: venv ## Run the test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
@@ -64,10 +68,13 @@ clean: ## Remove caches and test/coverage artefacts (keeps .venv and db.sqlite3)
 	find . -path "./$(VENV)" -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf
 	rm -rf .pytest_cache .ruff_cache .coverage htmlcov
 
-.PHONY: test-nightly seed-scale bench
+.PHONY: test-nightly seed-scale bench schemathesis
 
 test-nightly: venv ## The statistics' LP attacker over fresh random organisations (5,000; SAMTALE_LP_EXAMPLES)
 	SAMTALE_LP_NIGHTLY=1 $(PY) -m pytest -p no:cacheprovider tests/reports/test_statistics_lp.py $(PYTEST_ARGS)
+
+schemathesis: venv ## Schemathesis on the whole API as leader, employee and HR: PostgreSQL, production settings, gunicorn
+	scripts/schemathesis_live.sh
 
 
 seed-scale: venv ## Build the 50,000-employee reference organisation in DATABASE_URL (wipes it; a few minutes)

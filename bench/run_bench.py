@@ -69,6 +69,7 @@ from organization.models import OrgUnit, User  # noqa: E402
 
 RESULTS = ROOT / "bench-results"
 WRITER = "follow-up POST"  # the writes of --writes-during
+PDF = "PDF"  # the downloads of --pdfs-beside
 SLOW = {"PDF", "statistics (whole org)"}  # warmed up by two clients only: each request takes seconds
 LUA_DONE = r"""
 done = function(summary, latency, requests)
@@ -126,6 +127,20 @@ def _count_queries(calls: dict, tokens: dict) -> dict[str, int]:
     return counts
 
 
+def warm_pdf_cache(pdf_calls: list, tokens: dict) -> dict:
+    """Download each PDF once (it is rendered and kept per content), so the runs measure repeated
+    downloads; returns the CPU of one more round of the same downloads, per request, in this process."""
+    client = Client()
+    for call in pdf_calls:
+        send(client, call, tokens[call.user_id])
+    started = time.process_time()
+    for call in pdf_calls:
+        send(client, call, tokens[call.user_id])
+    per_request = (time.process_time() - started) * 1000 / max(len(pdf_calls), 1)
+    print(f"PDF cache warmed: {len(pdf_calls)} PDFs; a repeated download cost {per_request:.1f} ms of CPU")
+    return {"pdfs": len(pdf_calls), "repeated_download_cpu_ms": round(per_request, 2)}
+
+
 def data_size() -> dict[str, int]:
     return {
         "people": User.objects.count(),
@@ -149,7 +164,7 @@ def free_port() -> int:
 
 def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
     command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        str(Path(sys.executable).parent / "gunicorn"),  # the running environment's, wherever it lives
         "config.wsgi",
         f"--bind=127.0.0.1:{port}",
         f"--workers={workers}",
@@ -349,7 +364,7 @@ TARGETS = (  # (endpoint, clients, what, limit)
 
 
 def target_lines(result: dict) -> list[str]:
-    rows = {(r["endpoint"], r["clients"]): r for r in result["runs"]}
+    rows = {(r["endpoint"], r["clients"]): r for r in result["runs"] if r.get("beside") != PDF}
     lines = []
     for endpoint, clients, what, limit in TARGETS:
         row = rows.get((endpoint, clients))
@@ -366,6 +381,14 @@ def target_lines(result: dict) -> list[str]:
             f"- detail throughput at 8 clients: {share:.0%} of the trivial endpoint's (target >= 40%) "
             f"{'met' if share >= 0.4 else 'NOT met'}"
         )
+    for r in result["runs"]:
+        alone = rows.get((r["endpoint"], r["clients"]))
+        if r.get("beside") == PDF and alone:
+            ratio = r["req_per_s"] / max(alone["req_per_s"], 0.001)
+            lines.append(
+                f"- {r['endpoint']} at {r['clients']} clients with PDFs downloaded beside: {ratio:.0%} of "
+                f"its req/s alone (target >= 80%) {'met' if ratio >= 0.8 else 'NOT met'}"
+            )
     errors = sum(r["errors"] for r in result["runs"])
     lines.append(f"- errors in all runs: {errors}")
     return lines
@@ -388,10 +411,16 @@ def markdown(result: dict) -> str:
             "in the last column; their CPU is counted in the run's)."
             if result.get("writes_during")
             else ""
+        )
+        + (
+            f" Every endpoint also with {PDF!r} downloaded by one client beside it (downloads/s in the last "
+            "column; their CPU is counted in the run's)."
+            if result.get("pdfs_beside")
+            else ""
         ),
         "",
         "| endpoint | clients | req/s | share of trivial | p50 ms | p95 ms | p99 ms | errors "
-        "| CPU ms per request (app + db) | cores busy | load | queries (500 / 50,000) | writes/s |",
+        "| CPU ms per request (app + db) | cores busy | load | queries (500 / 50,000) | beside/s |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for r in result["runs"]:
@@ -402,7 +431,7 @@ def markdown(result: dict) -> str:
             r["req_per_s"] * (r["app_cpu_ms"] + r["db_cpu_ms"]) / 1000, 2
         )  # the server's cores in use
         lines.append(
-            f"| {r['endpoint']} | {r['clients']} | {r['req_per_s']} | {r['share_of_trivial']:.0%} "
+            f"| {_label(r)} | {r['clients']} | {r['req_per_s']} | {r['share_of_trivial']:.0%} "
             f"| {p50} | {p95} | {p99} | {r['errors']} | {cpu} | {busy} | {r['load_before']} | {queries} "
             f"| {r.get('writes_per_s', '-')} |"
         )
@@ -421,9 +450,17 @@ def parse_args():
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread; 1: sync)")
     parser.add_argument("--only", default="", help="comma-separated endpoint names (default: all)")
     parser.add_argument(
+        "--port", type=int, default=0, help="the server's port on 127.0.0.1 (default: a free one)"
+    )
+    parser.add_argument(
         "--writes-during",
         action="store_true",
         help=f"drive {WRITER!r} with one client alongside every other run (the organisation at work)",
+    )
+    parser.add_argument(
+        "--pdfs-beside",
+        action="store_true",
+        help=f"run every endpoint also with {PDF!r} downloaded by one client alongside (the PDFs cached)",
     )
     parser.add_argument("--out", default=str(RESULTS / "scale"), help="path without extension")
     parser.add_argument("--render", default="", help="print the Markdown table of a saved JSON result")
@@ -445,6 +482,7 @@ def main():
     if args.only:
         wanted = {name.strip() for name in args.only.split(",")}
         wanted |= {TRIVIAL, WRITER} if args.writes_during else {TRIVIAL}
+        wanted |= {PDF} if args.pdfs_beside else set()
         calls = {name: c for name, c in calls.items() if name in wanted}
     tokens = tokens_for({c.user_id for endpoint in calls.values() for c in endpoint})
     queries, cache_queries = count_queries(calls, tokens)
@@ -458,8 +496,11 @@ def main():
         "queries": queries,
         "cache_queries": cache_queries,
         "writes_during": args.writes_during,
+        "pdfs_beside": args.pdfs_beside,
         "runs": [],
     }
+    if args.pdfs_beside:
+        result["pdf_cache_warmed"] = warm_pdf_cache(calls[PDF], tokens)
     print("shared-cache queries per request:", cache_queries)
     print(
         "queries per request (500 -> 50,000):",
@@ -467,7 +508,7 @@ def main():
     )
     database_pid = postmaster_pid()
     connection.close()
-    port = free_port()
+    port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
     server = start_gunicorn(port, args.workers, args.threads)
     try:
@@ -505,17 +546,15 @@ def drive(base: str, calls: dict, tokens: dict, levels: list[int], args, meter: 
                 run_wrk(base, scripts[name], clients, args.warmup)
         for clients in levels:
             trivial = None
-            for name in calls:
+            for name, beside in _variants(calls, args):
                 waited = meter.wait_idle()
                 load = load_average()
-                run = {"endpoint": name, "load_before": load, "waited_s": waited}
+                run = {"endpoint": name, "load_before": load, "waited_s": waited, "beside": beside}
                 app_before, db_before = meter.read()
-                writer = None
-                if args.writes_during and name not in (TRIVIAL, WRITER):
-                    writer = start_wrk(base, scripts[WRITER], 1, args.duration)
+                alongside = start_wrk(base, scripts[beside], 1, args.duration) if beside else None
                 run.update(run_wrk(base, scripts[name], clients, args.duration))
-                if writer is not None:
-                    run["writes_per_s"] = wrk_result(writer.communicate()[0])["req_per_s"]
+                if alongside is not None:
+                    run["writes_per_s"] = wrk_result(alongside.communicate()[0])["req_per_s"]
                 app_after, db_after = meter.read()
                 done = max(run["requests"], 1)
                 run["app_cpu_ms"] = round((app_after - app_before) * 1000 / done, 2)
@@ -524,12 +563,31 @@ def drive(base: str, calls: dict, tokens: dict, levels: list[int], args, meter: 
                 run["share_of_trivial"] = round(run["req_per_s"] / trivial, 3) if trivial else 0
                 runs.append(run)
                 print(
-                    f"{name:24} c={clients:<3} {run['req_per_s']:>7} req/s  p50 {run['p50_ms']!s:>7} ms  "
+                    f"{_label(run):24} c={clients:<3} {run['req_per_s']:>7} req/s  "
+                    f"p50 {run['p50_ms']!s:>7} ms  "
                     f"p95 {run['p95_ms']!s:>7} ms  p99 {run['p99_ms']!s:>7} ms  errors {run['errors']}  "
                     f"cpu {run['app_cpu_ms']}+{run['db_cpu_ms']} ms  load {load}  (waited {waited} s)",
                     flush=True,
                 )
     return runs
+
+
+def _variants(calls: dict, args) -> list[tuple[str, str | None]]:
+    """(endpoint, what runs beside it): with --writes-during the writes beside every other run; with
+    --pdfs-beside every other endpoint twice, alone and with PDF downloads beside."""
+    variants = []
+    for name in calls:
+        if args.writes_during and name not in (TRIVIAL, WRITER):
+            variants.append((name, WRITER))
+            continue
+        variants.append((name, None))
+        if args.pdfs_beside and name not in (TRIVIAL, PDF):
+            variants.append((name, PDF))
+    return variants
+
+
+def _label(run: dict) -> str:
+    return f"{run['endpoint']} + {run['beside']} beside" if run.get("beside") == PDF else run["endpoint"]
 
 
 if __name__ == "__main__":

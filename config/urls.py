@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from organization.views import PasswordResetView
+
 api_patterns = [
     path("", include("conversations.api_urls")),
+    path("", include("goals.api_urls")),
     path("", include("reports.pdf_urls")),
     path("", include("reports.statistics_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -14,8 +17,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before Django's own: the reset page with its limits (the other auth pages use Samtale's templates).
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("hr/", include("reports.statistics_page_urls")),
+    path("medarbeidere/pdf-arkiv/", include("reports.pdf_archive_urls")),
+    path("", include("goals.page_urls")),
     path("", include("conversations.page_urls")),
 ]
 

@@ -7,69 +7,69 @@ from conversations.apis import conversations, dialogue, items, people, transitio
 conversation_patterns = [
     path("conversations/", conversations.ConversationListView.as_view(), name="api-conversation-list"),
     path(
-        "conversations/<int:pk>/",
+        "conversations/<id:pk>/",
         conversations.ConversationDetailView.as_view(),
         name="api-conversation-detail",
     ),
     path(
-        "conversations/<int:pk>/calendar.ics",
+        "conversations/<id:pk>/calendar.ics",
         conversations.CalendarView.as_view(),
         name="api-conversation-calendar",
     ),
-    path("conversations/<int:pk>/goals/", items.GoalCreateView.as_view(), name="api-conversation-goals"),
-    path("conversations/<int:pk>/tasks/", items.TaskCreateView.as_view(), name="api-conversation-tasks"),
+    path("conversations/<id:pk>/goals/", items.GoalCreateView.as_view(), name="api-conversation-goals"),
+    path("conversations/<id:pk>/tasks/", items.TaskCreateView.as_view(), name="api-conversation-tasks"),
     path(
-        "conversations/<int:pk>/expectations/",
+        "conversations/<id:pk>/expectations/",
         items.ExpectationCreateView.as_view(),
         name="api-conversation-expectations",
     ),
-    path("conversations/<int:pk>/submit/", transitions.SubmitView.as_view(), name="api-conversation-submit"),
+    path("conversations/<id:pk>/submit/", transitions.SubmitView.as_view(), name="api-conversation-submit"),
     path(
-        "conversations/<int:pk>/confirm/", transitions.ConfirmView.as_view(), name="api-conversation-confirm"
+        "conversations/<id:pk>/confirm/", transitions.ConfirmView.as_view(), name="api-conversation-confirm"
     ),
     path(
-        "conversations/<int:pk>/request-changes/",
+        "conversations/<id:pk>/request-changes/",
         transitions.RequestChangesView.as_view(),
         name="api-conversation-request-changes",
     ),
-    path("conversations/<int:pk>/amend/", transitions.AmendView.as_view(), name="api-conversation-amend"),
-    path("conversations/<int:pk>/close/", transitions.CloseView.as_view(), name="api-conversation-close"),
-    path("conversations/<int:pk>/cancel/", transitions.CancelView.as_view(), name="api-conversation-cancel"),
+    path("conversations/<id:pk>/amend/", transitions.AmendView.as_view(), name="api-conversation-amend"),
+    path("conversations/<id:pk>/close/", transitions.CloseView.as_view(), name="api-conversation-close"),
+    path("conversations/<id:pk>/cancel/", transitions.CancelView.as_view(), name="api-conversation-cancel"),
     path(
-        "conversations/<int:pk>/versions/",
+        "conversations/<id:pk>/versions/",
         dialogue.VersionListView.as_view(),
         name="api-conversation-versions",
     ),
     path(
-        "conversations/<int:pk>/comments/",
+        "conversations/<id:pk>/comments/",
         dialogue.CommentListView.as_view(),
         name="api-conversation-comments",
     ),
-    path("conversations/<int:pk>/agenda/", dialogue.AgendaListView.as_view(), name="api-conversation-agenda"),
+    path("conversations/<id:pk>/agenda/", dialogue.AgendaListView.as_view(), name="api-conversation-agenda"),
     path(
-        "conversations/<int:pk>/responses/",
+        "conversations/<id:pk>/responses/",
         dialogue.ResponseListView.as_view(),
         name="api-conversation-responses",
     ),
     path(
-        "conversations/<int:pk>/follow-ups/",
+        "conversations/<id:pk>/follow-ups/",
         dialogue.FollowUpListView.as_view(),
         name="api-conversation-follow-ups",
     ),
     path(
-        "conversations/<int:pk>/history/", dialogue.HistoryListView.as_view(), name="api-conversation-history"
+        "conversations/<id:pk>/history/", dialogue.HistoryListView.as_view(), name="api-conversation-history"
     ),
     path(
-        "conversations/<int:pk>/access-log/",
+        "conversations/<id:pk>/access-log/",
         dialogue.AccessLogListView.as_view(),
         name="api-conversation-access-log",
     ),
 ]
 
 item_patterns = [
-    path("goals/<int:pk>/", items.GoalDetailView.as_view(), name="api-goal-detail"),
-    path("tasks/<int:pk>/", items.TaskDetailView.as_view(), name="api-task-detail"),
-    path("expectations/<int:pk>/", items.ExpectationDetailView.as_view(), name="api-expectation-detail"),
+    path("goals/<id:pk>/", items.GoalDetailView.as_view(), name="api-goal-detail"),
+    path("tasks/<id:pk>/", items.TaskDetailView.as_view(), name="api-task-detail"),
+    path("expectations/<id:pk>/", items.ExpectationDetailView.as_view(), name="api-expectation-detail"),
 ]
 
 people_patterns = [
@@ -77,10 +77,11 @@ people_patterns = [
     path("me/", people.MeView.as_view(), name="api-me"),
     path("me/reports/", people.MeReportsView.as_view(), name="api-me-reports"),
     path("me/export/", people.MeExportView.as_view(), name="api-me-export"),
+    path("me/waiting/", people.MeWaitingView.as_view(), name="api-me-waiting"),
     path("me/share-history/", people.ShareHistoryView.as_view(), name="api-me-share-history"),
     path("cycles/", people.CycleListView.as_view(), name="api-cycle-list"),
     path("deputies/", people.DeputyListView.as_view(), name="api-deputy-list"),
-    path("deputies/<int:pk>/", people.DeputyDetailView.as_view(), name="api-deputy-detail"),
+    path("deputies/<id:pk>/", people.DeputyDetailView.as_view(), name="api-deputy-detail"),
 ]
 
 urlpatterns = [*conversation_patterns, *item_patterns, *people_patterns]

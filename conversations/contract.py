@@ -10,6 +10,27 @@ def _date(value):
     return value.isoformat() if value else None
 
 
+def _goal(goal) -> dict:
+    """A goal's content. `supports` (the unit goal it supports: id, title and unit, as agreed) is there
+    only when the goal supports one: a goal without it has the same content, and so the same hash, as
+    before unit goals existed, and versions already stored keep their JSON and hash untouched."""
+    content = {
+        "id": goal.pk,
+        "kind": goal.kind,
+        "title": goal.title,
+        "description": goal.description,
+        "measure": goal.measure,
+        "due_date": _date(goal.due_date),
+    }
+    if goal.supports_id is not None:
+        content["supports"] = {
+            "id": goal.supports_id,
+            "title": goal.supports.title,
+            "unit": goal.supports.unit.name,
+        }
+    return content
+
+
 def contract_content(conversation: Conversation) -> dict:
     """Every item of the agreement as plain data in a stable order.
 
@@ -31,15 +52,7 @@ def contract_content(conversation: Conversation) -> dict:
             for t in conversation.tasks.order_by("order", "id")
         ],
         "goals": [
-            {
-                "id": g.pk,
-                "kind": g.kind,
-                "title": g.title,
-                "description": g.description,
-                "measure": g.measure,
-                "due_date": _date(g.due_date),
-            }
-            for g in conversation.goals.order_by("order", "id")
+            _goal(g) for g in conversation.goals.select_related("supports__unit").order_by("order", "id")
         ],
         "expectations": [
             {"id": e.pk, "direction": e.direction, "text": e.text}
@@ -58,3 +71,11 @@ def sha256_of(canonical: str) -> str:
 
 def is_empty(content: dict) -> bool:
     return not (content["tasks"] or content["goals"] or content["expectations"])
+
+
+ITEM_SECTIONS = (("task", "tasks"), ("goal", "goals"), ("expectation", "expectations"))
+
+
+def item_contents(content: dict) -> dict[tuple[str, int], dict]:
+    """Each item of a contract's content keyed by (kind, id), e.g. ("goal", 7)."""
+    return {(kind, item["id"]): item for kind, section in ITEM_SECTIONS for item in content.get(section, ())}

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from conversations.models import Cycle, Template
 from core.errors import InvalidInput, NotAllowed
 
-EDITABLE_FIELDS = frozenset({"name", "starts_on", "deadline", "template"})
+EDITABLE_FIELDS = frozenset({"name", "starts_on", "deadline", "check_in_days", "template"})
 
 
 def _require_hr(actor) -> None:
@@ -15,11 +15,15 @@ def _require_hr(actor) -> None:
 
 
 @transaction.atomic
-def cycle_create(*, actor, name: str, starts_on, deadline, template: Template | None = None) -> Cycle:
+def cycle_create(
+    *, actor, name: str, starts_on, deadline, template: Template | None = None, check_in_days: int = 90
+) -> Cycle:
     """Create a cycle. Preconditions: the actor is HR; the deadline is not before the start (raises
     ValidationError otherwise). No side effects beyond the new row."""
     _require_hr(actor)
-    cycle = Cycle(name=name, starts_on=starts_on, deadline=deadline, template=template)
+    cycle = Cycle(
+        name=name, starts_on=starts_on, deadline=deadline, template=template, check_in_days=check_in_days
+    )
     cycle.full_clean()
     cycle.save()
     return cycle
@@ -27,8 +31,8 @@ def cycle_create(*, actor, name: str, starts_on, deadline, template: Template | 
 
 @transaction.atomic
 def cycle_update(*, actor, cycle: Cycle, **fields) -> Cycle:
-    """Change a cycle's name, start, deadline or template (e.g. move the deadline). The row is locked
-    while it changes; the same validation as on creation."""
+    """Change a cycle's name, start, deadline, check-in interval or template (e.g. move the deadline).
+    The row is locked while it changes; the same validation as on creation."""
     _require_hr(actor)
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:

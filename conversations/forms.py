@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from conversations.models import Cycle, FollowUp, ItemResponse
-from goals.models import Expectation, Goal
+from goals.models import Expectation, Goal, UnitGoal
+from goals.selectors import line_of_sight
 
 TEXT_MAX = settings.SAMTALE_TEXT_MAX_LENGTH
 
@@ -85,6 +86,23 @@ class GoalForm(PageForm):
     measure = _text(_("How will we know it is reached?"), required=False, rows=2)
     description = _text(_("Description"), required=False, rows=2)
     due_date = forms.DateField(label=_("Due date"), required=False, widget=_date_input())
+    supports = forms.ModelChoiceField(
+        label=_("Supports"),
+        queryset=UnitGoal.objects.none(),
+        required=False,
+        help_text=_("A goal of the employee's unit or a unit above it that this goal helps reach."),
+    )
+
+    def __init__(self, *args, line_of_sight=None, **kwargs):
+        """`line_of_sight`: the unit goals the goal may support; without any the field is left out."""
+        super().__init__(*args, **kwargs)
+        goals = list(line_of_sight or ())
+        if not goals:
+            del self.fields["supports"]
+            return
+        field = self.fields["supports"]
+        field.queryset = UnitGoal.objects.filter(pk__in=[g.pk for g in goals])
+        field.choices = [("", _("None")), *((g.pk, f"{g.unit.name}: {g.title}") for g in goals)]
 
 
 class ExpectationForm(PageForm):
@@ -111,6 +129,11 @@ class RevisionForm(PageForm):
 
 def item_edit_form_class(kind: str) -> type[forms.Form]:
     return type(f"{ITEM_FORMS[kind].__name__}Edit", (ITEM_FORMS[kind], RevisionForm), {})
+
+
+def item_form_kwargs(kind: str, conversation) -> dict:
+    """The extra arguments an item form takes: a goal form offers the unit goals in sight."""
+    return {"line_of_sight": line_of_sight(conversation)} if kind == "goal" else {}
 
 
 class ItemResponseForm(PageForm):
@@ -162,6 +185,16 @@ class StatementForm(PageForm):
 
 
 class FollowUpForm(PageForm):
+    kind = forms.ChoiceField(
+        label=_("Kind of entry"),
+        choices=FollowUp.Kind.choices,
+        initial=FollowUp.Kind.NOTE,
+        required=False,
+        help_text=_(
+            "A question waits on the other party until they answer. Kept or not kept: about an "
+            "expectation the other party meets for you."
+        ),
+    )
     text = _text(_("Are we on the right track?"), rows=3)
     item = forms.ChoiceField(label=_("About"), required=False)
     progress = forms.IntegerField(
@@ -180,6 +213,20 @@ class FollowUpForm(PageForm):
     def __init__(self, *args, item_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].choices = [("", _("The whole agreement")), *item_choices]
+        # Answers are given on the question itself (AnswerForm).
+        self.fields["kind"].choices = [c for c in FollowUp.Kind.choices if c[0] != FollowUp.Kind.ANSWER]
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or FollowUp.Kind.NOTE  # a post without it is a plain entry
+
+
+class AnswerForm(PageForm):
+    """The answer to one open question: one of the three answers and a text."""
+
+    answer = forms.ChoiceField(
+        label=_("Your answer"), choices=FollowUp.Answer.choices, widget=forms.RadioSelect
+    )
+    text = _text(_("Text"), rows=2)
 
 
 class DeputyGrantForm(PageForm):
@@ -197,11 +244,10 @@ class DeputyGrantForm(PageForm):
         )
 
     def clean_deputy(self):
+        """The person with this employee id, or None: the service refuses both nobody and someone who
+        may not be a deputy with the same message, so the page never tells whether an id exists."""
         employee_id = self.cleaned_data["deputy"].strip()
-        user = get_user_model().objects.filter(employee_id=employee_id, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(_("No active person has this employee ID."))
-        return user
+        return get_user_model().objects.filter(employee_id=employee_id).first()
 
 
 class ShareHistoryForm(PageForm):

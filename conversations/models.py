@@ -1,6 +1,7 @@
 """The conversation, its cycle, versions, confirmations and the dialogue around them."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -64,6 +65,12 @@ class Cycle(models.Model):
     name = models.CharField(_("name"), max_length=200)
     starts_on = models.DateField(_("starts on"))
     deadline = models.DateField(_("deadline"))
+    check_in_days = models.PositiveSmallIntegerField(
+        _("check-in interval (days)"),
+        default=90,
+        validators=[MinValueValidator(1)],
+        help_text=_("A confirmed agreement with no follow-up for longer waits on both parties."),
+    )
     template = models.ForeignKey(
         Template,
         null=True,
@@ -391,11 +398,34 @@ class FollowUp(ItemReference):
         OFF_TRACK = "off_track", _("Ikke på rett vei")
         ACHIEVED = "achieved", _("Oppnådd")
 
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Oppfølging")
+        QUESTION = "question", _("Spørsmål")
+        ANSWER = "answer", _("Svar")
+        KEPT = "kept", _("Holdt")
+        NOT_KEPT = "not_kept", _("Ikke holdt")
+
+    class Answer(models.TextChoices):
+        ON_TRACK = "on_track", _("Ja, dere er på rett vei")
+        ADJUST = "adjust", _("Juster kursen")
+        TALK = "talk", _("La oss snakke")
+
     conversation = models.ForeignKey(Conversation, related_name="follow_ups", on_delete=models.CASCADE)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.PROTECT)
     text = models.TextField(_("text"), max_length=TEXT_MAX)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
     item_status = models.CharField(_("status"), max_length=16, choices=ItemStatus.choices, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.NOTE)
+    # One answer per question: the database refuses a second one.
+    answers = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        related_name="answered_by",
+        on_delete=models.CASCADE,
+        verbose_name=_("answers the question"),
+    )
+    answer = models.CharField(_("answer"), max_length=16, choices=Answer.choices, blank=True, default="")
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
     class Meta:
@@ -407,11 +437,31 @@ class FollowUp(ItemReference):
             models.CheckConstraint(
                 condition=Q(progress__isnull=True) | Q(progress__lte=100), name="followup_progress"
             ),
+            # An answer, and only an answer, names its question and one of the three answers.
+            models.CheckConstraint(
+                condition=(Q(kind="answer") & Q(answers__isnull=False) & ~Q(answer=""))
+                | (~Q(kind="answer") & Q(answers__isnull=True) & Q(answer="")),
+                name="followup_answer_names_question",
+            ),
         ]
-        indexes = [models.Index(fields=["conversation", "created_at"])]
+        indexes = [
+            models.Index(fields=["conversation", "created_at"]),
+            models.Index(fields=["conversation", "kind"], name="followup_conversation_kind_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def is_open(self) -> bool:
+        """A question is open until it is answered (read through `answered_by`: select it with the row)."""
+        if self.kind != self.Kind.QUESTION:
+            return False
+        try:
+            self.answered_by  # noqa: B018 - the reverse one-to-one, loaded or looked up
+        except FollowUp.DoesNotExist:
+            return True
+        return False
 
 
 @audit.track()
@@ -488,6 +538,7 @@ class Reminder(models.Model):
     class Kind(models.TextChoices):
         AWAITING_CONFIRMATION = "awaiting_confirmation", _("Waiting for confirmation")
         GOAL_WITHOUT_FOLLOW_UP = "goal_without_follow_up", _("Goal without follow-up")
+        CHECK_IN = "check_in", _("No follow-up for longer than the check-in interval")
 
     conversation = models.ForeignKey(Conversation, related_name="reminders", on_delete=models.CASCADE)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)

@@ -1,15 +1,17 @@
-"""E-mail to the party who now has something to do. Runs after commit; a failure never undoes a change."""
+"""E-mail to the party who now has something to do.
 
-import logging
+Written to the outbox (`background.outbox`) in the transaction of the change, in the recipient's
+language, and sent by the worker after commit: a slow or failing mail server never holds up or undoes a
+change, a refused e-mail is tried again, and one event is never told twice.
+"""
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from conversations.models import Conversation, DeputyGrant
-
-logger = logging.getLogger(__name__)
+from background.outbox import email_enqueue
+from conversations.models import Conversation, DeputyGrant, FollowUp
 
 
 def _recipient_for(conversation: Conversation, transition: str):
@@ -28,23 +30,16 @@ def _subject(transition: str) -> str:
     }[transition]
 
 
-def send_safely(*, recipient, subject: str, body: str) -> bool:
-    """Send one e-mail; log and swallow any failure so the caller's work stands."""
-    if not recipient.email:
-        return False
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
-    except Exception:  # a broken mail server must never turn a saved change into an error
-        logger.exception("Could not send e-mail to %s", recipient.pk)
-        return False
-    return True
+def queue_email(*, event_key: str, recipient, subject: str, body: str) -> bool:
+    """Write the e-mail for `event_key` to `recipient` to the outbox, unless that event was told
+    before or the recipient has no address. True if written."""
+    return email_enqueue(event_key=event_key, to=recipient.email, subject=subject, body=body) is not None
 
 
-def transition_happened(conversation_id: int, transition: str) -> None:
-    conversation = (
-        Conversation.objects.select_related("employee", "leader").filter(pk=conversation_id).first()
-    )
-    recipient = conversation and _recipient_for(conversation, transition)
+def transition_happened(conversation: Conversation, transition: str) -> None:
+    """Tell the party who must now act. Call in the transition's transaction, after `revision` was
+    raised: the revision names the event."""
+    recipient = _recipient_for(conversation, transition)
     if not recipient:
         return
     with translation.override(recipient.language):
@@ -53,7 +48,8 @@ def transition_happened(conversation_id: int, transition: str) -> None:
             "subject": subject,
             "employee": conversation.employee.full_name,
         }
-    send_safely(recipient=recipient, subject=subject, body=body)
+    event_key = f"transition:{conversation.pk}:{conversation.revision}:{transition}"
+    queue_email(event_key=event_key, recipient=recipient, subject=subject, body=body)
 
 
 def _deputy_scope(grant: DeputyGrant) -> str:
@@ -62,17 +58,12 @@ def _deputy_scope(grant: DeputyGrant) -> str:
     return _("the conversation with %(employee)s") % {"employee": grant.conversation.employee.full_name}
 
 
-def deputy_granted(grant_id: int) -> None:
-    """Tell the deputy, in their language, what they may now see and until when.
+def deputy_granted(grant: DeputyGrant) -> None:
+    """Tell the deputy, in their language, what they may now see and until when (call in the grant's
+    transaction).
 
     Plain text: names are written as they are and never interpreted as markup."""
-    grant = (
-        DeputyGrant.objects.select_related("leader", "deputy", "conversation__employee")
-        .filter(pk=grant_id, ended_at__isnull=True)
-        .first()
-    )
-    if grant is None:
-        return
+    grant = DeputyGrant.objects.select_related("leader", "deputy", "conversation__employee").get(pk=grant.pk)
     deputy = grant.deputy
     with translation.override(deputy.language):
         subject = _("You have been given access as a deputy")
@@ -84,4 +75,71 @@ def deputy_granted(grant_id: int) -> None:
             "scope": _deputy_scope(grant),
             "until": formats.date_format(grant.until, "DATE_FORMAT"),
         }
-    send_safely(recipient=deputy, subject=subject, body=body)
+    queue_email(event_key=f"deputy-granted:{grant.pk}", recipient=deputy, subject=subject, body=body)
+
+
+def statement_added(statement) -> None:
+    """Tell the leader, in their language, that the employee added a supplementary statement to the
+    confirmed agreement, with a link to it (call in the statement's transaction)."""
+    conversation = statement.conversation
+    leader = conversation.leader
+    if not leader.is_active:
+        return
+    path = reverse("web:conversation", args=[conversation.pk])
+    with translation.override(leader.language):
+        subject = _("%(name)s added a supplementary statement to the agreement") % {
+            "name": conversation.employee.full_name
+        }
+        body = f"{subject}:\n\n{statement.text}\n\n{settings.SAMTALE_SITE_URL}{path}#statements"
+    queue_email(event_key=f"statement:{statement.pk}", recipient=leader, subject=subject, body=body)
+
+
+MAILED_KINDS = (FollowUp.Kind.QUESTION, FollowUp.Kind.ANSWER, FollowUp.Kind.NOT_KEPT)
+MAILED_STATUSES = (FollowUp.ItemStatus.AT_RISK, FollowUp.ItemStatus.OFF_TRACK)
+
+
+def follow_up_is_mailed(entry) -> bool:
+    """Whether `entry` gives the other party something to do (`follow_up_added` tells them)."""
+    return entry.kind in MAILED_KINDS or entry.item_status in MAILED_STATUSES
+
+
+def _follow_up_recipient(entry):
+    """Who now has something to do because of `entry`, or None: the party asked, the asker of an
+    answered question, the party whose promise was marked not kept, the other party of an item marked
+    at risk or off track."""
+    conversation = entry.conversation
+    by_employee = entry.author_id == conversation.employee_id
+    other_party = conversation.leader if by_employee else conversation.employee
+    if entry.kind == FollowUp.Kind.ANSWER:
+        return entry.answers.author
+    return other_party if follow_up_is_mailed(entry) else None
+
+
+def _follow_up_subject(entry) -> str:
+    if entry.kind == FollowUp.Kind.QUESTION:
+        return _("%(name)s asks: are we on the right track?")
+    if entry.kind == FollowUp.Kind.ANSWER:
+        return _("%(name)s answered your question")
+    if entry.kind == FollowUp.Kind.NOT_KEPT:
+        return _("%(name)s marked an expectation as not kept")
+    return _("%(name)s marked an item at risk or off track")
+
+
+def follow_up_added(follow_up_id: int) -> None:
+    """Tell the party who now has something to do about a follow-up entry (a question, an answer, a
+    promise not kept, an item at risk or off track), in their language, with a link straight to it."""
+    entry = (
+        FollowUp.objects.select_related(
+            "author", "conversation__employee", "conversation__leader", "answers__author"
+        )
+        .filter(pk=follow_up_id)
+        .first()
+    )
+    recipient = entry and _follow_up_recipient(entry)
+    if not recipient or not recipient.is_active or recipient.pk == entry.author_id:
+        return
+    path = reverse("web:conversation", args=[entry.conversation_id])
+    with translation.override(recipient.language):
+        subject = _follow_up_subject(entry) % {"name": entry.author.full_name}
+        body = f"{subject}:\n\n{entry.text}\n\n{settings.SAMTALE_SITE_URL}{path}#follow-up-{entry.pk}"
+    queue_email(event_key=f"follow-up:{entry.pk}", recipient=recipient, subject=subject, body=body)

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from conversations import waiting
 from conversations.models import (
     AccessLogEntry,
     AgendaPoint,
@@ -20,12 +21,15 @@ from conversations.models import (
     ItemResponse,
     Status,
 )
+from core.ids import is_id
 from goals.models import Expectation, Goal, Task
+from goals.selectors import support_chains
 
 LEADER = "leader"
 EMPLOYEE = "employee"
 ITEM_KINDS = ("task", "goal", "expectation")
 ITEM_MODELS = {"task": Task, "goal": Goal, "expectation": Expectation}
+MARK_KINDS = (FollowUp.Kind.KEPT, FollowUp.Kind.NOT_KEPT)
 
 
 # --- Mine medarbeidere ------------------------------------------------------------------------------
@@ -50,6 +54,8 @@ class ReportRow:
     employee: object
     conversation: Conversation | None
     waits_on: str
+    waiting_on_leader: tuple[str, ...] = ()  # the kinds of `waiting` that wait on the leader's side
+    waiting_on_employee: tuple[str, ...] = ()
 
 
 def reports_overview(leader, cycle: Cycle | None) -> list[ReportRow]:
@@ -63,10 +69,26 @@ def reports_overview(leader, cycle: Cycle | None) -> list[ReportRow]:
     latest: dict[int, Conversation] = {}
     for conversation in conversations.select_related("cycle").order_by("created_at", "pk"):
         latest[conversation.employee_id] = conversation
+    things = waiting.waiting_in(
+        Conversation.objects.filter(pk__in=[c.pk for c in latest.values()]), reader_id=leader.pk
+    )
+    kinds = defaultdict(list)
+    for thing in sorted(things, key=lambda t: t.since):
+        if thing.kinds_key not in kinds[thing.conversation.pk]:
+            kinds[thing.conversation.pk].append(thing.kinds_key)
     rows = []
     for employee in reports:
         conversation = latest.get(employee.pk)
-        rows.append(ReportRow(employee=employee, conversation=conversation, waits_on=waits_on(conversation)))
+        found = kinds.get(conversation.pk, []) if conversation else []
+        rows.append(
+            ReportRow(
+                employee=employee,
+                conversation=conversation,
+                waits_on=waits_on(conversation),
+                waiting_on_leader=tuple(kind for side, kind in found if side == LEADER),
+                waiting_on_employee=tuple(kind for side, kind in found if side == EMPLOYEE),
+            )
+        )
     return rows
 
 
@@ -112,6 +134,8 @@ class ItemView:
     comments: tuple = ()
     response: ItemResponse | None = None
     latest_follow_up: FollowUp | None = None
+    chain: tuple = ()  # a goal's unit goals, from the organisation's down to the one it supports
+    latest_mark: FollowUp | None = None  # an expectation's latest "kept" or "not kept"
 
     @property
     def key(self) -> str:
@@ -131,6 +155,15 @@ class ConversationPage:
     follow_ups: list
     versions: list
     latest_version: ContractVersion | None
+
+    @property
+    def item_views(self) -> list[ItemView]:
+        goals = [row for _kind, _label, rows in self.goals_by_kind for row in rows]
+        return [*self.tasks, *goals, *self.expectations_from_leader, *self.expectations_from_employee]
+
+    @property
+    def answered_count(self) -> int:
+        return sum(1 for row in self.item_views if row.response is not None)
 
     @property
     def has_items(self) -> bool:
@@ -166,9 +199,9 @@ def conversation_page(conversation: Conversation, user) -> ConversationPage:
     latest = versions[-1] if versions else None
     responses = list(latest.responses.all()) if latest else []
     follow_ups = list(
-        conversation.follow_ups.select_related("author", "goal", "task", "expectation").order_by(
-            "created_at", "pk"
-        )
+        conversation.follow_ups.select_related(
+            "author", "goal", "task", "expectation", "answered_by"
+        ).order_by("created_at", "pk")
     )
     by_item_comments = _grouped(c for c in comments if c.kind == Comment.Kind.COMMENT)
     by_item_response = {_item_key(r): r for r in responses}
@@ -176,6 +209,10 @@ def conversation_page(conversation: Conversation, user) -> ConversationPage:
         key: [f for f in entries if f.item_status or f.progress is not None]
         for key, entries in _grouped(follow_ups).items()
     }
+
+    goal_items = list(conversation.goals.order_by("order", "pk"))
+    chains = support_chains(goal_items)
+    latest_mark = {_item_key(f): f for f in follow_ups if f.kind in MARK_KINDS}  # oldest first: latest wins
 
     def view(kind, item):
         key = f"{kind}-{item.pk}"
@@ -186,10 +223,12 @@ def conversation_page(conversation: Conversation, user) -> ConversationPage:
             comments=tuple(by_item_comments.get(key, ())),
             response=by_item_response.get(key),
             latest_follow_up=status_entries[-1] if status_entries else None,
+            chain=tuple(chains.get(item.pk, ())) if kind == "goal" else (),
+            latest_mark=latest_mark.get(key),
         )
 
     tasks = [view("task", t) for t in conversation.tasks.order_by("order", "pk")]
-    goals = [view("goal", g) for g in conversation.goals.order_by("order", "pk")]
+    goals = [view("goal", g) for g in goal_items]
     expectations = [view("expectation", e) for e in conversation.expectations.order_by("order", "pk")]
     goals_by_kind = [
         (value, label, [g for g in goals if g.item.kind == value]) for value, label in Goal.Kind.choices
@@ -238,6 +277,8 @@ def version_by_number(conversation: Conversation, number) -> ContractVersion | N
     try:
         number = int(number)
     except (TypeError, ValueError):
+        return None
+    if not is_id(number):  # version numbers start at 1; a larger one than an id could not be stored
         return None
     return conversation.versions.filter(number=number).first()
 

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from conversations.compiled_queries import CompiledQuery
 from conversations.models import (
@@ -29,6 +30,8 @@ from conversations.models import (
     DeputyGrant,
 )
 from core.errors import NotAllowed
+from core.ids import is_id
+from organization.models import User
 
 VIEW = "view_conversation"
 MANAGE = "manage_conversation"
@@ -165,7 +168,6 @@ class Access:
 ACCESS_RELATED = ("employee", "leader", "cycle", "unit", "confirmed_version")
 
 
-_MAX_ID = 2**63 - 1
 _CONVERSATION_WITH: dict[tuple[str, ...], CompiledQuery] = {}
 
 
@@ -176,7 +178,7 @@ def _conversation_with(related: tuple[str, ...], pk) -> Conversation:
         pk = int(pk)
     except (TypeError, ValueError, OverflowError):
         raise Http404 from None
-    if not 0 < pk <= _MAX_ID:
+    if not is_id(pk):
         raise Http404
     query = _CONVERSATION_WITH.get(related)
     if query is None:
@@ -205,6 +207,23 @@ def access_item(user, model, pk, perm: str = VIEW):
         raise Http404 from None
     require(user, item.conversation, perm)
     return item
+
+
+NOT_YOUR_REPORT = _("You can only create conversations with your own direct reports.")
+
+
+def access_own_report(leader, pk) -> User:
+    """One of `leader`'s active direct reports, whom a conversation can be created with. Anyone else
+    is refused with the same NotAllowed whether `pk` names someone, someone who has left, or nobody
+    (also an id no row can have), so the answer never tells whether an id exists."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError, OverflowError):
+        raise NotAllowed(NOT_YOUR_REPORT) from None
+    report = User.objects.filter(pk=pk, manager=leader, is_active=True).first() if is_id(pk) else None
+    if report is None:
+        raise NotAllowed(NOT_YOUR_REPORT)
+    return report
 
 
 def can(user, conversation: Conversation, perm: str) -> bool:
@@ -252,15 +271,33 @@ def desired_perms(conversation: Conversation, grants_by_leader) -> dict[int, set
     return wanted
 
 
+def _locked_for_sync(conversations: list[Conversation]) -> list[Conversation]:
+    """The conversations re-read (with their employee) under a row lock held until the transaction
+    ends, taken in primary-key order so two syncs over overlapping sets cannot deadlock. Two syncs of one
+    conversation then run one after the other, the second reading the facts and rights the first
+    committed: it neither inserts a row the first inserted (a unique violation) nor drops the first
+    one's rights as stale."""
+    return list(
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("employee")
+        .filter(pk__in={c.pk for c in conversations})
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
 def sync_conversation_permissions(conversations: Iterable[Conversation]) -> None:
     """Bring the permission rows of `conversations` in line with the facts: add missing, drop the rest.
 
-    The conversations must have `employee` loaded (select_related). Runs in a constant number of
-    queries whatever the number of conversations.
+    Works from the conversations' rows as committed (or written by the caller's transaction), read
+    again under a lock held for the rest of that transaction (`_locked_for_sync`), so concurrent syncs
+    of one conversation are safe. Runs in a constant number of queries whatever the number of
+    conversations.
     """
     conversations = list(conversations)
     if not conversations:
         return
+    conversations = _locked_for_sync(conversations)
     ids = _permission_ids()
     grants = _active_grants_by_leader(c.leader_id for c in conversations)
     wanted = {

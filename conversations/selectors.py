@@ -97,6 +97,7 @@ def _visible_ids_builder(filters: tuple[str, ...]):
 LIST_FIELDS = (
     *("status", "scheduled_at", "held_on", "first_submitted_at", "confirmed_at", "closed_at", "revision"),
     *("created_at", "updated_at", *PERSON_FIELDS, "cycle__name", "cycle__starts_on", "cycle__deadline"),
+    "cycle__check_in_days",
     *("cycle__template", "unit__name", "unit__path"),
     *(f"{person}__{field}" for person in ("employee", "leader") for field in ("employee_id", "full_name")),
 )
@@ -308,7 +309,7 @@ def responses(conversation: Conversation) -> QuerySet:
 def follow_ups(conversation: Conversation) -> QuerySet:
     return (
         FollowUp.objects.filter(conversation=conversation)
-        .select_related(*_AUTHOR)
+        .select_related(*_AUTHOR, "answered_by")
         .order_by("created_at", "id")
     )
 
@@ -385,7 +386,7 @@ def _own_conversation_prefetches(user) -> list[Prefetch]:
         ),
         Prefetch(
             "follow_ups",
-            queryset=FollowUp.objects.select_related(*_AUTHOR).order_by("created_at", "id"),
+            queryset=FollowUp.objects.select_related(*_AUTHOR, "answered_by").order_by("created_at", "id"),
             to_attr="follow_up_list",
         ),
         Prefetch(
@@ -424,7 +425,9 @@ def personal_export(user) -> PersonalExport:
             .order_by("created_at", "id")
         ),
         comments_elsewhere=list(Comment.objects.filter(elsewhere, author=user).select_related(*_AUTHOR)),
-        follow_ups_elsewhere=list(FollowUp.objects.filter(elsewhere, author=user).select_related(*_AUTHOR)),
+        follow_ups_elsewhere=list(
+            FollowUp.objects.filter(elsewhere, author=user).select_related(*_AUTHOR, "answered_by")
+        ),
         agenda_points_elsewhere=list(
             AgendaPoint.objects.filter(elsewhere, author=user).select_related(*_AUTHOR)
         ),

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conversations import history, notifications
+from conversations import dialogue, history, notifications
 from conversations.compiled_queries import CompiledInsert, CompiledQuery
 from conversations.models import (
     AccessLogEntry,
@@ -19,13 +19,23 @@ from conversations.models import (
     ItemResponse,
     Status,
 )
-from conversations.permissions import COMMENT, MANAGE, RESPOND, require, sync_conversation_permissions
+from conversations.permissions import (
+    COMMENT,
+    MANAGE,
+    NOT_YOUR_REPORT,
+    RESPOND,
+    require,
+    sync_conversation_permissions,
+)
 from core.errors import InvalidInput, InvalidTransition, NotAllowed
 from goals.carry_over import carry_over_open_items
+from organization import selectors as people
 
 
 def _conversations_with_employee(queryset):
-    return queryset.select_related("employee")
+    # In primary-key order: the order in which `sync_conversation_permissions` locks them, so a
+    # service that writes them first takes its row locks in the same order (no deadlock between two).
+    return queryset.select_related("employee").order_by("pk")
 
 
 _LOCKED_CONVERSATION = CompiledQuery(
@@ -52,7 +62,7 @@ def conversation_create(
     """Open a draft for one of the actor's direct reports, with the cycle's agenda and, if asked,
     the open goals and tasks of the employee's previous confirmed contract. Grants the parties' rights."""
     if employee.manager_id != actor.pk or not employee.is_active:
-        raise NotAllowed(_("You can only create conversations with your own direct reports."))
+        raise NotAllowed(NOT_YOUR_REPORT)
     conversation = Conversation(
         employee=employee, leader=actor, cycle=cycle, unit=employee.unit, scheduled_at=scheduled_at
     )
@@ -146,7 +156,7 @@ def comment_create(*, conversation: Conversation, actor, text: str, goal=None, t
 
 @transaction.atomic
 def statement_create(*, conversation: Conversation, actor, text: str) -> Comment:
-    """The employee's supplementary statement after confirming.
+    """The employee's supplementary statement after confirming; the leader is told by e-mail.
 
     The record is never rewritten, but the employee has the last word on it."""
     require(actor, conversation, RESPOND)
@@ -159,6 +169,7 @@ def statement_create(*, conversation: Conversation, actor, text: str) -> Comment
     statement.full_clean()
     statement.save()
     history.record(conversation, actor, "statement", comment=statement.pk)
+    notifications.statement_added(statement)  # to the outbox, in this transaction
     return statement
 
 
@@ -241,9 +252,16 @@ def follow_up_create(
     expectation=None,
     progress: int | None = None,
     item_status: str = "",
+    kind: str = FollowUp.Kind.NOTE,
+    answers: FollowUp | None = None,
+    answer: str = "",
     holders: dict | None = None,
 ) -> FollowUp:
     """A follow-up entry from either party (or a deputy), allowed once some version is confirmed.
+
+    `kind`: a note, a question (open, waiting on the other party, until answered), an answer to the
+    question `answers` (by the other party only, once; it is about the question's item), or a mark
+    (`kept`, `not_kept`) on an expectation made to the actor (`conversations.dialogue`).
     `holders`: the rights held on the conversation as the caller has just read them
     (`permissions.conversation_access`), so they are not read again."""
     require(actor, conversation, COMMENT, holders)
@@ -253,6 +271,11 @@ def follow_up_create(
             _("Follow-up starts when the agreement is confirmed and ends when it is closed.")
         )
     _check_item_belongs(conversation, {"goal": goal, "task": task, "expectation": expectation})
+    if kind == FollowUp.Kind.ANSWER:
+        dialogue.check_answer(conversation, actor, answers, answer)
+        goal, task, expectation = answers.goal, answers.task, answers.expectation
+    elif kind in dialogue.MARK_KINDS:
+        dialogue.check_mark(conversation, actor, expectation)
     entry = FollowUp(
         conversation=conversation,
         author=actor,
@@ -262,16 +285,31 @@ def follow_up_create(
         expectation=expectation,
         progress=progress,
         item_status=item_status or "",
+        kind=kind,
+        answers=answers if kind == FollowUp.Kind.ANSWER else None,
+        answer=answer if kind == FollowUp.Kind.ANSWER else "",
     )
     _validate_follow_up(entry)
     entry.save()
-    history.record(conversation, actor, "follow_up", follow_up=entry.pk)
+    history.record(conversation, actor, FOLLOW_UP_ACTIONS[kind], follow_up=entry.pk)
+    if notifications.follow_up_is_mailed(entry):
+        notifications.follow_up_added(entry.pk)  # to the outbox, in this transaction
     return entry
+
+
+# The history's name for each kind of follow-up entry.
+FOLLOW_UP_ACTIONS = {
+    FollowUp.Kind.NOTE: "follow_up",
+    FollowUp.Kind.QUESTION: "question",
+    FollowUp.Kind.ANSWER: "answer",
+    FollowUp.Kind.KEPT: "promise_kept",
+    FollowUp.Kind.NOT_KEPT: "promise_not_kept",
+}
 
 
 # The references of a new entry that are loaded rows: the locked conversation, the actor and items
 # checked by `_check_item_belongs`. Validating them again would read each row once more.
-_LOADED_REFERENCES = ["conversation", "author", "goal", "task", "expectation"]
+_LOADED_REFERENCES = ["conversation", "author", "goal", "task", "expectation", "answers"]
 
 
 def _validate_follow_up(entry: FollowUp) -> None:
@@ -319,20 +357,37 @@ def _leader_conversations(leader, conversation: Conversation | None):
 def deputy_grant_create(*, leader, deputy, until, conversation: Conversation | None = None) -> DeputyGrant:
     """Let `deputy` see and follow up one or all of the leader's conversations until a date (inclusive).
 
-    The deputy is told by e-mail after commit; a failing mail server never undoes the grant."""
+    The deputy must be another leader (`organization.selectors.leaders`), never the employee of a
+    conversation the grant covers: of `conversation`, or for a grant on all of them any of the leader's
+    direct reports. `deputy` is None when nobody has the id the leader gave; that is refused with the
+    same message as a person who is no leader, so the answer never tells whether an id exists.
+    The deputy is told by e-mail (the outbox, sent after commit); a failing mail server never undoes
+    the grant."""
     if conversation is not None and conversation.leader_id != leader.pk:
         raise NotAllowed(_("You can only grant access to your own conversations."))
-    if deputy.pk == leader.pk or not deputy.is_active:
-        raise InvalidInput(_("Choose another active person as deputy."))
+    _check_deputy(leader, deputy, conversation)
     if until < timezone.localdate():
         raise InvalidInput(_("The end date cannot be in the past."))
     grant = DeputyGrant.objects.create(leader=leader, deputy=deputy, conversation=conversation, until=until)
-    transaction.on_commit(lambda: notifications.deputy_granted(grant.pk))
+    notifications.deputy_granted(grant)
     targets = list(_leader_conversations(leader, conversation))
     sync_conversation_permissions(targets)
     for target in targets:
         history.record(target, leader, "deputy_granted", deputy=deputy.employee_id, until=until.isoformat())
     return grant
+
+
+def _check_deputy(leader, deputy, conversation: Conversation | None) -> None:
+    """Raise InvalidInput unless `deputy` may be the leader's deputy for `conversation` (None: all).
+    Only people the leader knows (themself, their reports) get a message of their own."""
+    if deputy is not None and deputy.pk == leader.pk:
+        raise InvalidInput(_("You cannot be your own deputy."))
+    if deputy is not None and conversation is not None and deputy.pk == conversation.employee_id:
+        raise InvalidInput(_("The employee in the conversation cannot be the deputy."))
+    if deputy is not None and conversation is None and deputy.manager_id == leader.pk:
+        raise InvalidInput(_("One of your own employees cannot be the deputy for all your conversations."))
+    if deputy is None or not people.leaders().filter(pk=deputy.pk).exists():
+        raise InvalidInput(_("The deputy must be a leader: an active person who manages employees."))
 
 
 @transaction.atomic

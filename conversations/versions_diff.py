@@ -9,7 +9,7 @@ from dataclasses import dataclass
 SECTIONS = ("tasks", "goals", "expectations")
 FIELDS = {
     "tasks": ("title", "description", "due_date"),
-    "goals": ("kind", "title", "description", "measure", "due_date"),
+    "goals": ("kind", "title", "description", "measure", "due_date", "supports"),
     "expectations": ("direction", "text"),
 }
 

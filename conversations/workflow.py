@@ -1,7 +1,7 @@
 """The conversation's workflow: the one transition table and one public function per transition.
 
 Each transition function locks the conversation row (`select_for_update`), checks the caller's right
-and the table, applies the change, writes a history row and schedules notifications for after commit.
+and the table, applies the change, writes a history row and the e-mail (the outbox, sent after commit).
 Nothing else assigns `Conversation.status`. A refused transition raises and changes nothing.
 
     draft --submit--> awaiting_confirmation --confirm--> confirmed --amend--> draft (amendment)
@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conversations import contract, history, notifications
+from conversations import answers, contract, history, notifications
 from conversations.models import Comment, Confirmation, ContractVersion, Conversation, Status
 from conversations.permissions import MANAGE, RESPOND, require
 from core.errors import InvalidInput, InvalidTransition, StaleVersion
@@ -91,30 +91,41 @@ def _finish(conversation: Conversation, name: str, actor, fields: list[str], **c
     conversation.revision += 1
     conversation.save(update_fields=[*fields, "status", "revision", "updated_at"])
     history.record(conversation, actor, name, status=[source, conversation.status], **changes)
-    transaction.on_commit(lambda: notifications.transition_happened(conversation.pk, name))
+    notifications.transition_happened(conversation, name)
 
 
 @transaction.atomic
 def conversation_submit(*, conversation_id: int, actor) -> ContractVersion:
-    """Freeze the current items into a new version and send it to the employee for confirmation."""
+    """Freeze the current items into a new version and send it to the employee for confirmation.
+
+    Items unchanged since the previous version keep the employee's answers (`answers`)."""
     conversation = _begin("submit", conversation_id=conversation_id, actor=actor)
     content = contract.contract_content(conversation)
     if contract.is_empty(content):
         raise InvalidInput(_("The agreement has no tasks, goals or expectations yet."))
     canonical = contract.canonical_json(content)
-    last = conversation.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    previous = conversation.versions.order_by("-number").first()
     version = ContractVersion.objects.create(
         conversation=conversation,
-        number=last + 1,
+        number=(previous.number if previous else 0) + 1,
         canonical_json=canonical,
         sha256=contract.sha256_of(canonical),
         submitted_by=actor,
     )
+    carried = answers.carry_unchanged_answers(previous=previous, version=version)
     fields = []
     if conversation.first_submitted_at is None:
         conversation.first_submitted_at = version.submitted_at
         fields.append("first_submitted_at")
-    _finish(conversation, "submit", actor, fields, version=version.number, sha256=version.sha256)
+    _finish(
+        conversation,
+        "submit",
+        actor,
+        fields,
+        version=version.number,
+        sha256=version.sha256,
+        answers_kept=carried,
+    )
     return version
 
 

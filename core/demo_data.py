@@ -86,6 +86,35 @@ CURRENT_CYCLE = "Medarbeidersamtaler 2027"
 CYCLES = {PREVIOUS_CYCLE: (-395, -300), CURRENT_CYCLE: (-30, 90)}
 
 
+# --- unit goals of the current cycle, on three levels: (unit path, title, description, supports) -----------
+
+BYMILJO = "Oslo kommune/Bymiljøetaten"
+HELSE = "Oslo kommune/Helseetaten"
+UTDANNING = "Oslo kommune/Utdanningsetaten"
+TRYGG_BY = (ROOT, "En trygg, ren og grønn by")
+RASK_HJELP = (ROOT, "Innbyggerne får riktig hjelp raskt")
+GOD_SKOLE = (ROOT, "Alle barn lærer å lese, skrive og regne godt")
+VEDLIKEHOLD = (BYMILJO, "Gater, lys og sykkelveier som virker hele året")
+AKUTTHJELP = (HELSE, "Kortere ventetid i den akutte helsetjenesten")
+LESEFERDIGHET = (UTDANNING, "Tidlig innsats i lesing på småtrinnet")
+GATELYS_I_TIDE = (DRIFT, "Feil på gatelys og skilt rettes innen en uke")
+SYKKEL_PLAN = (PLAN, "Planer for sammenhengende sykkelveinett")
+LEGEVAKT_VENTETID = (LEGEVAKTEN, "Pasienter med lav hastegrad får hjelp innen en time")
+LESEKARTLEGGING = (SKOLEUTVIKLING, "Kartlegging av lesing som skolene bruker")
+UNIT_GOALS = (
+    (*TRYGG_BY, "Byens felles rom skal være trygge og rene, og folk skal kunne gå og sykle.", None),
+    (*RASK_HJELP, "Innbyggere som trenger helsehjelp, får den raskt og på riktig nivå.", None),
+    (*GOD_SKOLE, "Grunnleggende ferdigheter er nøkkelen til resten av skolegangen.", None),
+    (*VEDLIKEHOLD, "Drift og planlegging sørger for at byrommet virker, sommer og vinter.", TRYGG_BY),
+    (*AKUTTHJELP, "Legevakten og akuttmottakene samarbeider om pasientflyten.", RASK_HJELP),
+    (*LESEFERDIGHET, "Skolene fanger opp elever som strever, tidlig.", GOD_SKOLE),
+    (*GATELYS_I_TIDE, "Meldinger i Bymelding følges opp raskt.", VEDLIKEHOLD),
+    (*SYKKEL_PLAN, "Planforslag som henger sammen på tvers av bydelene.", VEDLIKEHOLD),
+    (*LEGEVAKT_VENTETID, "Bedre triage og bemanning på kveldstid.", AKUTTHJELP),
+    (*LESEKARTLEGGING, "Et verktøy lærerne faktisk bruker.", LESEFERDIGHET),
+)
+
+
 # --- contract items ---------------------------------------------------------------------------------------
 
 
@@ -93,8 +122,9 @@ def task(title, description="", due=None):
     return {"model": "task", "title": title, "description": description, "due": due}
 
 
-def goal(kind, title, *, description="", measure="", due=None):
-    return {
+def goal(kind, title, *, description="", measure="", due=None, supports=None):
+    """`supports`: (unit path, title) of a unit goal of the current cycle (`UNIT_GOALS`)."""
+    data = {
         "model": "goal",
         "kind": kind,
         "title": title,
@@ -102,6 +132,9 @@ def goal(kind, title, *, description="", measure="", due=None):
         "measure": measure,
         "due": due,
     }
+    if supports:
+        data["supports"] = supports
+    return data
 
 
 def leader_expects(text):
@@ -516,7 +549,13 @@ CURRENT_STORIES = (
         meeting=-3,
         items=(
             task("Driftsansvar for gatelys og skilt i bydel Frogner"),
-            goal("result", GATELYS, measure="Gjennomsnittlig reparasjonstid i Bymelding", due=200),
+            goal(
+                "result",
+                GATELYS,
+                measure="Gjennomsnittlig reparasjonstid i Bymelding",
+                due=200,
+                supports=GATELYS_I_TIDE,
+            ),
             goal("development", FAGBREV, measure="Bestått fagprøve", due=365),
             leader_expects("Hold innbyggerne orientert gjennom Bymelding når saker tar tid."),
             employee_expects("Støtte til fagbrevet: tid til lesing og eksamen i arbeidstiden."),
@@ -603,7 +642,13 @@ CURRENT_STORIES = (
         items=(
             task("Saksansvar for sykkelveiplanen i Groruddalen"),
             task("Fagansvar for medvirkning med barn og unge i byromsplaner"),
-            goal("result", SYKKELVEI, measure="Planforslaget er oversendt byrådsavdelingen", due=180),
+            goal(
+                "result",
+                SYKKELVEI,
+                measure="Planforslaget er oversendt byrådsavdelingen",
+                due=180,
+                supports=SYKKEL_PLAN,
+            ),
             goal("development", VISUALISERING, measure="3D-modell brukt på minst to folkemøter", due=240),
             goal(
                 "relational",
@@ -745,7 +790,13 @@ CURRENT_STORIES = (
         meeting=-21,
         items=(
             task("Prosjektleder for innføringen av kartleggingsverktøyet", due=240),
-            goal("result", LESING, measure="Skoler som har gjennomført kartleggingen med verktøyet", due=280),
+            goal(
+                "result",
+                LESING,
+                measure="Skoler som har gjennomført kartleggingen med verktøyet",
+                due=280,
+                supports=LESEKARTLEGGING,
+            ),
             goal(
                 "development",
                 "Fordype meg i leseopplæring for flerspråklige elever",
@@ -805,7 +856,13 @@ CURRENT_STORIES = (
         created=-20,
         meeting=-16,
         items=(
-            goal("result", VENTETID, measure="Median ventetid kl. 16–23 ned fra 90 til 45 minutter", due=300),
+            goal(
+                "result",
+                VENTETID,
+                measure="Median ventetid kl. 16–23 ned fra 90 til 45 minutter",
+                due=300,
+                supports=LEGEVAKT_VENTETID,
+            ),
             goal("development", AKUTT, measure="Bestått siste eksamen", due=200),
             goal(
                 "relational",
@@ -827,10 +884,10 @@ CURRENT_STORIES = (
                 15,
                 "on_track",
             ),
-            Step(-2, "grant_deputy", data={"deputy": "10302", "until": 21}),
+            Step(-2, "grant_deputy", data={"deputy": "10100", "until": 21}),  # a fellow leader
             follow_up(
                 -1,
-                "10302",
+                "10100",
                 ("goal", VENTETID),
                 "Er vi på rett vei? Fulgte opp piloten mens Tor Erik har ferie: ventetiden er 70 minutter.",
                 35,

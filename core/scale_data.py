@@ -26,6 +26,16 @@ TEMPLATE_NAME = "Skala: standardmal"
 EMPLOYEE_ID_FORMAT = "S{:06d}"
 LEADER_SHARE = 10  # one leader per this many people
 HR_PER_PEOPLE = 500
+UNIT_GOALS_PER_UNIT = 3
+SUPPORTED_SHARE = 0.6  # of contract goals that support a unit goal
+UNIT_GOAL_TITLES = (
+    "Trygge og gode tjenester",
+    "Raskere saksbehandling",
+    "Et godt arbeidsmiljø",
+    "Bærekraftig drift",
+    "Digitale tjenester som brukes",
+    "Samarbeid på tvers",
+)
 YEAR = 365
 
 # (state, weight) per conversation. "none": no conversation in that cycle (new or not yet invited).
@@ -154,8 +164,10 @@ FIELDS = {
         "held_on first_submitted_at confirmed_at closed_at confirmed_version revision created_at updated_at"
     ).split(),
     "goals.Task": "id conversation order revision created_at updated_at title description due_date".split(),
+    "goals.UnitGoal": "id unit cycle title description supports created_at updated_at".split(),
     "goals.Goal": (
-        "id conversation order revision created_at updated_at title description kind measure due_date"
+        "id conversation order revision created_at updated_at title description kind measure due_date "
+        "supports"
     ).split(),
     "goals.Expectation": "id conversation order revision created_at updated_at direction text".split(),
     "conversations.ContractVersion": (
@@ -236,6 +248,10 @@ class ScalePlan:
 
     def __init__(self, *, people: int, cycles: int, seed: int, now: datetime.datetime, permission_ids: dict):
         self.rng = random.Random(seed)  # noqa: S311 - test data
+        # Unit goals and the links to them draw from their own generator, so the rest of the data is
+        # the same as before they existed.
+        self.goal_rng = random.Random(seed + 14)  # noqa: S311 - test data
+        self.unit_goals: dict[tuple[int, int], list[tuple[int, str]]] = {}  # (cycle, unit): [(id, title)]
         self.people_count = people
         self.cycle_count = cycles
         self.now = now
@@ -282,8 +298,42 @@ class ScalePlan:
                 ),
             )
         self._build_cycles(rows)
+        self._build_unit_goals(rows)
         self._build_grants(rows)
         return rows
+
+    def _build_unit_goals(self, rows: Rows) -> None:
+        """UNIT_GOALS_PER_UNIT goals per unit and cycle, each supporting a goal of the parent unit."""
+        for cycle in self.cycles:
+            for unit in self.units:  # parents come first
+                above = self.unit_goals.get((cycle.id, unit.parent_id), [])
+                goals = []
+                for title in self.goal_rng.sample(UNIT_GOAL_TITLES, UNIT_GOALS_PER_UNIT):
+                    goal_id, supports = self.next_id("unit_goal"), None
+                    if above:
+                        supports = self.goal_rng.choice(above)[0]
+                    title = f"{title} ({unit.name})"
+                    rows.add(
+                        "goals.UnitGoal",
+                        (goal_id, unit.id, cycle.id, title, "", supports, cycle.starts, cycle.starts),
+                    )
+                    goals.append((goal_id, title))
+                self.unit_goals[(cycle.id, unit.id)] = goals
+
+    def line_of_sight(self, cycle_id: int, unit_id: int) -> list[tuple[int, str, str]]:
+        """(id, title, unit name) of the unit goals of a unit and those above it, in a cycle."""
+        by_id = self.units_by_id
+        sight, unit = [], by_id.get(unit_id)
+        while unit is not None:
+            sight += [(g, title, unit.name) for g, title in self.unit_goals.get((cycle_id, unit.id), [])]
+            unit = by_id.get(unit.parent_id)
+        return sight
+
+    @property
+    def units_by_id(self) -> dict:
+        if not hasattr(self, "_units_by_id"):
+            self._units_by_id = {u.id: u for u in self.units}
+        return self._units_by_id
 
     def _build_units(self, counts) -> None:
         rng, parents = self.rng, [None]
@@ -602,6 +652,7 @@ class Story:
                     "description": "",
                     "measure": measure,
                     "due_date": due if goal_kind == "result" else None,
+                    "supports": self.supported_unit_goal(),
                 }
             else:
                 direction = ("leader_to_employee", "employee_to_leader")[order % 2]
@@ -609,6 +660,14 @@ class Story:
             item.update(order=order, revision=1, created_at=t, updated_at=t)
             self.items[kind].append(item)
             self.revision += 1
+
+    def supported_unit_goal(self) -> dict | None:
+        """About SUPPORTED_SHARE of goals support a unit goal in the employee's line of sight."""
+        sight = self.plan.line_of_sight(self.cycle.id, self.unit_id)
+        if not sight or self.plan.goal_rng.random() >= SUPPORTED_SHARE:
+            return None
+        goal_id, title, unit_name = self.plan.goal_rng.choice(sight)
+        return {"id": goal_id, "title": title, "unit": unit_name}
 
     def revise_first_goal(self, t) -> None:
         goal = self.items["goal"][0]
@@ -652,6 +711,7 @@ class Story:
                     "description": i["description"],
                     "measure": i["measure"],
                     "due_date": date(i["due_date"]),
+                    **({"supports": i["supports"]} if i["supports"] else {}),
                 }
                 for i in self.items["goal"]
             ],
@@ -781,8 +841,18 @@ class Story:
                 if kind == "task":
                     self.rows.add(label, (*base, i["title"], i["description"], i["due_date"]))
                 elif kind == "goal":
+                    supports = i["supports"]["id"] if i["supports"] else None
                     self.rows.add(
-                        label, (*base, i["title"], i["description"], i["kind"], i["measure"], i["due_date"])
+                        label,
+                        (
+                            *base,
+                            i["title"],
+                            i["description"],
+                            i["kind"],
+                            i["measure"],
+                            i["due_date"],
+                            supports,
+                        ),
                     )
                 else:
                     self.rows.add(label, (*base, i["direction"], i["text"]))
@@ -816,10 +886,17 @@ QUERY_COUNTS = {
     # the entry, its history row, release (validation and the rights check read nothing more)
     "follow-up POST": 9,
     "employee list": 3,
-    "PDF": 8,  # token, conversation, rights, confirmation, answers, follow-ups, comments, access log
+    # token, conversation, rights, confirmation, answers, follow-ups, comments, access log; the stored
+    # file for this content (reports.pdf_cache); on a first download its storing: savepoint, the earlier
+    # content's file deleted, the new one, release. A repeated download: 9.
+    "PDF": 13,
     # From the snapshot (the second call): token, cycle, then the data version
     # (reports.statistics_queries.data_version). A fixed number whatever the size.
     "statistics (whole org)": 3,
+    # token; the open conversations the caller may see with their states; open questions; items at
+    # risk; unread statements (conversations.waiting). A fixed number whatever the size.
+    "waiting (leader)": 5,
+    "waiting (employee)": 5,
 }
 TRIVIAL = "trivial (me/)"
 
@@ -877,5 +954,7 @@ def bench_calls(limit: int = 400, seed: int = 7) -> dict[str, list[Call]]:
         "employee list": [Call(e, "GET", f"{api}/conversations/") for e in employees],
         "PDF": [Call(e, "GET", f"{api}/conversations/{c}/pdf/") for c, e, _, _ in contracts],
         "statistics (whole org)": [Call(h, "GET", f"{api}/statistics/?cycle={cycle.id}") for h in hr],
+        "waiting (leader)": [Call(leader, "GET", f"{api}/me/waiting/") for leader in leaders],
+        "waiting (employee)": [Call(e, "GET", f"{api}/me/waiting/") for e in employees],
     }
     return calls

@@ -4,7 +4,7 @@ history, the workflow's editable states) and signed versions refer to them."""
 from django.contrib import admin
 
 from conversations.admin import ConversationContentAdmin
-from goals.models import Expectation, Goal, Task
+from goals.models import Expectation, Goal, Task, UnitGoal
 
 
 class ContractItemAdmin(ConversationContentAdmin):
@@ -28,3 +28,16 @@ class ExpectationAdmin(ContractItemAdmin):
     list_display = ("__str__", "direction", "conversation", "updated_at")
     list_filter = ("direction",)
     search_fields = ("text", *ConversationContentAdmin.search_fields)
+
+
+@admin.register(UnitGoal)
+class UnitGoalAdmin(admin.ModelAdmin):
+    """Unit goals are organisation information: the admin may correct them (`clean` keeps the supports
+    rule); a goal that contract goals support cannot be deleted (PROTECT)."""
+
+    list_display = ("title", "unit", "cycle", "supports", "updated_at")
+    list_filter = ("cycle",)
+    list_select_related = ("unit", "cycle", "supports")
+    search_fields = ("title", "description", "unit__path")
+    raw_id_fields = ("unit", "supports")
+    readonly_fields = ("copied_from", "revision", "created_at", "updated_at")

@@ -8,7 +8,7 @@ import datetime
 
 from django.db.models import OuterRef, Subquery
 
-from goals.models import Goal, Task
+from goals.models import Goal, Task, UnitGoal, unit_paths_up_to
 
 DONE = "achieved"
 
@@ -50,6 +50,37 @@ def open_items(previous) -> tuple[list[dict], list[dict]]:
     )
 
 
+def continuing_unit_goals(conversation, goals: list[dict]) -> dict[int, int]:
+    """{unit goal id a carried goal supported: the unit goal that continues it in `conversation`'s
+    cycle}. A goal continues another when it was copied from it ("copy a cycle's unit goals") or has
+    the same title in the same unit; only goals in the employee's line of sight count. Two queries."""
+    titles = {g["supports"]["id"]: g["supports"]["title"] for g in goals if g.get("supports")}
+    if not titles or conversation.cycle_id is None:
+        return {}
+    unit = conversation.employee.unit
+    if unit is None:
+        return {}
+    old_units = dict(UnitGoal.objects.filter(pk__in=titles).values_list("pk", "unit_id"))
+    candidates = list(
+        UnitGoal.objects.filter(cycle_id=conversation.cycle_id, unit__path__in=unit_paths_up_to(unit.path))
+        .order_by("pk")
+        .values_list("pk", "unit_id", "title", "copied_from_id")
+    )
+    continuing = {}
+    for pk, _unit_id, _title, copied_from_id in candidates:
+        if copied_from_id in titles:
+            continuing.setdefault(copied_from_id, pk)
+    for pk, unit_id, title, _copied in candidates:
+        for old_id, old_title in titles.items():
+            if old_id not in continuing and old_units.get(old_id) == unit_id and old_title == title:
+                continuing[old_id] = pk
+    return continuing
+
+
+def _supports(goal: dict, continuing: dict[int, int]) -> int | None:
+    return continuing.get(goal["supports"]["id"]) if goal.get("supports") else None
+
+
 def _date(value):
     return datetime.date.fromisoformat(value) if value else None
 
@@ -62,6 +93,7 @@ def carry_over_open_items(conversation) -> dict:
     goals, tasks = open_items(previous)
     live_goals = set(Goal.objects.filter(pk__in=[g["id"] for g in goals]).values_list("pk", flat=True))
     live_tasks = set(Task.objects.filter(pk__in=[t["id"] for t in tasks]).values_list("pk", flat=True))
+    continuing = continuing_unit_goals(conversation, goals)
     Goal.objects.bulk_create(
         Goal(
             conversation=conversation,
@@ -72,6 +104,7 @@ def carry_over_open_items(conversation) -> dict:
             kind=g["kind"],
             measure=g["measure"],
             due_date=_date(g["due_date"]),
+            supports_id=_supports(g, continuing),
         )
         for i, g in enumerate(goals)
     )

@@ -1,13 +1,16 @@
 """Tasks, goals and expectations: the items of the contract."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
 from core.models import TimeStampedModel
+from organization.models import PATH_SEPARATOR
 
 TEXT_MAX = settings.SAMTALE_TEXT_MAX_LENGTH
+NOT_ABOVE = _("A goal can only support a goal of a unit above it in the same cycle.")
 
 
 class ContractItem(TimeStampedModel):
@@ -59,6 +62,14 @@ class Goal(ContractItem):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     measure = models.TextField(_("measure"), blank=True, max_length=TEXT_MAX)
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    supports = models.ForeignKey(
+        "goals.UnitGoal",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contract_goals",
+        verbose_name=_("supports"),
+    )
 
     class Meta(ContractItem.Meta):
         verbose_name = _("goal")
@@ -88,3 +99,74 @@ class Expectation(ContractItem):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class UnitGoalQuerySet(models.QuerySet):
+    def for_units_above(self, unit):
+        """The goals of `unit` and of every unit above it (its line of sight)."""
+        return self.filter(unit__path__in=unit_paths_up_to(unit.path))
+
+
+def unit_paths_up_to(path: str) -> list[str]:
+    """The paths of a unit and of every unit above it, from its own path (no query)."""
+    parts = path.split(PATH_SEPARATOR)
+    return [PATH_SEPARATOR.join(parts[: i + 1]) for i in range(len(parts))]
+
+
+@audit.track()
+class UnitGoal(TimeStampedModel):
+    """A goal of an org unit for one cycle (*Enhetens mål*), optionally supporting a goal of a unit
+    above it in the same cycle, so the organisation's direction cascades down the tree.
+
+    It lives with the contract's items rather than in `organization`: it is tied to a cycle (a
+    `conversations` model, which `organization` must not depend on) and contract goals point at it."""
+
+    unit = models.ForeignKey(
+        "organization.OrgUnit", on_delete=models.PROTECT, related_name="unit_goals", verbose_name=_("unit")
+    )
+    cycle = models.ForeignKey(
+        "conversations.Cycle", on_delete=models.PROTECT, related_name="unit_goals", verbose_name=_("cycle")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True, max_length=TEXT_MAX)
+    supports = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supported_by",
+        verbose_name=_("supports"),
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+        editable=False,
+        verbose_name=_("copied from"),
+    )
+    revision = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = UnitGoalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit__path", "id"]
+        verbose_name = _("unit goal")
+        verbose_name_plural = _("unit goals")
+        indexes = [models.Index(fields=["cycle", "unit"], name="unitgoal_cycle_unit_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def etag(self) -> str:
+        return f'"u{self.pk}-{self.revision}"'
+
+    def clean(self) -> None:
+        """`supports` names a goal of a unit strictly above, in the same cycle (the admin checks it too)."""
+        if self.supports_id is None or self.unit_id is None:
+            return
+        above = self.unit.path.startswith(self.supports.unit.subtree_prefix)
+        if self.supports.cycle_id != self.cycle_id or not above:
+            raise ValidationError({"supports": NOT_ABOVE})

@@ -13,9 +13,10 @@ from conversations.models import Conversation, Status
 from conversations.permissions import MANAGE, require
 from core.errors import InvalidTransition, PreconditionFailed
 from goals.models import Expectation, Goal, Task
+from goals.unit_goals import check_contract_goal_supports
 
 EDITABLE_FIELDS = {
-    Goal: ("title", "description", "kind", "measure", "due_date", "order"),
+    Goal: ("title", "description", "kind", "measure", "due_date", "order", "supports"),
     Task: ("title", "description", "due_date", "order"),
     Expectation: ("direction", "text", "order"),
 }
@@ -25,7 +26,7 @@ def _open_for_editing(*, conversation_id: int, actor) -> Conversation:
     """Lock the conversation, check the leader's right and that the draft is editable."""
     conversation = (
         Conversation.objects.select_for_update(of=("self",))
-        .select_related("employee")
+        .select_related("employee__unit")
         .get(pk=conversation_id)
     )
     require(actor, conversation, MANAGE)
@@ -50,11 +51,14 @@ def _touch(conversation: Conversation) -> None:
     Conversation.objects.filter(pk=conversation.pk).update(revision=conversation.revision + 1)
 
 
-def _clean_data(model, data: dict) -> dict:
+def _clean_data(model, data: dict, conversation: Conversation) -> dict:
+    """`data` with text stripped; a goal's `supports` must be in the employee's line of sight."""
     allowed = EDITABLE_FIELDS[model]
     unknown = set(data) - set(allowed)
     if unknown:
         raise TypeError(f"Not editable: {sorted(unknown)}")
+    if data.get("supports") is not None:
+        check_contract_goal_supports(conversation=conversation, unit_goal=data["supports"])
     return {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
 
 
@@ -62,7 +66,7 @@ def _clean_data(model, data: dict) -> dict:
 def item_create(*, model, conversation: Conversation, actor, **data):
     """Add a goal, task or expectation at the end of its list."""
     conversation = _open_for_editing(conversation_id=conversation.pk, actor=actor)
-    data = _clean_data(model, data)
+    data = _clean_data(model, data, conversation)
     if "order" not in data:
         last = model.objects.filter(conversation=conversation).aggregate(m=Max("order"))["m"]
         data["order"] = 0 if last is None else last + 1
@@ -84,8 +88,11 @@ def item_update(*, item, actor, expected_revision: int | None = None, **data):
     item = _locked(model, item.pk)
     if expected_revision is not None and item.revision != expected_revision:
         raise PreconditionFailed()
-    data = _clean_data(model, data)
-    changes = history.field_changes(item, data)
+    data = _clean_data(model, data, conversation)
+    changes = {
+        field: [_readable(field, getattr(item, field)), _readable(field, data[field])]
+        for field in history.field_changes(item, data)
+    }
     for field, value in data.items():
         setattr(item, field, value)
     item.full_clean()
@@ -111,7 +118,14 @@ def item_delete(*, item, actor, expected_revision: int | None = None) -> None:
 
 
 def _snapshot(item) -> dict:
-    return {field: history.plain(getattr(item, field)) for field in EDITABLE_FIELDS[type(item)]}
+    return {field: _readable(field, getattr(item, field)) for field in EDITABLE_FIELDS[type(item)]}
+
+
+def _readable(field: str, value):
+    """A value as the parties read it in the history: a supported unit goal by its title."""
+    if field == "supports":
+        return value.title if value is not None else None
+    return history.plain(value)
 
 
 def goal_create(*, conversation, actor, **data) -> Goal:

@@ -1,7 +1,17 @@
 """Reads about people and org units that are more than one queryset call."""
 
+from django.db.models import Exists, OuterRef, Q
+
 from organization.importer import StoredPerson
 from organization.models import OrgUnit, User
+
+
+def leaders():
+    """The active people who lead: the leader role (the import gives it to everyone who manages someone
+    in the file, and to whoever the file names a leader), or an active person reports to them now.
+    DESIGN: "leader (anyone who is someone's manager)"."""
+    manages_someone = Exists(User.objects.filter(manager=OuterRef("pk"), is_active=True))
+    return User.objects.filter(Q(is_leader=True) | manages_someone, is_active=True)
 
 
 def stored_people() -> list[StoredPerson]:

@@ -4,6 +4,7 @@ import secrets
 from collections.abc import Iterable, Iterator
 from itertools import groupby, islice
 
+from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -22,7 +23,9 @@ REWRITTEN_FIELDS = ["full_name", "email", "unit", "manager", "is_leader", "is_hr
 
 
 @transaction.atomic
-def org_import_apply(*, rows: list[OrgRow], dry_run: bool = False) -> ImportSummary:
+def org_import_apply(
+    *, rows: list[OrgRow], dry_run: bool = False, allow_mass_leave: bool = False
+) -> ImportSummary:
     """Make the people and units match a checked organisation file (`importer.read_org_file`).
 
     Creates missing units and people (new people get an unusable password: they log in through SSO),
@@ -31,10 +34,17 @@ def org_import_apply(*, rows: list[OrgRow], dry_run: bool = False) -> ImportSumm
     handed over with `employee_manager_changed`, so the former manager loses access at once. One
     transaction; queries grow with the number of batches, not rows, apart from one handover per person
     who has conversations and a new manager. With `dry_run` nothing is written.
+
+    Raises `importer.MassLeaveRefused` (dry run or not, before any write) when more than
+    `SAMTALE_IMPORT_MAX_LEAVE_SHARE` of the active people would be marked as left, unless
+    `allow_mass_leave`: a partial export must not switch off most of the organisation.
     """
     unit_ids = selectors.unit_ids_by_path()
     stored = selectors.stored_people()
     plan = importer.plan_import(rows, stored, unit_ids)
+    max_share = settings.SAMTALE_IMPORT_MAX_LEAVE_SHARE
+    if not allow_mass_leave and plan.summary.leaves_too_many(max_share):
+        raise importer.MassLeaveRefused(plan.summary, max_share)
     if not dry_run:
         _write(plan, unit_ids, user_ids={person.employee_id: person.pk for person in stored})
     return plan.summary

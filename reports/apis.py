@@ -6,7 +6,6 @@ Thin views: access check (the same 404 for missing and hidden), selector, render
 import io
 
 from django.http import Http404, HttpResponse
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -16,11 +15,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
+from conversations.apis.base import errors
 from conversations.models import Cycle
 from conversations.permissions import access_conversation
 from conversations.services import access_log_record
 from core.errors import NotAllowed
-from reports import pdf, selectors
+from reports import pdf, pdf_cache, selectors
 
 TAGS = ["reports"]
 LOG_CHANNEL = "pdf"
@@ -28,6 +28,7 @@ ERRORS = {
     (401, "application/json"): OpenApiResponse(description="Not authenticated."),
     (403, "application/json"): OpenApiResponse(description="The caller is not a leader."),
     (404, "application/json"): OpenApiResponse(description="Not found, or not visible to the caller."),
+    **errors(429, media_type="application/json"),  # throttle_scope "pdf"
 }
 
 
@@ -101,7 +102,7 @@ class ConversationPdfView(DownloadView):
         """The conversation's PDF summary in the reader's language, for the parties and their deputies."""
         conversation = access_conversation(request.user, pk)
         data = selectors.conversation_pdf_data(conversation)
-        body = pdf.render_conversation_pdf(data, language=reader_language(request))
+        body = pdf_cache.conversation_pdf(data, language=reader_language(request))
         access_log_record(conversation=conversation, user=request.user, channel=LOG_CHANNEL)
         return _attachment(body, "application/pdf", pdf.pdf_filename(data))
 
@@ -133,6 +134,7 @@ class CyclePdfZipView(DownloadView):
             conversations,
             language=reader_language(request),
             after_each=lambda c: access_log_record(conversation=c, user=request.user, channel=LOG_CHANNEL),
+            render=pdf_cache.conversation_pdf,
         )
-        filename = f"samtale-{slugify(cycle.name) or cycle.pk}-{request.user.employee_id}.zip"
+        filename = pdf.cycle_archive_filename(cycle, request.user)
         return _attachment(buffer.getvalue(), "application/zip", filename)

@@ -158,20 +158,29 @@ def write_conversations_zip(
     *,
     language: str,
     after_each: Callable[[Conversation], None] | None = None,
+    render: Callable[..., bytes] | None = None,
 ) -> int:
     """Write one PDF per conversation into a ZIP archive at `target` (a path or binary file object).
 
-    `after_each` runs after each PDF is written (access logging, progress). Returns the number of PDFs.
+    `after_each` runs after each PDF is written (access logging, progress). `render(data, language=)`
+    makes each PDF (e.g. `pdf_cache.conversation_pdf`); by default rendered now. Returns the number of
+    PDFs.
     """
     count = 0
     printed_at = timezone.now()
+    render = render or (
+        lambda data, language: render_conversation_pdf(data, language=language, printed_at=printed_at)
+    )
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive:
         for conversation in conversations:
             data = conversation_pdf_data(conversation)
-            archive.writestr(
-                pdf_filename(data), render_conversation_pdf(data, language=language, printed_at=printed_at)
-            )
+            archive.writestr(pdf_filename(data), render(data, language=language))
             count += 1
             if after_each is not None:
                 after_each(conversation)
     return count
+
+
+def cycle_archive_filename(cycle, leader) -> str:
+    """The file name of a leader's ZIP of a cycle's PDFs."""
+    return f"samtale-{slugify(cycle.name) or cycle.pk}-{leader.employee_id}.zip"

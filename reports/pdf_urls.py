@@ -5,6 +5,6 @@ from django.urls import path
 from reports.apis import ConversationPdfView, CyclePdfZipView
 
 urlpatterns = [
-    path("conversations/<int:pk>/pdf/", ConversationPdfView.as_view(), name="api-conversation-pdf"),
-    path("cycles/<int:pk>/pdfs.zip", CyclePdfZipView.as_view(), name="api-cycle-pdfs-zip"),
+    path("conversations/<id:pk>/pdf/", ConversationPdfView.as_view(), name="api-conversation-pdf"),
+    path("cycles/<id:pk>/pdfs.zip", CyclePdfZipView.as_view(), name="api-cycle-pdfs-zip"),
 ]

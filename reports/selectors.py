@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 from itertools import zip_longest
 
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from conversations.models import Comment, Confirmation, ContractVersion, Conversation, FollowUp, ItemResponse
@@ -93,6 +94,7 @@ class GoalRow:
     due_date: datetime.date | None
     latest_status: GoalStatus | None
     response: Answer | None
+    supports: str = ""  # "title (unit)" of the unit goal it supports, as agreed
 
 
 @dataclass(frozen=True)
@@ -155,10 +157,26 @@ class FollowUpRow:
     about: ItemRef
     item_status: str
     progress: int | None
+    kind: str = "note"
+    answer: str = ""
+    is_open: bool = False
 
     @property
     def status_label(self) -> str:
         return str(ITEM_STATUS_LABELS.get(self.item_status, "")) if self.item_status else ""
+
+    @property
+    def dialogue_label(self) -> str:
+        """What the entry is in the dialogue: "Spørsmål (not answered yet)", "Svar: Juster kursen",
+        "Ikke holdt"; empty for a plain note."""
+        if self.kind == FollowUp.Kind.NOTE:
+            return ""
+        label = str(FollowUp.Kind(self.kind).label)
+        if self.kind == FollowUp.Kind.ANSWER:
+            return f"{label}: {FollowUp.Answer(self.answer).label}"
+        if self.is_open:
+            return f"{label} ({_('not answered yet')})"
+        return label
 
 
 @dataclass(frozen=True)
@@ -241,6 +259,10 @@ def _latest_goal_statuses(follow_ups: list[FollowUp]) -> dict[int, GoalStatus]:
     return latest
 
 
+def _supports_label(supports: dict | None) -> str:
+    return f"{supports['title']} ({supports['unit']})" if supports else ""
+
+
 def _items_from_content(content: dict) -> tuple[list[dict], list[dict], list[dict]]:
     return content.get("tasks", []), content.get("goals", []), content.get("expectations", [])
 
@@ -248,10 +270,14 @@ def _items_from_content(content: dict) -> tuple[list[dict], list[dict], list[dic
 def _live_items(conversation: Conversation) -> tuple[list[dict], list[dict], list[dict]]:
     tasks = list(conversation.tasks.order_by("order", "id").values("id", "title", "description", "due_date"))
     goals = list(
-        conversation.goals.order_by("order", "id").values(
-            "id", "kind", "title", "description", "measure", "due_date"
-        )
+        conversation.goals.order_by("order", "id")
+        .values("id", "kind", "title", "description", "measure", "due_date", "supports_id")
+        .annotate(supports_title=F("supports__title"), supports_unit=F("supports__unit__name"))
     )
+    for goal in goals:  # the shape of a version's content
+        supports = (goal.pop("supports_id"), goal.pop("supports_title"), goal.pop("supports_unit"))
+        if supports[0] is not None:
+            goal["supports"] = dict(zip(("id", "title", "unit"), supports, strict=True))
     expectations = list(conversation.expectations.order_by("order", "id").values("id", "direction", "text"))
     for row in (*tasks, *goals):
         row["due_date"] = row["due_date"].isoformat() if row["due_date"] else None
@@ -305,6 +331,7 @@ def conversation_pdf_data(conversation: Conversation) -> ConversationPdfData:
         )
     )
     statuses = _latest_goal_statuses(follow_ups)
+    answered = {f.answers_id for f in follow_ups if f.answers_id}
     comments, statements = _comment_rows(conversation)
     return ConversationPdfData(
         conversation_id=conversation.pk,
@@ -332,6 +359,7 @@ def conversation_pdf_data(conversation: Conversation) -> ConversationPdfData:
                 due_date=_date(g["due_date"]),
                 latest_status=statuses.get(g["id"]),
                 response=responses.get(("goal", g["id"])),
+                supports=_supports_label(g.get("supports")),
             )
             for g in goals
         ),
@@ -341,10 +369,21 @@ def conversation_pdf_data(conversation: Conversation) -> ConversationPdfData:
         ),
         comments=tuple(comments),
         statements=tuple(statements),
-        follow_ups=tuple(
-            FollowUpRow(f.author.full_name, f.created_at, f.text, _item_ref(f), f.item_status, f.progress)
-            for f in follow_ups
-        ),
+        follow_ups=tuple(_follow_up_row(f, answered) for f in follow_ups),
+    )
+
+
+def _follow_up_row(entry: FollowUp, answered: set[int]) -> FollowUpRow:
+    return FollowUpRow(
+        entry.author.full_name,
+        entry.created_at,
+        entry.text,
+        _item_ref(entry),
+        entry.item_status,
+        entry.progress,
+        kind=entry.kind,
+        answer=entry.answer,
+        is_open=entry.kind == FollowUp.Kind.QUESTION and entry.pk not in answered,
     )
 
 

@@ -53,6 +53,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
+from django_tasks import task
 
 from conversations.models import Cycle
 from organization.models import OrgUnit
@@ -316,8 +317,23 @@ def _snapshot_of(cycle_id: int, today: datetime.date) -> dict:
 
 def _snapshot(cycle_id: int, today: datetime.date, unit_id: int) -> statistics_cache.Snapshot:
     return statistics_cache.snapshot(
-        **_snapshot_of(cycle_id, today), usable=lambda tables: unit_id in tables.org.parents
+        **_snapshot_of(cycle_id, today),
+        refresh_later=lambda: refresh_snapshot_task.enqueue(cycle_id),
+        usable=lambda tables: unit_id in tables.org.parents,
     )
+
+
+def queue_refresh(cycle_id: int) -> bool:
+    """Enqueue the computation of `cycle_id`'s snapshot unless one waits already. True if enqueued."""
+    key = _snapshot_of(cycle_id, timezone.localdate())["key"]
+    return statistics_cache.queue_refresh(key, lambda: refresh_snapshot_task.enqueue(cycle_id))
+
+
+@task()
+def refresh_snapshot_task(cycle_id: int) -> bool:
+    """The worker computes the snapshot of a cycle (queued by a request that found it old, or after
+    writes) unless it is current or being computed. True if computed."""
+    return statistics_cache.refresh_queued(**_snapshot_of(cycle_id, timezone.localdate()))
 
 
 def _version(today: datetime.date) -> tuple:

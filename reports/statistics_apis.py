@@ -16,14 +16,15 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from conversations.apis.base import errors
 from conversations.models import Cycle
 from core.errors import NotAllowed
+from core.ids import MAX_ID
 from organization.models import OrgUnit
 from reports import statistics
 from reports.statistics_pdf import render_statistics_pdf
 
 TAGS = ["statistics"]
-MAX_ID = 2**63 - 1
 PARAMETERS = [
     OpenApiParameter("cycle", OpenApiTypes.INT, required=True, description="The cycle."),
     OpenApiParameter("unit", OpenApiTypes.INT, description="The unit; the whole organisation when left out."),
@@ -33,6 +34,8 @@ ERRORS = {
     401: OpenApiResponse(description="Not authenticated."),
     403: OpenApiResponse(description="Only HR sees statistics."),
     404: OpenApiResponse(description="No such cycle or unit."),
+    # throttle_scope "statistics"; errors are JSON also where the answer is CSV or PDF.
+    **errors(429, media_type="application/json"),
 }
 
 

@@ -13,9 +13,11 @@ was made, so no write path has to remember to invalidate anything).
 - *recent*: the data changed since, but the snapshot is at most `max_age()` seconds old (setting
   `SAMTALE_STATISTICS_MAX_AGE`, default 600; 0 means always current). It is answered at once, with
   the time it was computed, and once it is `refresh_after()` seconds old (setting
-  `SAMTALE_STATISTICS_REFRESH_AFTER`, default 60) a new snapshot is computed in the background (one at
-  a time per key, under a lock in the cache) for the requests after it. Whole-organisation statistics
-  take seconds to compute at 50,000 employees; nobody waits for them.
+  `SAMTALE_STATISTICS_REFRESH_AFTER`, default 60) a new snapshot is computed in the background: the
+  caller's `refresh_later` enqueues a task for the worker (at most one waiting per key, and one
+  computing at a time, under markers in the cache) for the requests after it. No web process starts a
+  thread for it. Whole-organisation statistics take seconds to compute at 50,000 employees; nobody
+  waits for them.
 - otherwise (no snapshot, too old, or `usable` refuses it): computed now, stored and answered; or,
   when another request or process is computing it already, that one's snapshot is waited for.
 `computed_at` is when the computation began (the figures are at least that old). A computation never
@@ -46,7 +48,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -88,9 +89,11 @@ def snapshot(
     key: Hashable,
     read_version: Callable[[], Hashable],
     compute: Callable[[], Any],
+    refresh_later: Callable[[], None],
     usable: Callable[[Any], bool] = lambda value: True,
 ) -> Snapshot:
-    """The snapshot for `key`: current, recent (and refreshed in the background), or computed now."""
+    """The snapshot for `key`: current, recent (and `refresh_later` asked for a new one), or computed
+    now. `refresh_later` must lead to `refresh_queued(key, ...)` in the worker."""
     version = read_version()
     name = _cache_key(key)
     found = _load(name)
@@ -100,7 +103,7 @@ def snapshot(
         age = found.age(timezone.now())
         if age <= max_age():
             if age >= refresh_after():
-                _refresh_in_background(name, read_version, compute)
+                queue_refresh(key, refresh_later)
             return dataclasses.replace(found, current=False)
     return _compute_now(name, read_version, compute, version, usable, found)
 
@@ -114,6 +117,32 @@ def refresh(key: Hashable, read_version: Callable[[], Hashable], compute: Callab
         return False
     _compute_and_store(name, read_version, compute, version)
     return True
+
+
+def queue_refresh(key: Hashable, refresh_later: Callable[[], None]) -> bool:
+    """Call `refresh_later` (which enqueues a task) unless a refresh of `key` already waits for the
+    worker: one pending computation at most. True if called."""
+    if not cache.add(_cache_key(key) + ":queued", True, LOCK_TIMEOUT):
+        return False
+    refresh_later()
+    return True
+
+
+def refresh_queued(key: Hashable, read_version: Callable[[], Hashable], compute: Callable[[], Any]) -> bool:
+    """The worker's side of `queue_refresh`: a new refresh may be queued from now on; compute unless
+    the stored snapshot is current or another process computes it already. A failure is logged (the
+    next request that finds the snapshot old queues it again). True if computed."""
+    name = _cache_key(key)
+    cache.delete(name + ":queued")
+    if not _lock(name):
+        return False
+    try:
+        return refresh(key, read_version, compute)
+    except Exception:
+        logger.exception("Statistics: computing a snapshot in the background failed")
+        return False
+    finally:
+        _unlock(name)
 
 
 def _compute_now(name, read_version, compute, version, usable, stale: Snapshot | None) -> Snapshot:
@@ -172,7 +201,7 @@ def _compute_and_store(name: str, read_version, compute, version=None) -> Snapsh
 # checks it against a small stamp (when computed, at what version) stored beside it.
 _LOCAL: dict[str, Snapshot] = {}
 _LOCAL_SIZE = 8
-_LOCAL_LOCK = threading.Lock()  # request threads and the background computation share it
+_LOCAL_LOCK = threading.Lock()  # the threads of a web process share it
 
 
 def _load(name: str) -> Snapshot | None:
@@ -217,34 +246,6 @@ def _remember(name: str, found: Snapshot) -> None:
         _LOCAL[name] = found
         while len(_LOCAL) > _LOCAL_SIZE:
             del _LOCAL[next(iter(_LOCAL))]
-
-
-def _refresh_in_background(name: str, read_version, compute) -> None:
-    if not _lock(name):
-        return  # already being computed
-
-    def refresh() -> None:
-        try:
-            _compute_and_store(name, read_version, compute)
-        except Exception:
-            logger.exception("Statistics: computing a snapshot in the background failed")
-        finally:
-            _unlock(name)
-
-    run_in_background(refresh)
-
-
-def run_in_background(function: Callable[[], None]) -> None:
-    """Run `function` in a thread of this process, with database connections of its own that are
-    closed when it ends (tests replace this to run `function` at once)."""
-
-    def run() -> None:
-        try:
-            function()
-        finally:
-            connections.close_all()
-
-    threading.Thread(target=run, name="statistics-snapshot", daemon=True).start()
 
 
 def _cache_key(key: Hashable) -> str:

@@ -29,14 +29,23 @@ class DateInput(forms.DateInput):
 class CycleForm(forms.ModelForm):
     class Meta:
         model = Cycle
-        fields = ["name", "starts_on", "deadline", "template"]
+        fields = ["name", "starts_on", "deadline", "check_in_days", "template"]
         labels = {
             "name": _("Navn"),
             "starts_on": _("Starter"),
             "deadline": _("Frist"),
+            "check_in_days": _("Oppfølging minst hver (dager)"),
             "template": _("Mal"),
         }
         widgets = {"starts_on": DateInput(), "deadline": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["check_in_days"].required = False  # left out: kept, or the default for a new cycle
+
+    def clean_check_in_days(self):
+        value = self.cleaned_data.get("check_in_days")
+        return value or self.instance.check_in_days or Cycle._meta.get_field("check_in_days").default
 
     def clean(self):
         data = super().clean()

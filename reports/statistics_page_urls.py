@@ -7,5 +7,5 @@ from reports.statistics_views import cycle_edit_page, cycles_page, statistics_pa
 urlpatterns = [
     path("statistics/", statistics_page, name="hr-statistics"),
     path("cycles/", cycles_page, name="hr-cycles"),
-    path("cycles/<int:pk>/", cycle_edit_page, name="hr-cycle-edit"),
+    path("cycles/<id:pk>/", cycle_edit_page, name="hr-cycle-edit"),
 ]

@@ -14,6 +14,10 @@
 #       Stops the cluster (pg_ctl stop -m fast) and removes its directory. Without an argument it uses
 #       $PG_THROWAWAY_DIR. Only removes directories that this script created.
 #
+#   scripts/pg_throwaway.sh restart|halt|resume [DIR | STATE_FILE]
+#       For outage tests: restart the server (pg_ctl restart -m fast: every connection is dropped), stop
+#       it but keep the cluster (halt), or start a halted one again on the same port (resume).
+#
 # When run as root, initdb and pg_ctl run as the `postgres` user (initdb refuses to run as root);
 # otherwise as the current user. The cluster trades durability for speed (fsync=off and friends):
 # never put data you care about in it.
@@ -159,17 +163,19 @@ cmd_start() {
 
     # The port is free when we ask, but another process could take it before the server binds:
     # retry a few times with a fresh port.
-    local port attempt
+    local port attempt options
     for attempt in 1 2 3; do
         port=$(free_port)
         log "starting on 127.0.0.1:$port (attempt $attempt)"
-        if as_owner "$pg_ctl" start -D "$data" -l "$logfile" -w -t 60 -o "$(printf '%s ' \
+        options=$(printf '%s ' \
             -c listen_addresses=127.0.0.1 -c port="$port" -c unix_socket_directories="$dir" \
-            -c fsync=off -c synchronous_commit=off -c full_page_writes=off)" >/dev/null; then
+            -c fsync=off -c synchronous_commit=off -c full_page_writes=off)
+        if as_owner "$pg_ctl" start -D "$data" -l "$logfile" -w -t 60 -o "$options" >/dev/null; then
             CLUSTER_STARTED=yes
             break
         fi
     done
+    printf '%s\n' "$options" >"$dir/server-options"
     [[ -n "$CLUSTER_STARTED" ]] || false
 
     if [[ -n "$pg_isready" ]]; then
@@ -230,6 +236,43 @@ cmd_stop() {
     log "stopped and removed $target"
 }
 
+# The cluster directory named by DIR or STATE_FILE (or $PG_THROWAWAY_DIR), checked to be one of ours.
+cluster_dir() {
+    local target=${1:-${PG_THROWAWAY_DIR:-}}
+    [[ -n "$target" ]] || die "name the cluster: DIR or STATE_FILE (or set PG_THROWAWAY_DIR)"
+    if [[ -f "$target" ]]; then
+        local dir_line
+        dir_line=$(grep -E '^export PG_THROWAWAY_DIR=' "$target" || true)
+        [[ -n "$dir_line" ]] || die "$target is not a state file written by '$0 start'"
+        target=${dir_line#export PG_THROWAWAY_DIR=}
+    fi
+    [[ -f "$target/$MARKER" && -f "$target/server-options" ]] || die "$target is not a cluster made by $0"
+    printf '%s\n' "$target"
+}
+
+cmd_restart() {
+    local dir
+    dir=$(cluster_dir "$@")
+    as_owner "$(require_pg_bin pg_ctl)" restart -D "$dir/data" -m fast -w -t 60 \
+        -l "$dir/postgres.log" -o "$(cat "$dir/server-options")" >/dev/null
+    log "restarted the server in $dir"
+}
+
+cmd_halt() {
+    local dir
+    dir=$(cluster_dir "$@")
+    as_owner "$(require_pg_bin pg_ctl)" stop -D "$dir/data" -m fast -w -t 60 >/dev/null
+    log "halted the server in $dir (resume with: $0 resume $dir)"
+}
+
+cmd_resume() {
+    local dir
+    dir=$(cluster_dir "$@")
+    as_owner "$(require_pg_bin pg_ctl)" start -D "$dir/data" -w -t 60 \
+        -l "$dir/postgres.log" -o "$(cat "$dir/server-options")" >/dev/null
+    log "resumed the server in $dir"
+}
+
 # On a failed start: show the server log, stop the server if it runs, remove the directory.
 on_start_failure() {
     local rc=$?
@@ -252,6 +295,9 @@ main() {
     case "$command" in
         start) cmd_start "$@" ;;
         stop) cmd_stop "$@" ;;
+        restart) cmd_restart "$@" ;;
+        halt) cmd_halt "$@" ;;
+        resume) cmd_resume "$@" ;;
         -h | --help | help) usage ;;
         *)
             usage

@@ -358,3 +358,37 @@ def test_compiled_reads_of_a_request_are_the_orms():
     for pk in (0, -1, 2**63, "x", Conversation.objects.order_by("-pk").first().pk + 1):
         with pytest.raises(Http404):
             conversation_access(user, pk)
+
+
+@pytest.mark.django_db
+def test_unit_goals_about_three_per_unit_with_contracts_supporting_them():
+    from conversations.models import Cycle
+    from goals.models import Goal, UnitGoal
+    from organization.models import OrgUnit
+
+    assert UnitGoal.objects.count() == 3 * OrgUnit.objects.count() * Cycle.objects.count()
+    below_top = UnitGoal.objects.exclude(unit__parent=None).select_related("unit", "supports__unit")
+    for goal in below_top[:300]:
+        assert goal.supports.cycle_id == goal.cycle_id
+        assert goal.supports.unit_id == goal.unit.parent_id
+    goals = Goal.objects.count()
+    assert 0.45 * goals <= Goal.objects.filter(supports__isnull=False).count() <= 0.75 * goals
+    linked = Goal.objects.filter(supports__isnull=False).select_related(
+        "conversation__unit", "supports__unit"
+    )
+    for goal in linked[:300]:
+        assert goal.supports.cycle_id == goal.conversation.cycle_id
+        assert goal.conversation.unit.path.startswith(goal.supports.unit.path)
+
+
+@pytest.mark.django_db
+def test_the_leaders_direction_reads_in_five_queries(django_assert_num_queries):
+    from conversations.models import Cycle
+    from goals.selectors import direction
+    from organization.models import User
+
+    cycle = Cycle.objects.order_by("-starts_on").first()
+    for leader in User.objects.filter(is_leader=True).select_related("unit").order_by("pk")[:3]:
+        with django_assert_num_queries(5):
+            data = direction(leader, cycle)
+        assert len(data.goals) == 3

@@ -149,3 +149,17 @@ def test_deputy_grant_is_active_and_gives_access(demo):
     assert others.exists()
     for conversation in others:
         access_conversation(grant.deputy, conversation.pk, COMMENT)
+
+
+def test_unit_goals_on_three_levels_with_contracts_supporting_them(demo):
+    from goals.models import UnitGoal
+
+    goals = UnitGoal.objects.filter(cycle__name=demo_data.CURRENT_CYCLE).select_related("unit")
+    assert {g.unit.depth for g in goals} == {0, 1, 2}
+    assert all(g.supports is not None for g in goals if g.unit.depth > 0)
+    linked = Goal.objects.filter(supports__isnull=False).select_related("supports__supports__supports")
+    assert linked.count() == 4
+    for goal in linked:  # each contract goal's chain reaches the organisation's goal
+        assert goal.supports.supports.supports.unit.depth == 0
+    confirmed = Conversation.objects.filter(goals__supports__isnull=False, confirmed_version__isnull=False)
+    assert any("supports" in g for c in confirmed for g in c.confirmed_version.content["goals"])

@@ -39,7 +39,10 @@ INSTALLED_APPS = [
     "axes",
     "pgtrigger",
     "pghistory",
+    "django_tasks",
+    "django_tasks_db",
     "core",
+    "background",
     "organization",
     "conversations",
     "goals",
@@ -58,6 +61,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "core.audit.AuditMiddleware",
+    "reports.statistics_refresh.StatisticsAfterWritesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -86,6 +90,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite as a web server's database (many threads writing at once): readers never wait for the
+    # writer (WAL), a writer waits up to 20 s for the lock instead of failing at once with "database is
+    # locked", and a transaction takes the write lock when it begins (IMMEDIATE), so it never fails
+    # half-way when it turns from reading to writing (a lock SQLite cannot wait for).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organization.User"
@@ -115,16 +131,31 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
+# Client addresses: how many reverse proxies in front of the service append to X-Forwarded-For. 0 (no
+# proxy): the header is ignored, REMOTE_ADDR is the client. Every limit by address reads it through
+# core.security.client_address (DRF's throttles, django-axes, the password reset).
+SAMTALE_TRUSTED_PROXY_COUNT = max(0, int(os.environ.get("SAMTALE_TRUSTED_PROXY_COUNT", "0")))
+
 # Password guessing (django-axes): after 5 failures from one address, that account is locked there for
-# 15 minutes (429). Behind a proxy set AXES_IPWARE_PROXY_COUNT so the client's address is used.
+# 15 minutes (429); after 20 failures from one address at any accounts, the address is locked (people
+# behind one NAT share an address, so its limit is higher). core.security.AddressLockingAxesHandler.
 AXES_FAILURE_LIMIT = int(os.environ.get("SAMTALE_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("SAMTALE_AXES_COOLOFF_MINUTES", "15")))
+SAMTALE_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("SAMTALE_LOGIN_FAILURES_PER_ADDRESS", "20"))
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_HANDLER = "core.security.AddressLockingAxesHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_IPWARE_PROXY_COUNT", "0")) or None
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_address"
+# Only read if django-ipware is installed and the callable above is removed; kept equal to it.
+AXES_IPWARE_PROXY_COUNT = SAMTALE_TRUSTED_PROXY_COUNT or None
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "core.security.axes_username"
+
+# Password reset mail (organization.views): per account and per client address, per hour.
+SAMTALE_PASSWORD_RESETS_PER_ACCOUNT = int(os.environ.get("SAMTALE_PASSWORD_RESETS_PER_ACCOUNT", "3"))
+SAMTALE_PASSWORD_RESETS_PER_ADDRESS = int(os.environ.get("SAMTALE_PASSWORD_RESETS_PER_ADDRESS", "10"))
 
 # Content-Security-Policy (django-csp): only our own scripts, styles, images and fonts; no framing.
 CONTENT_SECURITY_POLICY = {
@@ -156,8 +187,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
-    # Only views that name a `throttle_scope` are throttled (429 beyond the rate).
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    # Only views that name a `throttle_scope` are throttled (429 beyond the rate), anonymous clients
+    # by core.security.client_address; NUM_PROXIES gives DRF's own get_ident the same rule.
+    "DEFAULT_THROTTLE_CLASSES": ["core.security.ClientAddressThrottle"],
+    "NUM_PROXIES": SAMTALE_TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "auth": os.environ.get("SAMTALE_THROTTLE_AUTH", "20/min"),
         "pdf": os.environ.get("SAMTALE_THROTTLE_PDF", "60/min"),
@@ -169,10 +202,33 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Medarbeidersamtaler: contracts, confirmations and follow-up.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several fields are named "kind"; each set of choices gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "FollowUpKindEnum": "conversations.models.FollowUp.Kind",
+        "WaitingKindEnum": "conversations.waiting.KINDS",
+        "WaitingItemKindEnum": "conversations.waiting.ITEM_KINDS",
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "samtale@localhost")
+
+# Background work (Django's task framework; the django-tasks backport on Django 5.2): e-mail, statistics
+# snapshots and PDF archives run in `manage.py worker`. By default tasks are rows in the project's own
+# database (django-tasks-db). SAMTALE_TASKS_BACKEND names another backend of the same API, e.g. the RQ
+# one of django-tasks-rq, when one database-polling worker is not enough.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("SAMTALE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# A task (or an e-mail being sent) still marked as running after this many seconds was left by a worker
+# that died: `requeue_stale_tasks` and a starting worker run it again (every task is idempotent).
+SAMTALE_TASK_STALE_AFTER = int(os.environ.get("SAMTALE_TASK_STALE_AFTER", "900"))
+# An e-mail the mail server refuses is tried again after 30 s, 60 s, 120 s ... (at most 1 h apart), at
+# most this many times; then it is marked failed for an operator (`manage.py mail_outbox --failed`).
+SAMTALE_EMAIL_MAX_ATTEMPTS = int(os.environ.get("SAMTALE_EMAIL_MAX_ATTEMPTS", "8"))
+SAMTALE_EMAIL_RETRY_SECONDS = int(os.environ.get("SAMTALE_EMAIL_RETRY_SECONDS", "30"))
 
 # Domain settings
 SAMTALE_MIN_GROUP_SIZE = max(5, int(os.environ.get("SAMTALE_MIN_GROUP_SIZE", "5")))
@@ -184,7 +240,12 @@ SAMTALE_STATISTICS_REFRESH_AFTER = int(os.environ.get("SAMTALE_STATISTICS_REFRES
 SAMTALE_RETENTION_YEARS_AFTER_CLOSING = int(os.environ.get("SAMTALE_RETENTION_YEARS_AFTER_CLOSING", "5"))
 SAMTALE_RETENTION_YEARS_AFTER_LEAVING = int(os.environ.get("SAMTALE_RETENTION_YEARS_AFTER_LEAVING", "2"))
 SAMTALE_REMINDER_AFTER_DAYS = int(os.environ.get("SAMTALE_REMINDER_AFTER_DAYS", "7"))
+# The address people reach Samtale at, for links in e-mail (e.g. https://samtale.example.kommune.no).
+SAMTALE_SITE_URL = os.environ.get("SAMTALE_SITE_URL", "").rstrip("/")
 SAMTALE_TEXT_MAX_LENGTH = 5000
+# `import_org` refuses a file that would mark more than this share of the active people as having left
+# (0.10: 10 %), unless run with --allow-mass-leave.
+SAMTALE_IMPORT_MAX_LEAVE_SHARE = float(os.environ.get("SAMTALE_IMPORT_MAX_LEAVE_SHARE", "0.10"))
 
 LOGGING = {
     "version": 1,

@@ -27,11 +27,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Persistent connections (DJANGO_CONN_MAX_AGE) without the health check: it costs a round trip to the
-# database on every request. A connection the server has dropped fails one request and is then closed
-# by Django (errors on an unusable connection close it at the end of the request), so the next request
-# opens a fresh one.
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = False  # noqa: F405
+# Persistent connections (DJANGO_CONN_MAX_AGE) with Django's health check: before a request's first
+# query on a connection kept from an earlier request, Django checks it (SELECT 1) and reconnects if it is
+# dead. Without it, after a database restart or failover every kept connection failed one request (a
+# 503 at best). DJANGO_CONN_HEALTH_CHECKS=false saves that round trip, for setups where a pooler hides
+# restarts from the app servers.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DJANGO_CONN_HEALTH_CHECKS", True)  # noqa: F405
 
 # PostgreSQL keeps the plans of the hot paths' statements (`conversations.compiled_queries` prepares
 # them on first use, per connection): planning a list's visibility conditions costs it more than running

@@ -1,5 +1,7 @@
 """The test suite: fast hashing, mail in memory, the database from DATABASE_URL or SQLite."""
 
+import os
+
 from django.core.management.utils import get_random_secret_key
 
 from .base import *  # noqa: F403
@@ -16,3 +18,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 # Every statistics answer up to date; tests of the snapshots' ageing set their own.
 SAMTALE_STATISTICS_MAX_AGE = 0
 DATABASES["default"].setdefault("TEST", {})
+# Tasks run at once, inside the request or command that enqueues them; the worker's own tests start a
+# real `manage.py worker` on the database backend (SAMTALE_TASKS_BACKEND).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("SAMTALE_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+    }
+}

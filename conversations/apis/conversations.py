@@ -12,7 +12,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from conversations import ics, selectors, services
 from conversations.apis.base import ETAG_HEADER, IF_MATCH, ApiView, errors
 from conversations.models import Conversation
-from conversations.permissions import MANAGE, access_conversation, conversation_access
+from conversations.permissions import MANAGE, access_conversation, access_own_report, conversation_access
 from conversations.serializers.compiled import RowOutput
 from conversations.serializers.conversations import (
     ConversationCreateSerializer,
@@ -63,6 +63,7 @@ class ConversationListView(ApiView):
     def post(self, request):
         """Open a draft conversation with one of the caller's direct reports."""
         data = self.validated(ConversationCreateSerializer, request.data)
+        data["employee"] = access_own_report(request.user, data["employee"])
         conversation = services.conversation_create(actor=request.user, **data)
         response = self.conversation_response(conversation, status=201)
         response["Location"] = request.build_absolute_uri(f"{conversation.pk}/")

@@ -8,12 +8,11 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
-from conversations import selectors, services
+from conversations import selectors, services, waiting
 from conversations.apis.base import PARSER_CLASSES, ApiView, errors
 from conversations.models import Cycle, DeputyGrant
-from conversations.serializers.common import MAX_ID, CycleSerializer
+from conversations.serializers.common import CycleSerializer
 from conversations.serializers.export import PersonalExportSerializer
 from conversations.serializers.people import (
     DeputyGrantInputSerializer,
@@ -22,8 +21,10 @@ from conversations.serializers.people import (
     ReportSerializer,
     ShareHistorySerializer,
     TokenSerializer,
+    WaitingSerializer,
 )
 from core.errors import NotAllowed
+from core.security import ClientAddressThrottle, cooloff_seconds
 from organization.models import User
 
 TAG_ME = ["me"]
@@ -35,7 +36,7 @@ class TokenView(ObtainAuthToken):
     authentication_classes: list = []
     parser_classes = PARSER_CLASSES
     # ObtainAuthToken turns throttling off; password guessing is what it must slow down.
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientAddressThrottle]
     throttle_scope = "auth"
 
     @extend_schema(
@@ -49,16 +50,34 @@ class TokenView(ObtainAuthToken):
         try:
             return super().post(request, *args, **kwargs)
         except ValidationError:
-            # django-axes marks the request when the account is locked after too many failures.
+            # django-axes marks the request when the account, or the address, is locked after too many
+            # failures.
             if getattr(request, "axes_locked_out", False):
-                raise LockedOut() from None
+                raise LockedOut(wait=cooloff_seconds()) from None
             raise
 
 
 class LockedOut(APIException):
+    """429 with Retry-After (DRF's exception handler sends `wait` as that header)."""
+
     status_code = 429
     default_detail = _("Too many failed attempts. Try again later.")
     default_code = "locked_out"
+
+    def __init__(self, wait: int):
+        super().__init__()
+        self.wait = wait
+
+
+class MeWaitingView(ApiView):
+    serializer_class = WaitingSerializer
+    pagination_class = None  # one person's list, bounded by their open conversations: answered whole
+
+    @extend_schema(tags=TAG_ME, responses={200: WaitingSerializer(many=True), **errors(401)})
+    def get(self, request):
+        """What waits on the caller across their open conversations (as employee, leader or deputy),
+        oldest first, each with the page where it is done."""
+        return Response(WaitingSerializer(waiting.waiting_on(request.user), many=True).data)
 
 
 class MeView(ApiView):
@@ -164,8 +183,6 @@ class DeputyDetailView(ApiView):
             DeputyGrant.objects.filter(Q(leader=request.user) | Q(deputy=request.user), pk=pk)
             .select_related("leader", "deputy", "conversation")
             .first()
-            if pk <= MAX_ID
-            else None
         )
         if grant is None:
             raise Http404

@@ -2,14 +2,14 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from conversations.compiled_queries import CompiledQuery
 from conversations.models import Cycle, Template
 from conversations.serializers.compiled import CompiledOutput
+from core.ids import MAX_ID, is_id
 from organization.models import OrgUnit, User
-
-MAX_ID = 2**63 - 1
 
 
 class PersonSerializer(CompiledOutput, serializers.ModelSerializer):
@@ -36,6 +36,24 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A primary key that must be a JSON integer (or a string of digits): no floats, no booleans; one
+    that no row can have (zero, negative, beyond 64 bits) is "does not exist" without asking the database."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if isinstance(data, str) and not (data.isascii() and data.isdigit()):
+            self.fail("incorrect_type", data_type="str")
+        if not is_id(int(data)):
+            self.fail("does_not_exist", pk_value=data)
+        return self.lookup(int(data))
+
+    def lookup(self, pk: int):
+        """The object with primary key `pk`, or the field's error."""
+        return super().to_internal_value(pk)
+
+
 class CycleSerializer(CompiledOutput, serializers.ModelSerializer):
     """A cycle; HR creates them. The deadline cannot come before the start."""
 
@@ -44,13 +62,11 @@ class CycleSerializer(CompiledOutput, serializers.ModelSerializer):
         models.CharField: StrictCharField,
     }
 
-    template = serializers.PrimaryKeyRelatedField(
-        queryset=Template.objects.all(), required=False, allow_null=True
-    )
+    template = StrictPrimaryKeyRelatedField(queryset=Template.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = Cycle
-        fields = ["id", "name", "starts_on", "deadline", "template"]
+        fields = ["id", "name", "starts_on", "deadline", "check_in_days", "template"]
 
     def validate(self, attrs):
         if attrs["deadline"] < attrs["starts_on"]:
@@ -58,21 +74,26 @@ class CycleSerializer(CompiledOutput, serializers.ModelSerializer):
         return attrs
 
 
-class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """A primary key that must be a JSON integer (or a string of digits): no floats, no booleans."""
+@extend_schema_field({"type": "integer"})
+class StrictIdField(serializers.Field):
+    """An id as a JSON integer or a string of digits (no floats, no booleans), not looked up here: the
+    view hands it to an `access_*` helper, which gives one answer for every id it refuses, so an id
+    that names nobody is not told apart from one that names someone else."""
+
+    default_error_messages = {"incorrect_type": _("Incorrect type. Expected an id (a whole number).")}
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int | str):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        if isinstance(data, str) and not (data.isascii() and data.isdigit()):
-            self.fail("incorrect_type", data_type="str")
-        if int(data) > MAX_ID:
-            self.fail("does_not_exist", pk_value=data)
-        return self.lookup(int(data))
+            self.fail("incorrect_type")
+        if isinstance(data, str):
+            digits = data.removeprefix("-")
+            if not (digits.isascii() and digits.isdigit()):
+                self.fail("incorrect_type")
+            data = int(data) if len(digits) <= len(str(MAX_ID)) else 0  # longer: no row has it
+        return data
 
-    def lookup(self, pk: int):
-        """The object with primary key `pk`, or the field's error."""
-        return super().to_internal_value(pk)
+    def to_representation(self, value):
+        return value
 
 
 _ITEM_QUERIES: dict[type, CompiledQuery] = {}

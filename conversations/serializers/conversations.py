@@ -6,16 +6,16 @@ from rest_framework import serializers
 
 from conversations.models import Conversation, Cycle, FollowUp, Status
 from conversations.serializers.common import (
-    MAX_ID,
     CycleSerializer,
     PersonSerializer,
     StrictCharField,
+    StrictIdField,
     StrictPrimaryKeyRelatedField,
     UnitSerializer,
 )
 from conversations.serializers.compiled import CompiledOutput
-from goals.models import Expectation, Goal, Task
-from organization.models import User
+from core.ids import MAX_ID
+from goals.models import Expectation, Goal, Task, UnitGoal
 
 MAX_ORDER = 2**31 - 1  # the smallest integer column range of the supported databases
 ITEM_EXTRA_KWARGS = {"order": {"min_value": 0, "max_value": MAX_ORDER}}
@@ -69,6 +69,13 @@ class TaskSerializer(ItemSerializer):
 
 
 class GoalSerializer(ItemSerializer):
+    supports = StrictPrimaryKeyRelatedField(
+        queryset=UnitGoal.objects.select_related("unit"),
+        required=False,
+        allow_null=True,
+        help_text="The unit goal this goal supports: one of the employee's unit or a unit above it, "
+        "in the conversation's cycle (`unit-goals/?for_employee=`).",
+    )
     item_status = serializers.ChoiceField(
         choices=FollowUp.ItemStatus.choices,
         read_only=True,
@@ -93,6 +100,7 @@ class GoalSerializer(ItemSerializer):
             "measure",
             "due_date",
             "order",
+            "supports",
             "item_status",
             "progress",
         ]
@@ -213,8 +221,9 @@ class ConversationDetailSerializer(ConversationSerializer):
 
 
 class ConversationCreateSerializer(serializers.Serializer):
-    employee = StrictPrimaryKeyRelatedField(
-        queryset=User.objects.all(), help_text="Id of the employee, one of the caller's direct reports."
+    employee = StrictIdField(
+        help_text="Id of the employee, one of the caller's active direct reports. Any other id is "
+        "refused with the same 403, whether someone has it or not."
     )
     cycle = StrictPrimaryKeyRelatedField(queryset=Cycle.objects.all(), required=False, allow_null=True)
     scheduled_at = serializers.DateTimeField(required=False, allow_null=True)

@@ -19,12 +19,13 @@ from conversations.models import (
     ItemResponse,
 )
 from conversations.serializers.common import (
-    MAX_ID,
     ConversationItemField,
     PersonSerializer,
     StrictCharField,
+    StrictPrimaryKeyRelatedField,
 )
 from conversations.serializers.compiled import CompiledOutput
+from core.ids import MAX_ID
 from goals.models import Expectation, Goal, Task
 
 TEXT_MAX = settings.SAMTALE_TEXT_MAX_LENGTH
@@ -171,20 +172,52 @@ class FollowUpSerializer(CompiledOutput, serializers.ModelSerializer):
     item_status = serializers.ChoiceField(
         choices=FollowUp.ItemStatus.choices, read_only=True, allow_blank=True
     )
+    kind = serializers.ChoiceField(choices=FollowUp.Kind.choices, read_only=True)
+    answers = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="For an answer: the question it answers."
+    )
+    answer = serializers.ChoiceField(
+        choices=FollowUp.Answer.choices,
+        read_only=True,
+        allow_blank=True,
+        help_text="For an answer: on_track (Ja, dere er på rett vei), adjust (Juster kursen), talk "
+        "(La oss snakke); empty otherwise.",
+    )
+    open = serializers.BooleanField(
+        source="is_open",
+        read_only=True,
+        help_text="A question not answered yet: it waits on the other party.",
+    )
 
     class Meta:
         model = FollowUp
         fields = [
             "id",
             "conversation",
+            "kind",
             "author",
             "text",
             *ITEM_REFERENCE_FIELDS,
             "progress",
             "item_status",
+            "answers",
+            "answer",
+            "open",
             "created_at",
         ]
         read_only_fields = fields
+
+
+class QuestionField(StrictPrimaryKeyRelatedField):
+    """A question asked in the conversation of the serializer's context."""
+
+    default_error_messages = {"does_not_exist": _("There is no such question in this conversation.")}
+
+    def get_queryset(self):
+        conversation = self.context.get("conversation")
+        if not conversation:
+            return FollowUp.objects.none()
+        return FollowUp.objects.filter(conversation=conversation, kind=FollowUp.Kind.QUESTION)
 
 
 class FollowUpInputSerializer(ItemReferenceSerializer):
@@ -193,9 +226,47 @@ class FollowUpInputSerializer(ItemReferenceSerializer):
     item_status = serializers.ChoiceField(
         choices=FollowUp.ItemStatus.choices, required=False, allow_blank=True, default=""
     )
+    kind = serializers.ChoiceField(
+        choices=FollowUp.Kind.choices,
+        default=FollowUp.Kind.NOTE,
+        help_text="`question`: asks the other party (Er vi på rett vei?) and stays open until they answer; "
+        "`answer`: answers the question `answers` with `answer` (only the party asked, once); "
+        "`kept`, `not_kept`: marks an `expectation` made to the caller.",
+    )
+    answers = QuestionField(
+        queryset=FollowUp.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The question an answer answers (kind `answer` only).",
+    )
+    answer = serializers.ChoiceField(
+        choices=FollowUp.Answer.choices, required=False, allow_blank=True, default=""
+    )
 
     def validate(self, attrs):
-        return self.check_one_item(attrs, required=False)
+        self.check_one_item(attrs, required=False)
+        kind = attrs["kind"]
+        if kind == FollowUp.Kind.ANSWER:
+            return self._check_answer(attrs)
+        if attrs.get("answers") is not None or attrs.get("answer"):
+            raise serializers.ValidationError({"kind": [_("Only an answer names a question and an answer.")]})
+        if kind in (FollowUp.Kind.KEPT, FollowUp.Kind.NOT_KEPT) and attrs.get("expectation") is None:
+            raise serializers.ValidationError(
+                {"expectation": [_("Choose the expectation you are marking as kept or not kept.")]}
+            )
+        return attrs
+
+    def _check_answer(self, attrs):
+        missing = {
+            name: [_("An answer needs this.")] for name in ("answers", "answer") if not attrs.get(name)
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        if any(attrs.get(name) is not None for name in ITEM_REFERENCE_FIELDS):
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("An answer is about its question's item.")]}
+            )
+        return attrs
 
 
 class HistoryEntrySerializer(serializers.ModelSerializer):

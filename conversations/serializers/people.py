@@ -5,14 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from conversations import waiting
 from conversations.models import Conversation, DeputyGrant
 from conversations.serializers.common import (
-    MAX_ID,
     PersonSerializer,
     StrictPrimaryKeyRelatedField,
     UnitSerializer,
 )
 from conversations.serializers.compiled import CompiledOutput
+from core.ids import MAX_ID
 from organization.models import User
 
 ROLES = ["employee", "leader", "hr"]
@@ -70,11 +71,12 @@ class DeputyGrantSerializer(serializers.ModelSerializer):
     }
 )
 class PersonReferenceField(serializers.Field):
-    """A person named by user id (a JSON integer) or by employee id (a JSON string)."""
+    """A person named by user id (a JSON integer) or by employee id (a JSON string); None when nobody
+    has it. The service refuses None with the same answer as a person who does not qualify, so
+    the answer never tells whether an id exists."""
 
     default_error_messages = {
         "invalid": _("Give the person's user id (a number) or employee id (a text)."),
-        "does_not_exist": _("There is no such person."),
     }
 
     def to_internal_value(self, data):
@@ -85,10 +87,7 @@ class PersonReferenceField(serializers.Field):
         else:
             value = data.strip()
             lookup = {"employee_id": value} if 0 < len(value) <= 64 and "\x00" not in value else None
-        person = User.objects.filter(**lookup).first() if lookup else None
-        if person is None:
-            self.fail("does_not_exist")
-        return person
+        return User.objects.filter(**lookup).first() if lookup else None
 
     def to_representation(self, value):
         return value.pk
@@ -120,3 +119,25 @@ class ShareHistorySerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+
+
+class WaitingItemSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=list(waiting.ITEM_KINDS))
+    id = serializers.IntegerField()
+
+
+class WaitingSerializer(serializers.Serializer):
+    """One thing that waits on the caller (`conversations.waiting`)."""
+
+    kind = serializers.ChoiceField(
+        choices=list(waiting.KINDS),
+        help_text="draft (to finish), confirm (a version), change_request, question (unanswered), at_risk "
+        "(an item marked at risk or off track since your side's last entry), statement (not read since "
+        "it was added), check_in (no follow-up for longer than the cycle's check-in interval).",
+    )
+    conversation = serializers.IntegerField(source="conversation.pk")
+    employee = PersonSerializer(source="conversation.employee", read_only=True)
+    leader = PersonSerializer(source="conversation.leader", read_only=True)
+    item = WaitingItemSerializer(allow_null=True, help_text="The item it is about, if any.")
+    since = serializers.DateTimeField(help_text="Since when it has waited.")
+    url = serializers.CharField(help_text="The page where it is done.")

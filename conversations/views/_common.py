@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from conversations.page_selectors import ITEM_MODELS
 from core.errors import DomainError, NotAllowed
+from core.ids import is_id
 
 
 def page(view):
@@ -76,7 +77,7 @@ def item_from_key(conversation, key: str | None):
     """('goal', Goal) for a key like "goal-12" naming an item of this conversation; (None, None) if none."""
     kind, _sep, pk = (key or "").partition("-")
     model = ITEM_MODELS.get(kind)
-    if model is None or not pk.isdigit():
+    if model is None or not (pk.isascii() and pk.isdigit()) or not is_id(int(pk)):
         return None, None
     item = model.objects.filter(conversation=conversation, pk=int(pk)).first()
     return (kind, item) if item else (None, None)

@@ -13,6 +13,7 @@ from conversations import services, workflow
 from conversations.forms import (
     ITEM_FORMS,
     AgendaPointForm,
+    AnswerForm,
     CommentForm,
     ConfirmForm,
     FollowUpForm,
@@ -23,8 +24,9 @@ from conversations.forms import (
     StatementForm,
     focus_first_error,
     item_edit_form_class,
+    item_form_kwargs,
 )
-from conversations.models import AgendaPoint
+from conversations.models import AgendaPoint, FollowUp
 from conversations.page_selectors import ITEM_MODELS, item_choices
 from conversations.permissions import COMMENT, MANAGE, RESPOND, access_conversation
 from conversations.views._common import (
@@ -123,7 +125,7 @@ ADDED = {
 def item_add(request, pk, kind):
     kind = _item_kind(kind)
     conversation = access_conversation(request.user, pk, MANAGE)
-    form = ITEM_FORMS[kind](request.POST, prefix=kind)
+    form = ITEM_FORMS[kind](request.POST, prefix=kind, **item_form_kwargs(kind, conversation))
 
     def add(data):
         goal_services.item_create(
@@ -145,9 +147,10 @@ def item_edit(request, pk, kind, item_pk):
     conversation = access_conversation(request.user, pk, MANAGE)
     item = _item(conversation, kind, item_pk)
     form_class = item_edit_form_class(kind)
+    extra = item_form_kwargs(kind, conversation)
     status = 200
     if request.method == "POST":
-        form = form_class(request.POST)
+        form = form_class(request.POST, **extra)
 
         def update(data):
             data = dict(data)
@@ -160,7 +163,7 @@ def item_edit(request, pk, kind, item_pk):
         status = 400
     else:
         initial = {name: getattr(item, name) for name in form_class.base_fields if name != "revision"}
-        form = form_class(initial={**initial, "revision": item.revision})
+        form = form_class(initial={**initial, "revision": item.revision}, **extra)
     context = {"conversation": conversation, "item": item, "kind": kind, "form": form}
     return render(request, "conversations/item_edit.html", context, status=status)
 
@@ -306,9 +309,34 @@ def follow_up(request, pk):
             text=data["text"],
             progress=data["progress"],
             item_status=data["item_status"],
+            kind=data["kind"],
             **item_kwargs(kind, item),
         )
 
     if run_form_action(request, form, add, _("Your follow-up entry was added.")):
         return redirect(conversation_url(conversation, "follow-up"))
     return _failed(request, conversation, "follow_up", form)
+
+
+@page
+@require_POST
+def follow_up_answer(request, pk, question_pk):
+    conversation = access_conversation(request.user, pk, COMMENT)
+    question = get_object_or_404(
+        FollowUp, pk=question_pk, conversation=conversation, kind=FollowUp.Kind.QUESTION
+    )
+    form = AnswerForm(request.POST, prefix=f"answer-{question.pk}")
+
+    def add(data):
+        services.follow_up_create(
+            conversation=conversation,
+            actor=request.user,
+            text=data["text"],
+            kind=FollowUp.Kind.ANSWER,
+            answers=question,
+            answer=data["answer"],
+        )
+
+    if run_form_action(request, form, add, _("Your answer was added.")):
+        return redirect(conversation_url(conversation, f"follow-up-{question.pk}"))
+    return _failed(request, conversation, f"answer:{question.pk}", form)

@@ -4,10 +4,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from conversations import page_selectors, selectors, services, workflow
+from conversations import dialogue, page_selectors, selectors, services, workflow
 from conversations.forms import (
     ITEM_FORMS,
     AgendaPointForm,
+    AnswerForm,
     CommentForm,
     ConfirmForm,
     FollowUpForm,
@@ -16,6 +17,7 @@ from conversations.forms import (
     RequestChangesForm,
     StatementForm,
     focus_field,
+    item_form_kwargs,
 )
 from conversations.models import FINISHED_STATUSES, Status
 from conversations.permissions import COMMENT, MANAGE, RESPOND, access_conversation, conversation_perms
@@ -78,6 +80,21 @@ def _item_entries(rows, forms: dict, *, respond: bool, comment: bool) -> list[di
     return entries
 
 
+def _timeline(conversation, user, follow_ups, forms: dict, *, can_answer: bool) -> list[dict]:
+    """Each follow-up entry with, for an open question that waits on `user`'s side, its answer form."""
+    side = dialogue.side_of(user.pk, conversation)
+    entries = []
+    for entry in follow_ups:
+        waits_on_user = entry.is_open and dialogue.side_of(entry.author_id, conversation) != side
+        form = (
+            _form(forms, f"answer:{entry.pk}", lambda pk=entry.pk: AnswerForm(prefix=f"answer-{pk}"))
+            if (can_answer and waits_on_user) or f"answer:{entry.pk}" in forms  # errors stay in view
+            else None
+        )
+        entries.append({"entry": entry, "answer_form": form})
+    return entries
+
+
 def _transition_buttons(conversation, perms) -> list[tuple[str, str]]:
     return [
         (name, TRANSITION_BUTTONS[name])
@@ -128,7 +145,9 @@ def _forms(conversation, flags, forms: dict, focus: str | None) -> dict:
         )
     if flags["can_edit"]:
         for kind, form_class in ITEM_FORMS.items():
-            built[f"{kind}_form"] = _form(forms, kind, lambda c=form_class, k=kind: c(prefix=k))
+            built[f"{kind}_form"] = _form(
+                forms, kind, lambda c=form_class, k=kind: c(prefix=k, **item_form_kwargs(k, conversation))
+            )
     target = built.get(f"{focus}_form")
     if target is not None and not target.is_bound:
         focus_field(target, FIRST_FIELD[focus])
@@ -182,6 +201,7 @@ def render_conversation(request, conversation, *, forms=None, status: int = 200,
                 ),
             ),
         ],
+        "timeline": _timeline(conversation, user, data.follow_ups, forms, can_answer=flags["can_follow_up"]),
         "has_errors": bool(forms),
         # Where the language switch returns to: the page itself, not the action a form posted to.
         "page_path": reverse("web:conversation", args=[conversation.pk]),

@@ -1,38 +1,57 @@
 """The start pages: Mine medarbeidere, Mine samtaler, creating a conversation, deputies."""
 
-from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from conversations import page_selectors, services
+from conversations import page_selectors, services, waiting
 from conversations.forms import ConversationCreateForm, DeputyGrantForm, ShareHistoryForm, focus_first_error
 from conversations.models import DeputyGrant
+from conversations.permissions import access_own_report
 from conversations.views._common import page, run_action, run_form_action
 from core.errors import NotAllowed
+
+WAITING_LABELS = {
+    waiting.DRAFT: gettext_lazy("A draft to finish"),
+    waiting.CONFIRM: gettext_lazy("A version to confirm"),
+    waiting.CHANGE_REQUEST: gettext_lazy("A change request to answer"),
+    waiting.QUESTION: gettext_lazy("A question waiting for your answer"),
+    waiting.AT_RISK: gettext_lazy("An item marked at risk or off track"),
+    waiting.STATEMENT: gettext_lazy("A supplementary statement you have not read"),
+    waiting.CHECK_IN: gettext_lazy("Time for a follow-up"),
+}
 
 
 @page
 def home(request):
-    if request.user.is_leader:
-        return redirect("web:my_reports")
-    return redirect("web:my_conversations")
+    """Venter på deg: the first page after signing in, everything that waits on the person."""
+    rows = [
+        {"thing": thing, "label": WAITING_LABELS[thing.kind]} for thing in waiting.waiting_on(request.user)
+    ]
+    return render(request, "conversations/waiting.html", {"rows": rows})
 
 
 @page
 def my_reports(request):
     cycle = page_selectors.current_cycle()
-    rows = page_selectors.reports_overview(request.user, cycle)
+    rows = [
+        {
+            "row": row,
+            "for_me": [WAITING_LABELS[kind] for kind in row.waiting_on_leader],
+            "for_employee": [WAITING_LABELS[kind] for kind in row.waiting_on_employee],
+        }
+        for row in page_selectors.reports_overview(request.user, cycle)
+    ]
     return render(request, "conversations/my_reports.html", {"cycle": cycle, "rows": rows})
 
 
 def _own_report(leader, employee_pk):
-    """One of the leader's active direct reports; anyone else is not found."""
-    user_model = get_user_model()
+    """One of the leader's active direct reports; anyone else, existing or not, is not found."""
     try:
-        return user_model.objects.get(pk=int(employee_pk), manager=leader, is_active=True)
-    except (user_model.DoesNotExist, ValueError):
+        return access_own_report(leader, employee_pk)
+    except NotAllowed:
         raise Http404 from None
 
 

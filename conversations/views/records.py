@@ -30,6 +30,10 @@ ACTIONS = {
     "agenda_point_shared": _("Agenda point shared"),
     "item_response": _("Item answered"),
     "follow_up": _("Follow-up entry added"),
+    "question": _("Question asked"),
+    "answer": _("Question answered"),
+    "promise_kept": _("Promise marked as kept"),
+    "promise_not_kept": _("Promise marked as not kept"),
     "deputy_granted": _("Deputy granted access"),
     "deputy_ended": _("Deputy's access ended"),
     "leader_changed": _("New leader"),
@@ -50,6 +54,7 @@ FIELD_LABELS = {
     "due_date": _("Due date"),
     "kind": _("Kind of goal"),
     "measure": _("Measure"),
+    "supports": _("Supports"),
     "direction": _("Direction"),
     "text": _("Text"),
     "order": _("Order"),
@@ -59,6 +64,7 @@ FIELD_LABELS = {
     "sha256": _("SHA-256"),
     "status": _("Status"),
     "stance": _("Answer"),
+    "answers_kept": _("Answers kept from the previous version"),
     "until": _("Until"),
     "deputy": _("Deputy"),
 }
@@ -84,6 +90,8 @@ def _value(value) -> str:
         return "–"
     if isinstance(value, list):
         return " → ".join(_value(v) for v in value)
+    if isinstance(value, dict) and "title" in value:  # a goal's supported unit goal, as agreed
+        return f"{value['title']} ({value.get('unit', '')})"
     if isinstance(value, str):
         return str(VALUE_LABELS.get(value, value))
     return str(value)

@@ -3,6 +3,9 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
+
+from django.utils.translation import gettext as _
 
 from organization.importer.rows import OrgRow
 from organization.models import PATH_SEPARATOR
@@ -52,6 +55,35 @@ class ImportSummary:
     returned: int
     managers_changed: int
     units_created: int
+    active: int  # the active people the import could mark as left (superusers aside), before it
+
+    def leaves_too_many(self, max_share: float) -> bool:
+        """More than `max_share` (0.10: 10 %) of the active people would be marked as left."""
+        return self.left > Fraction(str(max_share)) * self.active
+
+
+class MassLeaveRefused(Exception):
+    """The file would mark more of the active people as left than the limit allows: most likely a
+    partial export, not the whole organisation. Nothing is written; `summary` says what would change."""
+
+    def __init__(self, summary: ImportSummary, max_share: float):
+        self.summary = summary
+        self.max_share = max_share
+        super().__init__(f"{summary.left} of {summary.active} active people would leave")
+
+    @property
+    def message(self) -> str:
+        message = _(
+            "The file would mark %(left)d of the %(active)d active people as having left (%(share)d%%), "
+            "more than the limit of %(limit)s%% (SAMTALE_IMPORT_MAX_LEAVE_SHARE). Is the file the whole "
+            "organisation? If so many have really left, import it with --allow-mass-leave."
+        )
+        return message % {
+            "left": self.summary.left,
+            "active": self.summary.active,
+            "share": round(100 * self.summary.left / self.summary.active),
+            "limit": f"{100 * self.max_share:g}",
+        }
 
 
 @dataclass(frozen=True)
@@ -66,6 +98,7 @@ class ImportPlan:
     unchanged: int
     leaving: tuple[StoredPerson, ...]
     manager_changes: dict[str, str | None]
+    active: int
 
     @property
     def rewrite(self) -> list[Person]:
@@ -82,6 +115,7 @@ class ImportPlan:
             returned=len(self.returning),
             managers_changed=len(self.manager_changes),
             units_created=len(self.new_units),
+            active=self.active,
         )
 
 
@@ -120,6 +154,7 @@ def plan_import(rows: list[OrgRow], stored: Iterable[StoredPerson], unit_paths: 
             if s.is_active and not s.is_superuser and s.employee_id not in in_file
         ),
         manager_changes={p.employee_id: s.manager_id for p, s in existing if p.manager_id != s.manager_id},
+        active=sum(1 for s in stored_by_id.values() if s.is_active and not s.is_superuser),
     )
 
 

@@ -1,7 +1,9 @@
 """Reading the organisation file: its bytes to rows, or `OrgFileRefused` with every problem found."""
 
+import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
@@ -9,6 +11,9 @@ from django.utils.translation import gettext as _
 from organization.importer.checks import _field_problems, _unit_problems, check_rows
 from organization.importer.rows import COLUMNS, ROLE_SEPARATOR, ImportProblem, OrgFileRefused, OrgRow
 from organization.models import PATH_SEPARATOR
+
+# Unicode's control characters (category Cc): C0, DEL and C1.
+CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def read_org_file(data: bytes) -> list[OrgRow]:
@@ -18,13 +23,15 @@ def read_org_file(data: bytes) -> list[OrgRow]:
     if header is None:
         raise OrgFileRefused([ImportProblem(1, "empty_file", _("The file is empty."))])
     columns, problems = _column_positions(header_line, header)
+    problems.extend(_control_character_problems(header_line, header, header))
     if problems:
         raise OrgFileRefused(problems)
     rows = []
     for line, cells in records:
         row, row_problems = _parse_row(line, cells, columns)
         rows.append(row)
-        problems.extend(row_problems)
+        problems.extend(_control_character_problems(line, cells, header))
+        problems.extend(_cell_count_problems(line, cells, header) or row_problems)
     if not rows:
         problems.append(ImportProblem(header_line, "no_people", _("The file has a header but no people.")))
     problems.extend(check_rows(rows))
@@ -36,10 +43,29 @@ def read_org_file(data: bytes) -> list[OrgRow]:
 def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        message = _("The file is not UTF-8 text. Save it from the HR system as CSV in UTF-8.")
-        raise OrgFileRefused([ImportProblem(line, "not_utf8", message)]) from None
+    except UnicodeDecodeError:
+        raise OrgFileRefused(_not_utf8_problems(data)) from None
+
+
+def _not_utf8_problems(data: bytes) -> list[ImportProblem]:
+    """Each line that is not UTF-8 (a UTF-8 character never holds the byte of a line break)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        message = _("The file is UTF-16 text, not UTF-8. Save it from the HR system as CSV in UTF-8.")
+        return [ImportProblem(1, "not_utf8", message)]
+    message = _("The file is not UTF-8 text. Save it from the HR system as CSV in UTF-8.")
+    return [
+        ImportProblem(number, "not_utf8", message)
+        for number, line in enumerate(data.removeprefix(codecs.BOM_UTF8).split(b"\n"), start=1)
+        if not _is_utf8(line)
+    ]
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _records(text: str) -> Iterator[tuple[int, list[str]]]:
@@ -74,6 +100,48 @@ def _column_positions(line: int, header: list[str]) -> tuple[dict[str, int], lis
             message = _("The column %(column)s appears more than once in the header.")
             problems.append(ImportProblem(line, "duplicate_column", message % {"column": column}))
     return {column: names.index(column) for column in COLUMNS if column in names}, problems
+
+
+def _control_character_problems(line: int, cells: list[str], header: list[str]) -> list[ImportProblem]:
+    """Control characters (NUL, tab, a line break inside a quoted value, ...) in any cell: no name, id,
+    address or unit holds one, and the database refuses NUL outright. One problem per record."""
+    found = [
+        _("column %(column)s: %(character)s") % {"column": _column_name(header, i), "character": character}
+        for i, cell in enumerate(cells)
+        if (character := _first_control_character(cell))
+    ]
+    if not found:
+        return []
+    message = _(
+        "The line holds control characters, which are not allowed (%(found)s). Is the file CSV text "
+        "in UTF-8? Save it from the HR system as CSV in UTF-8."
+    )
+    return [ImportProblem(line, "control_character", message % {"found": "; ".join(found)})]
+
+
+def _first_control_character(text: str) -> str | None:
+    found = CONTROL_CHARACTER.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def _column_name(header: list[str], index: int) -> str:
+    name = header[index].strip() if index < len(header) else ""
+    return (
+        name if name and not _first_control_character(name) else _("no. %(number)d") % {"number": index + 1}
+    )
+
+
+def _cell_count_problems(line: int, cells: list[str], header: list[str]) -> list[ImportProblem]:
+    """A record with more or fewer cells than the header has columns: its values cannot be trusted
+    to be in their columns (a comma too many or too few), so its other problems are not reported."""
+    counts = {"cells": len(cells), "columns": len(header)}
+    if len(cells) > len(header):
+        message = _("The line has %(cells)d values, more than the %(columns)d columns of the header.")
+        return [ImportProblem(line, "too_many_values", message % counts)]
+    if len(cells) < len(header):
+        message = _("The line has %(cells)d values, fewer than the %(columns)d columns of the header.")
+        return [ImportProblem(line, "too_few_values", message % counts)]
+    return []
 
 
 def _parse_row(line: int, cells: list[str], columns: dict[str, int]) -> tuple[OrgRow, list[ImportProblem]]:

@@ -149,12 +149,34 @@ def test_create_for_someone_not_your_report_is_403(world, client_for, role, empl
     assert response.status_code == 403
 
 
+def test_create_never_tells_whether_a_person_exists(world, client_for):
+    """Someone else's employee, HR, oneself, someone who has left and ids nobody has (also ones no row
+    can have) get the same answer, so the endpoint cannot be used to find out which ids exist."""
+    gone = factories.UserFactory(manager=world.leader, is_active=False)
+    client = client_for(world.leader)
+    ids = [world.other_employee.pk, world.hr.pk, world.leader.pk, gone.pk, 10**9, 2**70, 0, -1]
+    answers = [
+        client.post(url("conversations/"), {"employee": employee}, format="json")
+        for employee in [*ids, str(10**9), "9" * 40, "-7"]
+    ]
+    assert {(r.status_code, r.content) for r in answers} == {(403, answers[0].content)}
+    assert client.post(url("conversations/"), {"employee": "abc"}, format="json").status_code == 400
+
+
+def test_the_employee_filter_never_tells_whether_a_person_exists(world, client_for):
+    client = client_for(world.leader)
+    answers = [
+        client.get(url("conversations/"), {"employee": employee})
+        for employee in (world.other_employee.pk, world.hr.pk, 10**9, 2**62)
+    ]
+    assert {(r.status_code, r.content) for r in answers} == {(200, answers[0].content)}
+    assert answers[0].json()["results"] == []
+
+
 @pytest.mark.parametrize(
     "body",
     [
         {},
-        {"employee": 10**9},
-        {"employee": 2**70},
         {"employee": "abc"},
         {"employee": 1.5},
         {"employee": True},

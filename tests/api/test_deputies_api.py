@@ -1,9 +1,12 @@
 """Deputy grants: given by a leader, seen by both parties, ended by the leader."""
 
 import datetime
+import re
 
 import pytest
-from django.utils import timezone
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from conversations.models import DeputyGrant
 from tests import factories
@@ -18,7 +21,7 @@ def in_days(days: int) -> str:
 
 def test_leader_grants_by_user_id_or_employee_id(world, client_for):
     client = client_for(world.leader)
-    stand_in = factories.UserFactory()
+    stand_in = factories.LeaderFactory()
     by_id = client.post(url("deputies/"), {"deputy": stand_in.pk, "until": in_days(7)}, format="json")
     assert by_id.status_code == 201, by_id.json()
     assert by_id.json()["deputy"]["id"] == stand_in.pk and by_id.json()["active"] is True
@@ -114,3 +117,108 @@ def test_deputies_query_count(world, client_for, django_assert_max_num_queries):
     )
     with django_assert_max_num_queries(few):
         assert client.get(url("deputies/")).json()["count"] == 31
+
+
+# --- who may be a deputy (DESIGN.md: another leader, never the employee, never someone only in HR) -----
+
+NOT_A_LEADER = "The deputy must be a leader: an active person who manages employees."
+
+
+def grant(client, deputy, conversation=None):
+    body = {"deputy": deputy, "until": in_days(7)}
+    if conversation is not None:
+        body["conversation"] = conversation.pk
+    return client.post(url("deputies/"), body, format="json")
+
+
+@pytest.mark.parametrize(
+    ("who", "one_conversation", "message"),
+    [
+        ("hr", False, NOT_A_LEADER),
+        ("hr", True, NOT_A_LEADER),
+        ("other_employee", False, NOT_A_LEADER),  # someone else's team member
+        ("former leader", False, NOT_A_LEADER),  # the leader role gone and nobody reporting any more
+        ("employee", True, "The employee in the conversation cannot be the deputy."),
+        ("employee", False, "One of your own employees cannot be the deputy for all your conversations."),
+        ("colleague", False, "One of your own employees cannot be the deputy for all your conversations."),
+        ("leader", False, "You cannot be your own deputy."),
+    ],
+)
+def test_only_another_leader_can_be_deputy(world, client_for, who, one_conversation, message):
+    """Issue 13: a leader could name an HR-only user or a team member as deputy, who then read content."""
+    if who == "former leader":
+        deputy = factories.UserFactory()
+        factories.UserFactory(manager=deputy, is_active=False)  # managed someone who has left
+    else:
+        deputy = world.role(who)
+    before = DeputyGrant.objects.count()
+    response = grant(client_for(world.leader), deputy.pk, world.conversation if one_conversation else None)
+    with translation.override("nb"):  # the leader's language
+        assert (response.status_code, response.json()["detail"]) == (400, translation.gettext(message))
+    assert DeputyGrant.objects.count() == before
+    if who in ("hr", "other_employee"):
+        assert client_for(deputy).get(url(f"conversations/{world.conversation.pk}/")).status_code == 404
+
+
+def test_the_refusal_is_in_bokmal_by_default(world, client_for):
+    response = grant(client_for(world.leader), world.hr.pk)
+    assert (
+        response.json()["detail"] == "Stedfortrederen må være en leder: en aktiv person som har medarbeidere."
+    )
+
+
+def test_someone_who_manages_people_is_a_leader_without_the_role(world, client_for):
+    manager = factories.UserFactory()
+    factories.UserFactory(manager=manager)
+    assert not manager.is_leader
+    assert grant(client_for(world.leader), manager.employee_id).status_code == 201
+    assert client_for(manager).get(url(f"conversations/{world.conversation.pk}/")).status_code == 200
+
+
+def test_a_report_who_leads_a_team_can_stand_in_for_a_colleagues_conversation(world, client_for):
+    """Never the employee of a conversation the grant covers: one conversation covers only its own."""
+    team_leader = factories.LeaderFactory(manager=world.leader)
+    response = grant(client_for(world.leader), team_leader.pk, world.conversation)
+    assert response.status_code == 201
+    for_all = grant(client_for(world.leader), team_leader.pk)
+    assert for_all.status_code == 400
+    assert "egne medarbeidere" in for_all.json()["detail"]
+
+
+def test_the_answer_never_tells_whether_a_deputy_id_exists(world, client_for):
+    """Nobody, someone who has left and someone who is no leader: the same status and body."""
+    client = client_for(world.leader)
+    gone = factories.LeaderFactory(is_active=False)
+    answers = {
+        str(reference): grant(client, reference)
+        for reference in (
+            world.hr.pk,
+            world.other_employee.employee_id,
+            gone.pk,
+            gone.employee_id,
+            10**9,
+            2**70,
+            0,
+            -5,
+            "NOBODY-42",
+            "x" * 65,
+        )
+    }
+    bodies = {reference: (r.status_code, r.content) for reference, r in answers.items()}
+    assert len(set(bodies.values())) == 1, bodies
+    assert next(iter(answers.values())).status_code == 400
+
+
+def test_the_page_refuses_a_deputy_who_is_no_leader_and_never_tells_whether_the_id_exists(world):
+    client = Client()
+    client.force_login(world.leader)
+    texts = []
+    for employee_id in (world.hr.employee_id, world.other_employee.employee_id, "NOBODY-42"):
+        response = client.post(reverse("web:deputies"), {"deputy": employee_id, "until": in_days(3)})
+        assert response.status_code == 400
+        page = response.content.decode().replace(employee_id, "ID")
+        page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
+        texts.append(page)
+        assert "Stedfortrederen må være en leder" in page
+    assert not DeputyGrant.objects.filter(deputy__in=[world.hr, world.other_employee]).exists()
+    assert texts[0] == texts[1] == texts[2]

@@ -16,7 +16,7 @@ def api_paths(pk: int) -> list[str]:
     paths = []
     for pattern in api_urls.urlpatterns:
         route = str(pattern.pattern)
-        paths.append(url(route.replace("<int:pk>", str(pk))))
+        paths.append(url(route.replace("<id:pk>", str(pk))))
     return paths
 
 

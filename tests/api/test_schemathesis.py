@@ -40,7 +40,7 @@ from schemathesis.specs.openapi.checks import (
 
 from conversations import services, workflow
 from conversations.models import Conversation
-from goals.models import Expectation, Goal, Task
+from goals.models import Expectation, Goal, Task, UnitGoal
 from tests import factories
 from tests.api.helpers import bring_to
 
@@ -59,7 +59,13 @@ CHECKS = [
 ROUTE_MISS_CHECKS = [not_a_server_error, status_code_conformance]
 CALLERS = ["leader", "employee", "hr"]
 OPENAPI_JSON = "application/vnd.oai.openapi+json"
-ETAG_MODELS = {"conversations": Conversation, "goals": Goal, "tasks": Task, "expectations": Expectation}
+ETAG_MODELS = {
+    "conversations": Conversation,
+    "goals": Goal,
+    "tasks": Task,
+    "expectations": Expectation,
+    "unit-goals": UnitGoal,
+}
 
 
 def _config(*, coverage: bool):
@@ -148,6 +154,12 @@ def _build_seed() -> Seed:
     ]
     people = [employee, colleague, leader, deputy, hr, other_employee]
     ids = [c.pk for c in conversations]
+    top_goal = UnitGoal.objects.create(unit=unit.parent or unit, cycle=cycle, title="Trygg by")
+    section = factories.OrgUnitFactory(name="Renhold", parent=unit)
+    unit_goals = [
+        top_goal,
+        UnitGoal.objects.create(unit=section, cycle=cycle, title="Rene gater", supports=top_goal),
+    ]
     pools = {
         "conversations": ids,
         "goals": list(Goal.objects.filter(conversation__in=ids).values_list("pk", flat=True)),
@@ -157,7 +169,8 @@ def _build_seed() -> Seed:
         "people": [p.pk for p in people],
         "cycles": [cycle.pk],
         "templates": [template.pk],
-        "units": [unit.pk, other_employee.unit_id],
+        "units": [unit.pk, other_employee.unit_id, section.pk],
+        "unit-goals": [g.pk for g in unit_goals],
     }
     tokens = {
         role: Token.objects.create(user=user).key
@@ -198,6 +211,9 @@ FIELD_POOLS = {
     "goal": "goals",
     "task": "tasks",
     "expectation": "expectations",
+    "supports": "unit-goals",
+    "source": "cycles",
+    "target": "cycles",
 }
 
 

@@ -1,13 +1,16 @@
 """Throttling: the token endpoint slows down password guessing (429 beyond the rate)."""
 
+import re
 import runpy
 
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from django.urls import resolve
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+from rest_framework.views import APIView
 
 from tests import factories
 from tests.api.helpers import url
@@ -46,18 +49,21 @@ def clock(monkeypatch):
     return Clock
 
 
-def attempt(username: str, password: str = "wrong", address: str = "10.0.0.1"):  # noqa: S107
+def attempt(username: str, password: str = "wrong", address: str = "10.0.0.1", **headers):  # noqa: S107
     return APIClient().post(
         url("auth/token/"),
         {"username": username, "password": password},
         format="json",
         REMOTE_ADDR=address,
+        **headers,
     )
 
 
+@override_settings(SAMTALE_LOGIN_FAILURES_PER_ADDRESS=100)
 def test_the_21st_attempt_within_a_minute_is_429(clock):
-    """Twenty guesses from one address at twenty accounts (below django-axes' lockout per account),
-    then the right password: the throttle refuses it."""
+    """Twenty guesses from one address at twenty accounts (below django-axes' lockout per account, and
+    below the address's lockout, raised here: tests/security/test_login_limits.py), then the right
+    password: the throttle refuses it."""
     user = factories.UserFactory()
     for number in range(20):
         assert attempt(f"E-guess-{number}").status_code == 400
@@ -114,3 +120,66 @@ def test_the_rates_default_and_follow_the_environment(monkeypatch):
 def test_the_schema_documents_429_on_the_token_endpoint():
     schema = APIClient().get(url("schema/"), HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     assert "429" in schema["paths"]["/api/v1/auth/token/"]["post"]["responses"]
+
+
+def test_a_rotating_forwarded_for_header_does_not_escape_the_rate(auth_rate):
+    """No proxy is trusted (the default): X-Forwarded-For is the client's own word and is ignored."""
+    auth_rate("3/min")
+    user = factories.UserFactory()
+    statuses = [
+        attempt(user.employee_id, HTTP_X_FORWARDED_FOR=f"198.51.100.{number}").status_code
+        for number in range(4)
+    ]
+    assert statuses == [400, 400, 400, 429]
+    assert (
+        attempt(user.employee_id, password=factories.PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.9").status_code
+        == 429
+    )
+
+
+def test_behind_one_proxy_the_address_it_saw_is_counted(settings, auth_rate):
+    """Chain `X-Forwarded-For, REMOTE_ADDR`: the right-most-but-one address is the client; what the client
+    wrote before it does not matter."""
+    settings.SAMTALE_TRUSTED_PROXY_COUNT = 1  # before auth_rate's override, so the two unwind in order
+    auth_rate("3/min")
+    user = factories.UserFactory()
+    statuses = [
+        attempt(user.employee_id, HTTP_X_FORWARDED_FOR=f"198.51.100.{number}, 203.0.113.7").status_code
+        for number in range(4)
+    ]
+    assert statuses == [400, 400, 400, 429]
+    other_client = attempt(user.employee_id, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.8")
+    assert other_client.status_code == 400
+
+
+def throttled(view_class) -> bool:
+    """Whether a request to the view can be throttled: a scoped throttle counts only views naming a scope."""
+    view = view_class()
+    return any(
+        not isinstance(throttle, ScopedRateThrottle) or getattr(view, "throttle_scope", None)
+        for throttle in view.get_throttles()
+    )
+
+
+def api_view_class(path: str):
+    """The DRF view class serving a schema path (its parameters filled in with 1), or None."""
+    match = resolve(re.sub(r"\{[^}]+\}", "1", path))
+    view_class = getattr(match.func, "cls", None)
+    return view_class if isinstance(view_class, type) and issubclass(view_class, APIView) else None
+
+
+def test_every_throttled_operation_documents_429():
+    schema = APIClient().get(url("schema/"), HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    throttled_operations, undocumented = [], []
+    for path, operations in schema["paths"].items():
+        view_class = api_view_class(path)
+        if view_class is None or not throttled(view_class):
+            continue
+        for method, operation in operations.items():
+            throttled_operations.append(f"{method.upper()} {path}")
+            if "429" not in operation["responses"]:
+                undocumented.append(f"{method.upper()} {path}")
+    assert not undocumented, f"throttled, but 429 is not documented: {undocumented}"
+    # The walk finds the throttled views themselves (token, PDF, statistics), not a list kept here.
+    assert {"POST /api/v1/auth/token/", "GET /api/v1/conversations/{id}/pdf/"} <= set(throttled_operations)
+    assert any("/statistics/" in operation for operation in throttled_operations)

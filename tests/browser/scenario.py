@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from conversations import services, workflow
 from goals import services as goal_services
+from goals.models import UnitGoal
 from tests import factories
 
 
@@ -39,6 +40,9 @@ class Scenario:
             ("conversation employee amendment", self.employee, f"/samtaler/{amended}/"),
             ("conversation employee awaiting", self.waiting_employee, f"/samtaler/{awaiting}/"),
             ("conversation leader awaiting", self.leader, f"/samtaler/{awaiting}/"),
+            ("unit goals", self.leader, "/enhetsmal/"),
+            ("edit unit goal", self.leader, f"/enhetsmal/{UnitGoal.objects.order_by('pk').first().pk}/"),
+            ("direction", self.leader, "/retning/"),
             ("403 page", self.employee, f"/samtaler/{amended}/punkter/goal/{goal.pk}/"),
             ("404 page", self.outsider, f"/samtaler/{amended}/"),
         ]
@@ -71,7 +75,7 @@ def build_scenario() -> Scenario:
     employee = factories.UserFactory(unit=unit, manager=leader, full_name="Bo Beta")
     waiting_employee = factories.UserFactory(unit=unit, manager=leader, full_name="Cy Gamma")
     new_employee = factories.UserFactory(unit=unit, manager=leader, full_name="Di Delta")
-    outsider = factories.UserFactory(full_name="Ed Epsilon")
+    outsider = factories.LeaderFactory(full_name="Ed Epsilon")  # a deputy for a while: a leader
     template = factories.TemplateFactory(name="T-1")
     factories.TemplatePointFactory(template=template, text="Point 1", hint="Hint 1")
     cycle = factories.CycleFactory(name="Round 2027", template=template)
@@ -96,6 +100,14 @@ def build_scenario() -> Scenario:
     )
     services.statement_create(conversation=amended, actor=employee, text="Statement 1")
     workflow.conversation_amend(conversation_id=amended.pk, actor=leader)
+    unit_goal = UnitGoal.objects.create(unit=unit, cycle=cycle, title="Target U1", description="U1")
+    UnitGoal.objects.create(
+        unit=factories.OrgUnitFactory(name="Unit 8", parent=unit),
+        cycle=cycle,
+        title="Target U2",
+        supports=unit_goal,
+    )
+    goal_services.item_update(item=amended.goals.order_by("pk").first(), actor=leader, supports=unit_goal)
     services.access_log_record(conversation=amended, user=employee, channel="web")
 
     awaiting = services.conversation_create(actor=leader, employee=waiting_employee, cycle=cycle)
@@ -111,7 +123,7 @@ def build_scenario() -> Scenario:
     services.deputy_grant_end(grant=leader.deputy_grants_given.get(), actor=leader)
     services.deputy_grant_create(
         leader=leader,
-        deputy=factories.UserFactory(full_name="Fa Zeta"),
+        deputy=factories.LeaderFactory(full_name="Fa Zeta"),
         until=timezone.localdate() + datetime.timedelta(days=30),
     )
     return Scenario(leader, employee, waiting_employee, new_employee, outsider, amended, awaiting)

@@ -24,6 +24,8 @@ BOKMAL_CHOICES = [
     *Expectation.Direction.choices,
     *ItemResponse.Stance.choices,
     *FollowUp.ItemStatus.choices,
+    *FollowUp.Kind.choices,
+    *FollowUp.Answer.choices,
     *Comment.Kind.choices,
 ]
 ENGLISH_WORDS = [

@@ -50,6 +50,10 @@ def _leader_records_and_submits(boss, leader, employee) -> Conversation:
     page.get_by_label("Ansattnummer").fill(leader.employee_id)
     page.get_by_label("Passord").fill(factories.PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
+    # Signing in opens "Venter på deg"; nothing waits on the leader before the first conversation.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Venter på deg")
+    boss.check("waiting (leader, empty)")
+    page.get_by_role("navigation").get_by_role("link", name="Mine medarbeidere").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mine medarbeidere")
     boss.check("my employees (before)")
 
@@ -101,7 +105,9 @@ def _leader_records_and_submits(boss, leader, employee) -> Conversation:
 
 def _employee_disagrees_and_requests_changes(phone, conversation) -> None:
     page = phone.page
-    phone.go("/", "my conversations")
+    phone.go("/", "waiting (employee)")
+    expect(page.get_by_role("link", name=re.compile("En versjon å bekrefte"))).to_be_visible()
+    phone.go("/samtaler/", "my conversations")
     page.get_by_role("link", name="Medarbeidersamtaler 2027").click()
     version = conversation.versions.get()
     expect(page.locator(".version-box")).to_contain_text(version.sha256)

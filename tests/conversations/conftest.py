@@ -89,7 +89,7 @@ def snapshot(conversation: Conversation) -> dict:
 
 
 def grant_deputy(leader, *, conversation=None, days: int = 7):
-    deputy = factories.UserFactory()
+    deputy = factories.LeaderFactory()
     until = timezone.localdate() + datetime.timedelta(days=days)
     deputy_grant_create(leader=leader, deputy=deputy, until=until, conversation=conversation)
     return deputy

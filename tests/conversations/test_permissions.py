@@ -22,7 +22,7 @@ from conversations.services import (
     follow_up_create,
     history_share_set,
 )
-from core.errors import NotAllowed
+from core.errors import InvalidInput, NotAllowed
 from goals.models import Goal
 from goals.services import goal_create, item_update
 from tests import factories
@@ -312,18 +312,19 @@ def test_deputy_of_the_former_leader_loses_access_on_manager_change(org):
     assert access_conversation(deputy, org["b"].pk) == org["b"]
 
 
-def test_deputy_who_is_the_employee_gets_no_extra_rights(org):
-    # A leader may pick one of their own reports as deputy; on their own conversation they stay the employee.
-    grant_deputy_to = org["E"]
+def test_an_employee_cannot_be_made_deputy_of_their_own_leader(org):
+    """A leader could name one of their own reports deputy of all their conversations, who then read
+    the colleagues' ones (issue 13). Deputies are other leaders (DESIGN.md): refused, nothing granted."""
     from conversations.services import deputy_grant_create
 
-    deputy_grant_create(
-        leader=org["L"], deputy=grant_deputy_to, until=timezone.localdate() + datetime.timedelta(days=3)
-    )
+    until = timezone.localdate() + datetime.timedelta(days=3)
+    for conversation in (None, org["a"]):
+        with pytest.raises(InvalidInput):
+            deputy_grant_create(leader=org["L"], deputy=org["E"], until=until, conversation=conversation)
+    assert not DeputyGrant.objects.exists()
     assert can(org["E"], org["a"], RESPOND)
     assert not can(org["E"], org["a"], MANAGE)
-    assert can(org["E"], org["b"], COMMENT)
-    assert not can(org["E"], org["b"], MANAGE)
+    assert not can(org["E"], org["b"], VIEW)
 
 
 # --- manager change and shared history ------------------------------------------------------------

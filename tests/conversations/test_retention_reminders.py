@@ -3,9 +3,10 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from conversations import retention, services, workflow
@@ -90,7 +91,7 @@ def test_apply_retention_command_dry_run_changes_nothing(capsys):
 
 
 @override_settings(SAMTALE_REMINDER_AFTER_DAYS=7)
-def test_awaiting_reminder_is_sent_once_in_the_employees_language():
+def test_awaiting_reminder_is_sent_once_in_the_employees_language(django_capture_on_commit_callbacks):
     conversation = factories.make_conversation()
     conversation.employee.language = "en"
     conversation.employee.save()
@@ -99,22 +100,30 @@ def test_awaiting_reminder_is_sent_once_in_the_employees_language():
 
     assert send_reminders(now=timezone.now() + datetime.timedelta(days=3))["awaiting_confirmation"] == 0
     later = timezone.now() + datetime.timedelta(days=8)
-    assert send_reminders(now=later)["awaiting_confirmation"] == 1
-    assert send_reminders(now=later)["awaiting_confirmation"] == 0
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox's e-mails are sent after commit
+        assert send_reminders(now=later)["awaiting_confirmation"] == 1
+        assert send_reminders(now=later)["awaiting_confirmation"] == 0
     assert [m.to for m in mail.outbox] == [[conversation.employee.email]]
     assert "waiting for your confirmation" in mail.outbox[0].subject
 
 
-def test_goal_reminder_after_90_days_without_follow_up_goes_to_the_leader_once():
+def test_goal_reminder_after_90_days_without_follow_up_goes_to_the_leader_once(
+    django_capture_on_commit_callbacks,
+):
     conversation = _confirmed()
     goal = conversation.goals.get()
     mail.outbox.clear()
     assert send_reminders(now=timezone.now() + datetime.timedelta(days=60))["goal_without_follow_up"] == 0
     later = timezone.now() + datetime.timedelta(days=91)
-    assert send_reminders(now=later)["goal_without_follow_up"] == 1
-    assert send_reminders(now=later)["goal_without_follow_up"] == 0
-    assert [m.to for m in mail.outbox] == [[conversation.leader.email]]
-    assert goal.title in mail.outbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox's e-mails are sent after commit
+        assert send_reminders(now=later)["goal_without_follow_up"] == 1
+        assert send_reminders(now=later)["goal_without_follow_up"] == 0
+    # At 90 days the check-in reminder (issue 15) goes to both parties as well; this is the goal one.
+    goal_mails = [
+        m for m in mail.outbox if "goals without follow-up" in m.subject.lower() or "mål" in m.subject
+    ]
+    assert [m.to for m in goal_mails] == [[conversation.leader.email]]
+    assert goal.title in goal_mails[0].body
     assert Reminder.objects.filter(kind=Reminder.Kind.GOAL_WITHOUT_FOLLOW_UP).count() == 1
 
     services.follow_up_create(
@@ -130,4 +139,67 @@ def test_no_reminders_for_finished_or_unconfirmed_conversations():
     assert send_reminders(now=timezone.now() + datetime.timedelta(days=365)) == {
         "awaiting_confirmation": 0,
         "goal_without_follow_up": 0,
+        "check_in": 0,
     }
+
+
+# --- the rhythm: check-in reminders (issue 15) ------------------------------------------------------------
+
+
+def workflow_confirm(conversation):
+    version = workflow.conversation_submit(conversation_id=conversation.pk, actor=conversation.leader)
+    workflow.conversation_confirm(
+        conversation_id=conversation.pk,
+        actor=conversation.employee,
+        version=version.number,
+        sha256=version.sha256,
+    )
+    conversation.refresh_from_db()
+
+
+def _check_in_mails():
+    return [m for m in mail.outbox if m.subject in ("Tid for oppfølging", "Time for a follow-up")]
+
+
+@override_settings(SAMTALE_SITE_URL="https://samtale.example.no")
+def test_check_in_reminder_nudges_both_parties_once_per_interval():
+    start = timezone.now()
+    cycle = factories.CycleFactory(check_in_days=30)
+    with time_machine.travel(start, tick=False):
+        conversation = factories.make_conversation(cycle=cycle)
+        conversation.employee.language = "en"
+        conversation.employee.save()
+        workflow_confirm(conversation)
+    mail.outbox.clear()
+
+    def at(days):
+        with time_machine.travel(start + datetime.timedelta(days=days), tick=False):
+            with TestCase.captureOnCommitCallbacks(execute=True):  # the outbox sends after commit
+                return send_reminders()["check_in"]
+
+    assert at(29) == 0
+    assert at(31) == 2 and at(31) == 0 and at(45) == 0
+    leader_mail, employee_mail = sorted(_check_in_mails(), key=lambda m: m.to != [conversation.leader.email])
+    assert leader_mail.subject == "Tid for oppfølging" and conversation.employee.full_name in leader_mail.body
+    assert (
+        employee_mail.subject == "Time for a follow-up"
+        and conversation.leader.full_name in employee_mail.body
+    )
+    assert f"https://samtale.example.no/samtaler/{conversation.pk}/#follow-up" in employee_mail.body
+    assert at(61) == 2  # the next interval
+    with time_machine.travel(start + datetime.timedelta(days=62), tick=False):
+        services.follow_up_create(conversation=conversation, actor=conversation.employee, text="Status")
+    assert at(80) == 0 and at(91) == 0 and at(93) == 2
+    assert len(_check_in_mails()) == 6
+
+
+def test_check_in_interval_defaults_to_90_days_and_spares_finished_conversations():
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        conversation = factories.make_conversation()
+        workflow_confirm(conversation)
+    with time_machine.travel(start + datetime.timedelta(days=89), tick=False):
+        assert send_reminders()["check_in"] == 0
+    workflow.conversation_close(conversation_id=conversation.pk, actor=conversation.leader)
+    with time_machine.travel(start + datetime.timedelta(days=91), tick=False):
+        assert send_reminders()["check_in"] == 0

@@ -413,7 +413,7 @@ def test_employee_adds_a_statement_after_confirmation(status):
 
 def test_statement_only_by_the_employee():
     conversation = conversation_in(Status.CONFIRMED)
-    deputy = factories.UserFactory()
+    deputy = factories.LeaderFactory()
     deputy_grant_create(
         leader=conversation.leader, deputy=deputy, until=timezone.localdate() + datetime.timedelta(days=1)
     )
@@ -483,7 +483,7 @@ def test_deputy_grant_rules(pair):
     conversation = factories.make_conversation(leader=leader, employee=employee)
     foreign = conversation_in(Status.DRAFT)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    deputy = factories.UserFactory()
+    deputy = factories.LeaderFactory()
     with pytest.raises(NotAllowed):
         deputy_grant_create(leader=leader, deputy=deputy, until=tomorrow, conversation=foreign)
     with pytest.raises(InvalidInput):

@@ -1,6 +1,7 @@
 """The HTML pages through Django's test client: who sees what, forms that keep typed text, messages."""
 
 import datetime
+import re
 
 import pytest
 from django.conf import settings
@@ -57,12 +58,20 @@ def test_login_with_employee_id_and_password(client, pair):
     leader, _employee = pair
     response = client.post(reverse("login"), {"username": leader.employee_id, "password": factories.PASSWORD})
     assert response.status_code == 302
-    assert client.get("/").url == reverse("web:my_reports")
+    home = client.get("/")
+    assert home.status_code == 200 and "<h1>Venter på deg</h1>" in home.content.decode()
+    assert reverse("web:my_reports") in home.content.decode()
 
 
-def test_home_sends_employees_to_their_conversations(pair):
-    _leader, employee = pair
-    assert client_for(employee).get("/").url == reverse("web:my_conversations")
+def test_home_is_what_waits_on_the_person(pair):
+    """Home was a redirect to Mine medarbeidere / Mine samtaler; it is now Venter på deg (issue 15)."""
+    leader, employee = pair
+    conversation = conversation_in(Status.AWAITING_CONFIRMATION, leader=leader, employee=employee)
+    body = client_for(employee).get("/").content.decode()
+    assert "En versjon å bekrefte" in body
+    assert reverse("web:conversation", args=[conversation.pk]) + "#respond" in body
+    assert reverse("web:my_conversations") in body
+    assert "Ingenting venter på deg nå." in client_for(leader).get("/").content.decode()
 
 
 def test_my_reports_shows_status_and_who_it_waits_on(pair):
@@ -75,12 +84,11 @@ def test_my_reports_shows_status_and_who_it_waits_on(pair):
     assert response.status_code == 200
     assert employee.full_name in body and other.full_name in body
     assert "Venter på bekreftelse" in body
-    assert "Venter på medarbeideren" in body
+    assert "Venter på medarbeideren" in body and "En versjon å bekrefte" in body
     assert reverse("web:conversation_create", args=[other.pk]) in body
-    zip_url = reverse("api-cycle-pdfs-zip", args=[cycle.pk])
-    assert zip_url in body
-    download = client_for(leader).get(zip_url)
-    assert download.status_code == 200 and download["Content-Type"] == "application/zip"
+    # The cycle's PDFs as one ZIP are asked for on the page and made by the worker.
+    assert f'action="{reverse("pdf-archive-request")}"' in body
+    assert f'name="cycle" value="{cycle.pk}"' in body
 
 
 def test_create_conversation_offers_carry_over_only_after_a_confirmed_contract(pair):
@@ -105,6 +113,23 @@ def test_create_conversation_for_someone_elses_report_is_not_found(pair):
     other_leader = factories.LeaderFactory()
     response = client_for(other_leader).get(reverse("web:conversation_create", args=[employee.pk]))
     assert response.status_code == 404
+
+
+def test_the_create_page_never_tells_whether_a_person_exists(pair):
+    """Someone else's employee, someone who has left and ids nobody has: the same 404, read or posted."""
+    leader, _employee = pair
+    other_employee = factories.UserFactory()
+    gone = factories.UserFactory(manager=leader, is_active=False)
+    client = client_for(leader)
+    answers = set()
+    for pk in (other_employee.pk, gone.pk, leader.pk, 10**9, 2**70):
+        page = f"/medarbeidere/{pk}/ny-samtale/"  # 2**70 is no id: the route itself does not match
+        for response in (client.get(page), client.post(page, {"cycle": "", "scheduled_at": ""})):
+            text = response.content.decode().replace(page, "PAGE")  # the language switch returns here
+            answers.add((response.status_code, re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)))
+    assert len(answers) == 1
+    assert next(iter(answers))[0] == 404
+    assert not Conversation.objects.exists()
 
 
 def test_create_conversation_keeps_typed_values_on_error(pair):
@@ -386,7 +411,7 @@ def test_calendar_without_a_time_explains_why(conversation):
 
 def test_deputy_grant_and_end(conversation):
     leader = conversation.leader
-    deputy = factories.UserFactory()
+    deputy = factories.LeaderFactory()
     client = client_for(leader)
     until = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
     response = client.post(
@@ -519,8 +544,10 @@ def test_conversation_page_queries_do_not_grow_with_its_content(conversation_fac
 
 
 def test_my_reports_queries_do_not_grow_with_the_number_of_reports(pair):
-    leader, _employee = pair
+    leader, employee = pair
     client = client_for(leader)
+    # Counted with one conversation: with none, what waits in them is not read at all (4 queries less).
+    conversation_in(Status.AWAITING_CONFIRMATION, leader=leader, employee=employee)
     few = _queries_for_page(client, reverse("web:my_reports"))
     for _ in range(8):
         report = factories.UserFactory(manager=leader, unit=leader.unit)

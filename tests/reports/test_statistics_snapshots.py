@@ -15,6 +15,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django_tasks import TaskResultStatus, task_backends
 
 from conversations.models import Status
 from organization.models import User
@@ -39,15 +40,40 @@ def kommune(cycle):
     return kommune
 
 
+class QueuedTasks:
+    """The tasks enqueued on the dummy backend (kept, not run), as a list of callables that run them
+    as the worker would."""
+
+    def _results(self) -> list:
+        return [r for r in task_backends["default"].results if r.status == TaskResultStatus.READY]
+
+    def __len__(self) -> int:
+        return len(self._results())
+
+    def __eq__(self, other) -> bool:
+        return other == [] and len(self) == 0
+
+    def __getitem__(self, index: int):
+        result = self._results()[index]
+        return lambda: self._run(result)
+
+    def pop(self):
+        return self[-1]
+
+    @staticmethod
+    def _run(result):
+        task_backends["default"].results.remove(result)
+        return result.task.call(*result.args, **result.kwargs)
+
+
 @pytest.fixture
-def background(monkeypatch, settings):
-    """Snapshots answered for 10 minutes, a new one computed after the first change; background
-    computations collected, to be run by the test."""
+def background(settings):
+    """Snapshots answered for 10 minutes, a new one computed after the first change; the tasks that
+    compute them in the background collected on the dummy backend, to be run by the test."""
     settings.SAMTALE_STATISTICS_MAX_AGE = 600
     settings.SAMTALE_STATISTICS_REFRESH_AFTER = 0
-    waiting = []
-    monkeypatch.setattr(statistics_cache, "run_in_background", waiting.append)
-    return waiting
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    return QueuedTasks()
 
 
 def add_confirmed_unit(cycle, kommune, name="C", size=5):
@@ -236,8 +262,9 @@ def test_the_page_and_the_api_say_when_the_figures_were_computed(client, cycle, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_background_computation_runs_in_a_thread_of_its_own(settings):
-    """No stand-in: the new snapshot is computed by a real thread on its own database connection."""
+def test_the_background_computation_is_a_task(settings):
+    """No stand-in: the request enqueues the real task (which the tests' immediate backend runs at
+    once; the worker, in production) and the next answer is the new snapshot."""
     settings.SAMTALE_STATISTICS_MAX_AGE = 600
     settings.SAMTALE_STATISTICS_REFRESH_AFTER = 0
     cycle = factories.CycleFactory(starts_on=datetime.date(2027, 1, 1), deadline=datetime.date(2027, 3, 1))

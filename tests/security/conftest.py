@@ -4,8 +4,9 @@ former_leader created three conversations with `employee` (a draft with a meetin
 confirmation, one confirmed in `cycle`), then the employee moved to `leader` (org import), so the
 open conversations passed to `leader`. `leader` granted `deputy_active` access to all of them; the
 grant of `deputy_expired` was moved into the past behind the services' back (its permission rows are
-still there, only the date says no). `other_leader` leads `other_employee` (the `foreign`
-conversation); `hr` is HR. The employee has a private agenda point on the draft.
+still there, only the date says no). Deputies are leaders (DESIGN.md); `stand_in`, a leader outside
+every role, is whom any of the leaders can name as a deputy. `other_leader` leads `other_employee`
+(the `foreign` conversation); `hr` is HR. The employee has a private agenda point on the draft.
 """
 
 import datetime
@@ -80,9 +81,10 @@ def build_world() -> dict:
         "other_employee": other_employee,
         "other_leader": other_leader,
         "hr": factories.HRFactory(unit=unit),
-        "deputy_active": factories.UserFactory(unit=unit),
-        "deputy_expired": factories.UserFactory(unit=unit),
+        "deputy_active": factories.LeaderFactory(unit=unit),
+        "deputy_expired": factories.LeaderFactory(unit=unit),
         "former_leader": former_leader,
+        "stand_in": factories.LeaderFactory(unit=unit),
     }
     cycle = factories.CycleFactory()
     draft = conversation_in("draft", leader=former_leader, employee=employee)

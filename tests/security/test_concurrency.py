@@ -18,11 +18,12 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from conversations import contract
+from conversations import contract, permissions
 from conversations.models import Confirmation, Conversation, HistoryEntry, Status
 from goals.models import Goal
 from tests import factories
 from tests.conversations.conftest import walk
+from tests.security.conftest import in_days
 
 pytestmark = [
     pytest.mark.skipif(
@@ -212,3 +213,31 @@ def _the_old_hash_never_confirms_the_new_content(employee, conversation, seen, l
     ):
         assert client_for(employee).post(url, body, format="json").status_code == 409
     assert Confirmation.objects.filter(conversation=conversation).count() == 1
+
+
+def _answering_client(user) -> APIClient:
+    """A client that gets a server error as a 500 response (as a real client would), not as an exception."""
+    client = client_for(user)
+    client.raise_request_exception = False
+    return client
+
+
+def _grant(leader, deputy, conversation):
+    def post():
+        body = {"deputy": deputy.pk, "conversation": conversation.pk, "until": in_days(30).isoformat()}
+        return _answering_client(leader).post(f"{API}deputies/", body, format="json")
+
+    return post
+
+
+def test_twenty_parallel_deputy_grants_on_one_conversation_all_succeed_and_all_hold(draft):
+    deputies = [factories.LeaderFactory(unit=draft.leader.unit) for _ in range(20)]
+
+    responses = race(*(_grant(draft.leader, deputy, draft) for deputy in deputies))
+
+    codes = [r.status_code for r in responses]
+    assert codes == [201] * 20, {code: codes.count(code) for code in codes}
+    holders = permissions.rights_holders(draft)
+    assert all(holders.get(d.pk) == permissions.DEPUTY_PERMS for d in deputies), "every grant gives rights"
+    for deputy in deputies:
+        assert client_for(deputy).get(f"{API}conversations/{draft.pk}/").status_code == 200

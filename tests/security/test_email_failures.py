@@ -57,7 +57,7 @@ def _request_changes(world, api_as):
 
 
 def _grant(world, api_as):
-    body = {"deputy": world.other_employee.pk, "until": in_days(3).isoformat()}
+    body = {"deputy": world.stand_in.pk, "until": in_days(3).isoformat()}
     return api_as(world.leader).post(f"{API}deputies/", body, format="json")
 
 
@@ -83,9 +83,9 @@ def _changes_requested(world):
 
 
 def _granted(world):
-    grant = DeputyGrant.objects.get(leader=world.leader, deputy=world.other_employee)
+    grant = DeputyGrant.objects.get(leader=world.leader, deputy=world.stand_in)
     assert grant.ended_at is None
-    return world.other_employee
+    return world.stand_in
 
 
 CASES = {
@@ -116,7 +116,7 @@ def test_the_deputy_can_use_the_grant_although_the_mail_failed(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         assert _grant(world, api_as).status_code == 201
-    assert api_as(world.other_employee).get(f"{API}conversations/{world.draft.pk}/").status_code == 200
+    assert api_as(world.stand_in).get(f"{API}conversations/{world.draft.pk}/").status_code == 200
 
 
 def test_a_failing_mail_server_does_not_lose_a_confirmation_on_the_page(

@@ -161,8 +161,8 @@ def _build_year() -> dict:
     mine = _my_year(me, my_leader, m)
     led = _as_leader(me, m)
     _someone_elses_year(m)
-    given = services.deputy_grant_create(leader=me, deputy=factories.UserFactory(), until=in_days(4))
-    services.deputy_grant_create(leader=my_leader, deputy=factories.UserFactory(), until=in_days(4))
+    given = services.deputy_grant_create(leader=me, deputy=factories.LeaderFactory(), until=in_days(4))
+    services.deputy_grant_create(leader=my_leader, deputy=factories.LeaderFactory(), until=in_days(4))
     received = services.deputy_grant_create(leader=factories.LeaderFactory(), deputy=me, until=in_days(6))
     client = _client(me)
     assert client.get(f"{API}conversations/{mine['conversation'].pk}/").status_code == 200

@@ -128,7 +128,7 @@ def test_closed_conversations_follow_the_employees_sharing_and_it_can_be_undone(
 
 def test_the_former_managers_deputies_lose_access_with_them(handover, api_as):
     former, employee = handover["former"], handover["employee"]
-    deputy = factories.UserFactory()
+    deputy = factories.LeaderFactory()
     services.deputy_grant_create(leader=former, deputy=deputy, until=in_days(10))
     assert detail(api_as(deputy), handover["open"]).status_code == 200
     change_manager(employee, handover["new"])
@@ -151,7 +151,7 @@ def test_both_parties_see_a_grant_and_the_deputy_is_told(
     led, api_as, page_as, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
 ):
     leader, employee, first, second = led
-    deputy = factories.UserFactory(language="en")
+    deputy = factories.LeaderFactory(language="en")
     monkeypatch.setattr(notifications, "_", lambda message: f"[{translation.get_language()}] {message}")
     until = in_days(9)
     with translation.override("nb"), django_capture_on_commit_callbacks(execute=True):
@@ -186,7 +186,7 @@ def test_both_parties_see_a_grant_and_the_deputy_is_told(
 
 def test_a_grant_for_one_conversation_shows_on_that_one_only(led, api_as):
     leader, employee, first, second = led
-    deputy = factories.UserFactory()
+    deputy = factories.LeaderFactory()
     services.deputy_grant_create(leader=leader, deputy=deputy, until=in_days(3), conversation=first)
     assert [d["deputy"]["id"] for d in detail(api_as(employee), first).json()["deputies"]] == [deputy.pk]
     assert detail(api_as(employee), second).json()["deputies"] == []
@@ -195,7 +195,7 @@ def test_a_grant_for_one_conversation_shows_on_that_one_only(led, api_as):
 
 def test_a_grant_ends_by_itself_and_expire_grants_removes_its_rows(led, api_as, page_as):
     leader, employee, first, _second = led
-    deputy = factories.UserFactory()
+    deputy = factories.LeaderFactory()
     grant = services.deputy_grant_create(leader=leader, deputy=deputy, until=in_days(1))
     assert detail(api_as(deputy), first).status_code == 200
     expire_grants_of(deputy)  # the calendar moves on; nothing has run yet
@@ -218,7 +218,7 @@ def test_a_grant_ends_by_itself_and_expire_grants_removes_its_rows(led, api_as, 
 
 def test_a_grant_ended_by_the_leader_disappears_from_the_conversation(led, api_as):
     leader, employee, first, _second = led
-    deputy = factories.UserFactory()
+    deputy = factories.LeaderFactory()
     grant = services.deputy_grant_create(leader=leader, deputy=deputy, until=in_days(5))
     assert api_as(leader).delete(f"{API}deputies/{grant.pk}/").status_code == 204
     assert detail(api_as(employee), first).json()["deputies"] == []
@@ -227,7 +227,7 @@ def test_a_grant_ended_by_the_leader_disappears_from_the_conversation(led, api_a
 
 def test_a_deputy_can_follow_up_but_never_act_for_either_party(led, api_as):
     leader, employee, _first, second = led
-    deputy = factories.UserFactory()
+    deputy = factories.LeaderFactory()
     services.deputy_grant_create(leader=leader, deputy=deputy, until=in_days(5))
     api = api_as(deputy)
     assert (

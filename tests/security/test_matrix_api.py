@@ -13,6 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver
 
 from conversations.models import ConversationUserObjectPermission
+from goals.models import UnitGoal
 from tests import factories
 from tests.conversations.conftest import snapshot
 from tests.security.conftest import PEOPLE, ROLES, in_days, latest_version
@@ -21,7 +22,8 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1/"
 OUTSIDERS = ("other_employee", "other_leader", "hr", "deputy_expired", "former_leader")
-LEADERS = ("leader", "other_leader", "former_leader")
+# The deputies are leaders too (DESIGN.md: a deputy is another leader).
+LEADERS = ("leader", "other_leader", "former_leader", "deputy_active", "deputy_expired")
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -49,7 +51,7 @@ class Op:
     method: str
     route: str
     expect: dict[str, int]
-    target: str | None = None  # what `<int:pk>` stands for: a conversation, an item, the grant, the cycle
+    target: str | None = None  # what `<id:pk>` stands for: a conversation, an item, the grant, the cycle
     body: Any = None  # callable(world, user) -> dict
     if_match: bool = False
     query: Any = None  # callable(world) -> dict
@@ -58,6 +60,14 @@ class Op:
     @property
     def key(self) -> tuple[str, str]:
         return (self.route, self.method)
+
+
+# Everyone in the world's unit who leads (the leader role), and HR; other_leader leads another unit.
+UNIT_WRITERS = ("leader", "former_leader", "deputy_active", "deputy_expired", "hr")
+
+
+def _unit_goal_body(world, user):
+    return {"unit": world.leader.unit_id, "cycle": world.cycle.pk, "title": "Trygge tjenester"}
 
 
 def goal_of(conversation):
@@ -73,7 +83,7 @@ def _token_body(world, user):
     return {"username": user.employee_id, "password": factories.PASSWORD}
 
 
-C = "conversations/<int:pk>/"
+C = "conversations/<id:pk>/"
 LEADER_ONLY = parties(200, 403, 403)
 LEADER_CREATES = parties(201, 403, 403)
 EMPLOYEE_ONLY = parties(403, 200, 403)
@@ -138,9 +148,9 @@ TABLE = [
             ("expectation", {"text": "Endret forventning"}),
         ]
         for op in (
-            Op("get", f"{kind}s/<int:pk>/", READ, kind),
-            Op("patch", f"{kind}s/<int:pk>/", LEADER_ONLY, kind, body=lambda w, u, b=body: b, if_match=True),
-            Op("delete", f"{kind}s/<int:pk>/", parties(204, 403, 403), kind, if_match=True),
+            Op("get", f"{kind}s/<id:pk>/", READ, kind),
+            Op("patch", f"{kind}s/<id:pk>/", LEADER_ONLY, kind, body=lambda w, u, b=body: b, if_match=True),
+            Op("delete", f"{kind}s/<id:pk>/", parties(204, 403, 403), kind, if_match=True),
         )
     ],
     # --- people, cycles, deputies
@@ -154,6 +164,7 @@ TABLE = [
     Op("get", "me/", everyone(200)),
     Op("get", "me/reports/", everyone(200)),
     Op("get", "me/export/", everyone(200)),
+    Op("get", "me/waiting/", everyone(200)),
     Op("post", "me/share-history/", everyone(200), body=lambda w, u: {"shared": True}),
     Op("get", "cycles/", everyone(200)),
     Op(
@@ -167,15 +178,34 @@ TABLE = [
         "post",
         "deputies/",
         only(LEADERS, 201),
-        body=lambda w, u: {"deputy": w.other_employee.pk, "until": in_days(5).isoformat()},
+        body=lambda w, u: {"deputy": w.stand_in.pk, "until": in_days(5).isoformat()},
     ),
     Op(
         "delete",
-        "deputies/<int:pk>/",
+        "deputies/<id:pk>/",
         everyone(404, leader=204, deputy_active=403),
         "grant",
     ),
-    Op("get", "cycles/<int:pk>/pdfs.zip", only(LEADERS, 200), "cycle"),
+    Op("get", "cycles/<id:pk>/pdfs.zip", only(LEADERS, 200), "cycle"),
+    # --- unit goals: everyone reads; HR and the leaders of the unit (and the units above it) write
+    Op("get", "unit-goals/", everyone(200)),
+    Op("post", "unit-goals/", only(UNIT_WRITERS, 201), body=_unit_goal_body),
+    Op("get", "unit-goals/<id:pk>/", everyone(200), "unit_goal"),
+    Op(
+        "patch",
+        "unit-goals/<id:pk>/",
+        only(UNIT_WRITERS, 200),
+        "unit_goal",
+        body=lambda w, u: {"title": "Nytt"},
+        if_match=True,
+    ),
+    Op("delete", "unit-goals/<id:pk>/", only(UNIT_WRITERS, 204), "unit_goal", if_match=True),
+    Op(
+        "post",
+        "unit-goals/copy/",
+        only(["hr"], 201),
+        body=lambda w, u: {"source": w.cycle.pk, "target": factories.CycleFactory().pk},
+    ),
     # --- statistics: HR only
     *[
         Op("get", route, only(["hr"], 200), query=lambda w: {"cycle": w.cycle.pk})
@@ -227,6 +257,8 @@ def _target(world, name: str | None):
         return world.grant
     if name == "cycle":
         return world.cycle
+    if name == "unit_goal":
+        return UnitGoal.objects.get_or_create(unit_id=world.leader.unit_id, cycle=world.cycle, title="Mål")[0]
     return None
 
 
@@ -241,7 +273,7 @@ def _conversation_of(world, op: Op):
 def call(world, api_as, op: Op, role: str):
     user = world.user(role)
     target = _target(world, op.target)
-    path = API + op.route.replace("<int:pk>", str(target.pk) if target is not None else "")
+    path = API + op.route.replace("<id:pk>", str(target.pk) if target is not None else "")
     if op.body is None:
         body = None
     elif user is None:

@@ -19,7 +19,8 @@ from tests.security.conftest import PEOPLE, ROLES, in_days, latest_version
 pytestmark = pytest.mark.django_db
 
 OUTSIDERS = ("other_employee", "other_leader", "hr", "deputy_expired", "former_leader")
-LEADERS = ("leader", "other_leader", "former_leader")
+# The deputies are leaders too (DESIGN.md: a deputy is another leader).
+LEADERS = ("leader", "other_leader", "former_leader", "deputy_active", "deputy_expired")
 LOGIN = "login"  # expected "status" of an anonymous request: a redirect to the login page
 OK = "ok"  # a POST that succeeded: redirect with a success message and no error
 
@@ -78,21 +79,37 @@ def _confirm_data(w):
     return {"version": version.number, "sha256": version.sha256}
 
 
-S = "samtaler/<int:pk>/"
+S = "samtaler/<id:pk>/"
 READ = parties(200, 200, 200)
 
+
+def _question(conversation):
+    """The employee's open question in `conversation`, asked on first use."""
+    from conversations import services
+    from conversations.models import FollowUp
+
+    found = FollowUp.objects.filter(conversation=conversation, kind="question").first()
+    return found or services.follow_up_create(
+        conversation=conversation, actor=conversation.employee, text="Er vi på rett vei?", kind="question"
+    )
+
+
+def employee_question(name):
+    return lambda w: {"pk": getattr(w, name).pk, "question_pk": _question(getattr(w, name)).pk}
+
+
 TABLE = [
-    Page("get", "", everyone(302)),
+    Page("get", "", everyone(200)),  # Venter på deg (was a redirect to the person's start page)
     Page("get", "medarbeidere/", everyone(200)),
     Page(
         "get",
-        "medarbeidere/<int:employee_pk>/ny-samtale/",
+        "medarbeidere/<id:employee_pk>/ny-samtale/",
         everyone(404, leader=200),
         args=lambda w: {"employee_pk": w.employee.pk},
     ),
     Page(
         "post",
-        "medarbeidere/<int:employee_pk>/ny-samtale/",
+        "medarbeidere/<id:employee_pk>/ny-samtale/",
         everyone(404, leader=OK),
         args=lambda w: {"employee_pk": w.employee.pk},
         data=lambda w: {"cycle": "", "scheduled_at": ""},
@@ -111,7 +128,7 @@ TABLE = [
     Page("post", S + "tema/", parties(OK, OK, OK), conv("draft"), lambda w: {"agenda-text": "Kurs"}, "draft"),
     Page(
         "post",
-        S + "tema/<int:point_pk>/del/",
+        S + "tema/<id:point_pk>/del/",
         parties(404, OK, 404),
         lambda w: {"pk": w.draft.pk, "point_pk": w.private_point.pk},
         lambda w: {},
@@ -125,10 +142,10 @@ TABLE = [
         lambda w: {"goal-kind": "result", "goal-title": "Nytt mål"},
         "draft",
     ),
-    Page("get", S + "punkter/<str:kind>/<int:item_pk>/", parties(200, 403, 403), goal_args("draft")),
+    Page("get", S + "punkter/<str:kind>/<id:item_pk>/", parties(200, 403, 403), goal_args("draft")),
     Page(
         "post",
-        S + "punkter/<str:kind>/<int:item_pk>/",
+        S + "punkter/<str:kind>/<id:item_pk>/",
         parties(OK, 403, 403),
         goal_args("draft"),
         lambda w: {"kind": "result", "title": "Endret", "revision": goal(w.draft).revision},
@@ -136,7 +153,7 @@ TABLE = [
     ),
     Page(
         "post",
-        S + "punkter/<str:kind>/<int:item_pk>/slett/",
+        S + "punkter/<str:kind>/<id:item_pk>/slett/",
         parties(OK, 403, 403),
         goal_args("draft"),
         lambda w: {"revision": goal(w.draft).revision},
@@ -199,6 +216,18 @@ TABLE = [
         lambda w: {"followup-text": "På vei", "followup-progress": "40"},
         "confirmed",
     ),
+    # The employee's question: the leader's side answers it, the asker cannot (403).
+    Page(
+        "post",
+        S + "oppfolging/<int:question_pk>/svar/",
+        parties(OK, 403, OK),
+        employee_question("confirmed"),
+        lambda w: {
+            f"answer-{_question(w.confirmed).pk}-answer": "talk",
+            f"answer-{_question(w.confirmed).pk}-text": "Ja",
+        },
+        "confirmed",
+    ),
     Page("get", S + "historikk/", READ, conv("draft")),
     Page("get", S + "innsynslogg/", parties(200, 200, 403), conv("draft")),
     Page("get", S + "sammenlign/", READ, conv("confirmed")),
@@ -208,11 +237,11 @@ TABLE = [
         "post",
         "stedfortredere/",
         everyone(403, **dict.fromkeys(LEADERS, OK)),
-        data=lambda w: {"deputy": w.other_employee.employee_id, "until": in_days(5).isoformat()},
+        data=lambda w: {"deputy": w.stand_in.employee_id, "until": in_days(5).isoformat()},
     ),
     Page(
         "post",
-        "stedfortredere/<int:grant_pk>/avslutt/",
+        "stedfortredere/<id:grant_pk>/avslutt/",
         everyone(404, leader=OK),
         args=lambda w: {"grant_pk": w.grant.pk},
         data=lambda w: {},
@@ -269,9 +298,9 @@ def _check(response, expected, role, page):
 @pytest.mark.parametrize("page", TABLE, ids=lambda page: f"{page.method.upper()} /{page.route}")
 def test_page_matrix(world, page_as, page, role):
     conversation = getattr(world, page.conversation) if page.conversation else None
+    address = _url(world, page)  # first: building it may add what the page acts on (a question)
     before = snapshot(conversation) if conversation is not None else None
     client = page_as(world.user(role))
-    address = _url(world, page)
     if page.method == "get":
         response = client.get(address)
     else:
@@ -289,8 +318,9 @@ POST_ONLY = [p for p in TABLE if p.method == "post" and (p.route, "get") not in 
 def test_action_pages_refuse_get(world, page_as, page):
     """What a form posts to is never run by following a link: GET answers 405 and changes nothing."""
     conversation = getattr(world, page.conversation) if page.conversation else None
+    address = _url(world, page)
     before = snapshot(conversation) if conversation is not None else None
-    assert page_as(world.leader).get(_url(world, page)).status_code == 405
+    assert page_as(world.leader).get(address).status_code == 405
     if conversation is not None:
         assert snapshot(conversation) == before
 

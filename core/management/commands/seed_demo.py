@@ -28,7 +28,8 @@ from conversations.models import (
 from core import demo_data as demo
 from core.audit import audited_command
 from goals import services as goal_services
-from goals.models import Expectation, Goal, Task
+from goals import unit_goals
+from goals.models import Expectation, Goal, Task, UnitGoal
 from organization.models import PATH_SEPARATOR, OrgUnit, User
 
 ITEM_MODELS = {"task": Task, "goal": Goal, "expectation": Expectation}
@@ -158,7 +159,29 @@ def _item_fields(data: dict, today: datetime.date) -> dict:
     fields = {k: v for k, v in data.items() if k not in ("model", "due")}
     if "due" in data:
         fields["due_date"] = _day(today, data["due"]) if data["due"] is not None else None
+    if "supports" in data:
+        path, title = data["supports"]
+        fields["supports"] = UnitGoal.objects.get(
+            cycle__name=demo.CURRENT_CYCLE, unit__path=path, title=title
+        )
     return fields
+
+
+def _ensure_unit_goals(cycles: dict[str, Cycle], hr: User) -> None:
+    """The current cycle's unit goals on three levels, published by HR, each after the one it supports."""
+    cycle = cycles[demo.CURRENT_CYCLE]
+    units = {u.path: u for u in OrgUnit.objects.all()}
+    published: dict[tuple[str, str], UnitGoal] = {}
+    for path, title, description, supports in demo.UNIT_GOALS:
+        existing = UnitGoal.objects.filter(cycle=cycle, unit=units[path], title=title).first()
+        published[(path, title)] = existing or unit_goals.unit_goal_create(
+            actor=hr,
+            unit=units[path],
+            cycle=cycle,
+            title=title,
+            description=description,
+            supports=published[supports] if supports else None,
+        )
 
 
 class Play:
@@ -312,6 +335,7 @@ def build_demo(password_hash: str) -> None:
     _ensure_admin(password_hash)
     today = timezone.localdate()
     cycles = _ensure_cycles(today)
+    _ensure_unit_goals(cycles, next(p for p in people.values() if p.is_hr))
     for story in demo.STORIES:
         Play(story, today=today, cycles=cycles, people=people).run()
 

@@ -1,4 +1,5 @@
-"""`python manage.py import_org FILE.csv [--dry-run]`: the organisation from the HR system."""
+"""`python manage.py import_org FILE.csv [--dry-run] [--allow-mass-leave]`: the organisation from the HR
+system."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -14,7 +15,9 @@ class Command(BaseCommand):
         "employee_id,full_name,email,unit,manager_id,roles). The file is the whole organisation: "
         "active people missing from it are marked as left (never deleted) and come back when a later "
         "file has them; superusers are never marked as left. The whole file is checked first, and a "
-        "file with errors changes nothing."
+        "file with errors changes nothing. A file that would mark more than "
+        "SAMTALE_IMPORT_MAX_LEAVE_SHARE of the active people as left is refused unless "
+        "--allow-mass-leave is given."
     )
 
     def add_arguments(self, parser):
@@ -24,11 +27,31 @@ class Command(BaseCommand):
             action="store_true",
             help="Check the file and report what would change; write nothing.",
         )
+        parser.add_argument(
+            "--allow-mass-leave",
+            action="store_true",
+            help="Import even if more than SAMTALE_IMPORT_MAX_LEAVE_SHARE of the active people would be "
+            "marked as left.",
+        )
 
     @audited_command
-    def handle(self, *args, file: str, dry_run: bool, **options):
+    def handle(self, *args, file: str, dry_run: bool, allow_mass_leave: bool, **options):
+        rows = self._checked_rows(file)
         try:
-            rows = importer.read_org_file(self._read(file))
+            summary = services.org_import_apply(rows=rows, dry_run=dry_run, allow_mass_leave=allow_mass_leave)
+        except importer.MassLeaveRefused as refused:
+            if not dry_run:
+                raise CommandError(f"{refused.message} {_('Nothing was changed.')}") from None
+            warning = _("Warning: the import itself would be refused. %(reason)s") % {
+                "reason": refused.message
+            }
+            self.stdout.write(warning)
+            summary = refused.summary
+        self.stdout.write(self._report(summary, dry_run))
+
+    def _checked_rows(self, file: str) -> list[importer.OrgRow]:
+        try:
+            return importer.read_org_file(self._read(file))
         except importer.OrgFileRefused as refused:
             for problem in refused.problems:
                 self.stderr.write(str(problem))
@@ -41,8 +64,6 @@ class Command(BaseCommand):
                 )
                 % {"count": count}
             ) from None
-        summary = services.org_import_apply(rows=rows, dry_run=dry_run)
-        self.stdout.write(self._report(summary, dry_run))
 
     def _read(self, file: str) -> bytes:
         try:

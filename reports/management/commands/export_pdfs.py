@@ -8,7 +8,7 @@ from tqdm import tqdm
 from conversations.models import Cycle
 from conversations.services import access_log_record
 from organization.models import User
-from reports import pdf, selectors
+from reports import pdf, pdf_cache, selectors
 from reports.apis import LOG_CHANNEL
 
 
@@ -45,7 +45,11 @@ class Command(BaseCommand):
 
             try:
                 count = pdf.write_conversations_zip(
-                    target, conversations, language=language or person.language or "nb", after_each=done
+                    target,
+                    conversations,
+                    language=language or person.language or "nb",
+                    after_each=done,
+                    render=pdf_cache.conversation_pdf,
                 )
             except BaseException:
                 target.unlink(missing_ok=True)

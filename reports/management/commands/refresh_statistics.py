@@ -1,16 +1,12 @@
 """`python manage.py refresh_statistics`: keep the statistics snapshots of the current cycles up to date
 (cron, every few minutes), so that HR is always answered from a recent snapshot."""
 
-import datetime
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from conversations.models import Cycle
-from reports import statistics
-
-FOLLOWED_UP_FOR = datetime.timedelta(days=365)  # a cycle is looked at for about a year after its deadline
+from reports import statistics, statistics_refresh
 
 
 class Command(BaseCommand):
@@ -40,9 +36,4 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"No cycle with id {', '.join(map(str, missing))}.")
             return cycles
-        recent = Cycle.objects.filter(deadline__gte=timezone.localdate() - FOLLOWED_UP_FOR)
-        cycles = list(recent.order_by("starts_on", "pk"))
-        newest = Cycle.objects.order_by("-starts_on", "-pk").first()
-        if newest is not None and newest not in cycles:
-            cycles.append(newest)
-        return cycles
+        return statistics_refresh.current_cycles()

@@ -1,0 +1,97 @@
+"""Unit goals over the API: everyone signed in reads; HR and the unit's leaders write."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+
+from conversations.apis.base import ETAG_HEADER, IF_MATCH, ApiView, errors
+from core.etag import expected_revision, with_etag
+from goals import selectors, unit_goals
+from goals.permissions import access_unit_goal
+from goals.serializers import (
+    UnitGoalCopySerializer,
+    UnitGoalCreateSerializer,
+    UnitGoalFilterSerializer,
+    UnitGoalSerializer,
+    UnitGoalUpdateSerializer,
+)
+
+TAG = "unit-goals"
+
+
+def _goal_response(goal, status=200) -> Response:
+    return with_etag(Response(UnitGoalSerializer(goal).data, status=status), goal)
+
+
+class UnitGoalListView(ApiView):
+    serializer_class = UnitGoalCreateSerializer
+
+    @extend_schema(
+        tags=[TAG],
+        parameters=[UnitGoalFilterSerializer],
+        responses={200: UnitGoalSerializer(many=True), **errors(400, 401, 404)},
+    )
+    def get(self, request):
+        """Unit goals, by unit path; filters `cycle`, `unit`, `for_employee`."""
+        filters = self.validated(UnitGoalFilterSerializer, request.query_params)
+        return self.paginated(selectors.unit_goals(**filters), UnitGoalSerializer)
+
+    @extend_schema(
+        tags=[TAG],
+        parameters=[ETAG_HEADER],
+        request=UnitGoalCreateSerializer,
+        responses={201: UnitGoalSerializer, **errors(400, 401, 403)},
+    )
+    def post(self, request):
+        """Publish a goal for a unit (HR: any unit; a leader: their unit and those below it)."""
+        data = self.validated(UnitGoalCreateSerializer, request.data)
+        goal = unit_goals.unit_goal_create(actor=request.user, **data)
+        return _goal_response(goal, status=201)
+
+
+class UnitGoalDetailView(ApiView):
+    serializer_class = UnitGoalUpdateSerializer
+
+    @extend_schema(
+        tags=[TAG], parameters=[ETAG_HEADER], responses={200: UnitGoalSerializer, **errors(401, 404)}
+    )
+    def get(self, request, pk):
+        return _goal_response(access_unit_goal(request.user, pk))
+
+    @extend_schema(
+        tags=[TAG],
+        parameters=[IF_MATCH, ETAG_HEADER],
+        request=UnitGoalUpdateSerializer,
+        responses={200: UnitGoalSerializer, **errors(400, 401, 403, 404, 412, 428)},
+    )
+    def patch(self, request, pk):
+        goal = access_unit_goal(request.user, pk)
+        revision = expected_revision(request, goal)
+        data = self.validated(UnitGoalUpdateSerializer, request.data)
+        goal = unit_goals.unit_goal_update(goal=goal, actor=request.user, expected_revision=revision, **data)
+        return _goal_response(access_unit_goal(request.user, goal.pk))
+
+    @extend_schema(
+        tags=[TAG], parameters=[IF_MATCH], responses={204: None, **errors(401, 403, 404, 409, 412, 428)}
+    )
+    def delete(self, request, pk):
+        """Delete a goal; refused (409) while contract goals or other unit goals support it."""
+        goal = access_unit_goal(request.user, pk)
+        revision = expected_revision(request, goal)
+        unit_goals.unit_goal_delete(goal=goal, actor=request.user, expected_revision=revision)
+        return Response(status=204)
+
+
+class UnitGoalCopyView(ApiView):
+    serializer_class = UnitGoalCopySerializer
+
+    @extend_schema(
+        tags=[TAG],
+        request=UnitGoalCopySerializer,
+        responses={201: UnitGoalSerializer(many=True), **errors(400, 401, 403)},
+    )
+    def post(self, request):
+        """Copy a cycle's unit goals into another cycle, with their supports links (HR)."""
+        data = self.validated(UnitGoalCopySerializer, request.data)
+        copies = unit_goals.unit_goals_copy(actor=request.user, **data)
+        goals = selectors.unit_goals().filter(pk__in=[c.pk for c in copies])
+        return Response(UnitGoalSerializer(goals, many=True).data, status=201)

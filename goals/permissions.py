@@ -1,0 +1,42 @@
+"""Who may read and write unit goals: every signed-in person reads them (organisation information, not
+personal data); HR writes them for any unit, a leader for their own unit and the units below it."""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import NotAllowed
+from goals.models import UnitGoal
+from organization import selectors as people
+from organization.models import OrgUnit
+
+NOT_YOUR_UNIT = _("You can only write goals for your own unit and the units below it.")
+_MAX_ID = 2**63 - 1
+
+
+def may_write_unit_goals(user, unit: OrgUnit) -> bool:
+    """HR for any unit; an active leader for the unit they belong to and every unit below it."""
+    if user.is_hr:
+        return True
+    if user.unit_id is None:
+        return False
+    own = user.unit
+    in_reach = unit.pk == own.pk or unit.path.startswith(own.subtree_prefix)
+    return in_reach and people.leaders().filter(pk=user.pk).exists()
+
+
+def require_unit_goal_writer(user, unit: OrgUnit) -> None:
+    if not may_write_unit_goals(user, unit):
+        raise NotAllowed(NOT_YOUR_UNIT)
+
+
+def access_unit_goal(user, pk) -> UnitGoal:
+    """A unit goal, with its unit and cycle; 404 when there is none. Everyone signed in reads them."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError, OverflowError):
+        raise Http404 from None
+    goals = UnitGoal.objects.select_related("unit", "cycle")
+    goal = goals.filter(pk=pk).first() if 0 < pk <= _MAX_ID else None
+    if goal is None:
+        raise Http404
+    return goal

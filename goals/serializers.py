@@ -1,0 +1,70 @@
+"""Unit goals, out and in (shape only: the rules are in `goals.unit_goals`)."""
+
+from rest_framework import serializers
+
+from conversations.models import Cycle
+from conversations.serializers.common import (
+    MAX_ID,
+    StrictCharField,
+    StrictPrimaryKeyRelatedField,
+    UnitSerializer,
+)
+from goals.models import UnitGoal
+from organization.models import OrgUnit
+
+TEXT_MAX = UnitGoal._meta.get_field("description").max_length
+
+
+class UnitGoalSerializer(serializers.ModelSerializer):
+    unit = UnitSerializer(read_only=True)
+    etag = serializers.CharField(read_only=True, help_text="Send it as If-Match to change the goal.")
+
+    class Meta:
+        model = UnitGoal
+        fields = [
+            "id",
+            "unit",
+            "cycle",
+            "title",
+            "description",
+            "supports",
+            "copied_from",
+            "revision",
+            "etag",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class UnitGoalUpdateSerializer(serializers.Serializer):
+    title = StrictCharField(max_length=300, required=False)
+    description = StrictCharField(max_length=TEXT_MAX, required=False, allow_blank=True)
+    supports = StrictPrimaryKeyRelatedField(
+        queryset=UnitGoal.objects.select_related("unit"),
+        required=False,
+        allow_null=True,
+        help_text="A goal of a unit above, in the same cycle, that this goal supports.",
+    )
+
+
+class UnitGoalCreateSerializer(UnitGoalUpdateSerializer):
+    unit = StrictPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    cycle = StrictPrimaryKeyRelatedField(queryset=Cycle.objects.all())
+    title = StrictCharField(max_length=300)
+
+
+class UnitGoalFilterSerializer(serializers.Serializer):
+    cycle = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="Cycle id.")
+    unit = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="Unit id.")
+    for_employee = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="User id: the goals of that person's unit and of every unit above it.",
+    )
+
+
+class UnitGoalCopySerializer(serializers.Serializer):
+    source = StrictPrimaryKeyRelatedField(queryset=Cycle.objects.all(), help_text="Cycle to copy from.")
+    target = StrictPrimaryKeyRelatedField(queryset=Cycle.objects.all(), help_text="Cycle to copy into.")

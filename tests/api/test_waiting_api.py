@@ -1,0 +1,210 @@
+"""GET me/waiting/: what waits on the caller, for each kind, as leader, employee and deputy."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from conversations import services, workflow
+from conversations.models import Cycle
+from goals.models import Goal
+from tests import factories
+from tests.api.helpers import bring_to, confirm, count_queries, url
+
+pytestmark = pytest.mark.django_db
+WAITING = url("me/waiting/")
+PEOPLE = ("leader", "employee", "deputy", "colleague", "other_leader", "other_employee", "hr")
+
+
+def waiting(client_for, user) -> list[dict]:
+    response = client_for(user).get(WAITING)
+    assert response.status_code == 200
+    return response.json()
+
+
+def kinds_by_person(world, client_for, conversation) -> dict[str, list[str]]:
+    """{person: [kinds waiting on them in `conversation`]} for every person of the world."""
+    return {
+        name: [
+            row["kind"]
+            for row in waiting(client_for, world.role(name))
+            if row["conversation"] == conversation.pk
+        ]
+        for name in PEOPLE
+    }
+
+
+def only(expected: dict) -> dict:
+    return {name: expected.get(name, []) for name in PEOPLE}
+
+
+def test_anonymous_is_401(client_for):
+    assert client_for().get(WAITING).status_code == 401
+
+
+def test_a_draft_waits_on_the_leader_only(world, client_for):
+    rows = waiting(client_for, world.leader)
+    assert [(r["kind"], r["conversation"]) for r in rows] == [("draft", world.conversation.pk)]
+    assert rows[0]["url"].endswith(f"/samtaler/{world.conversation.pk}/#contract")
+    assert rows[0]["employee"]["id"] == world.employee.pk and rows[0]["item"] is None
+    assert kinds_by_person(world, client_for, world.conversation) == only({"leader": ["draft"]})
+
+
+def test_a_version_to_confirm_waits_on_the_employee(world, client_for):
+    bring_to(world.conversation, "awaiting_confirmation")
+    assert kinds_by_person(world, client_for, world.conversation) == only({"employee": ["confirm"]})
+
+
+def test_a_change_request_waits_on_the_leader(world, client_for):
+    bring_to(world.conversation, "changes_requested")
+    assert kinds_by_person(world, client_for, world.conversation) == only({"leader": ["change_request"]})
+
+
+def test_a_confirmed_agreement_waits_on_nobody(world, client_for):
+    confirm(world.conversation)
+    assert kinds_by_person(world, client_for, world.conversation) == only({})
+
+
+def test_an_open_question_waits_on_the_other_side_until_answered(world, client_for):
+    conversation = world.conversation
+    confirm(conversation)
+    goal = Goal.objects.get(conversation=conversation)
+    question = services.follow_up_create(
+        conversation=conversation, actor=world.employee, text="Er vi på rett vei?", kind="question", goal=goal
+    )
+    assert kinds_by_person(world, client_for, conversation) == only(
+        {"leader": ["question"], "deputy": ["question"]}
+    )
+    [row] = waiting(client_for, world.deputy)
+    assert row["item"] == {"kind": "goal", "id": goal.pk}
+    assert row["url"].endswith(f"#follow-up-{question.pk}")
+    services.follow_up_create(
+        conversation=conversation,
+        actor=world.deputy,
+        text="Ja",
+        kind="answer",
+        answers=question,
+        answer="on_track",
+    )
+    assert kinds_by_person(world, client_for, conversation) == only({})
+    services.follow_up_create(conversation=conversation, actor=world.leader, text="Og du?", kind="question")
+    assert kinds_by_person(world, client_for, conversation) == only({"employee": ["question"]})
+
+
+@pytest.mark.parametrize("status", ["at_risk", "off_track"])
+def test_an_item_at_risk_waits_on_the_other_side_until_they_reply(world, client_for, status):
+    conversation = world.conversation
+    confirm(conversation)
+    goal = Goal.objects.get(conversation=conversation)
+    services.follow_up_create(
+        conversation=conversation, actor=world.employee, text="Hm", goal=goal, item_status=status
+    )
+    assert kinds_by_person(world, client_for, conversation) == only(
+        {"leader": ["at_risk"], "deputy": ["at_risk"]}
+    )
+    # The employee's own later entry does not answer it; the leader side's does.
+    services.follow_up_create(conversation=conversation, actor=world.employee, text="Fortsatt")
+    assert kinds_by_person(world, client_for, conversation)["leader"] == ["at_risk"]
+    services.follow_up_create(conversation=conversation, actor=world.deputy, text="Vi tar det")
+    assert kinds_by_person(world, client_for, conversation) == only({})
+    services.follow_up_create(
+        conversation=conversation, actor=world.leader, text="Risiko", item_status=status
+    )
+    assert kinds_by_person(world, client_for, conversation) == only({"employee": ["at_risk"]})
+
+
+def test_a_statement_waits_until_read(world, client_for):
+    conversation = world.conversation
+    confirm(conversation)
+    services.statement_create(conversation=conversation, actor=world.employee, text="Mitt siste ord")
+    assert kinds_by_person(world, client_for, conversation) == only(
+        {"leader": ["statement"], "deputy": ["statement"]}
+    )
+    later = timezone.now() + datetime.timedelta(seconds=1)
+    with time_machine.travel(later, tick=False):
+        assert client_for(world.leader).get(url(f"conversations/{conversation.pk}/")).status_code == 200
+        assert kinds_by_person(world, client_for, conversation) == only({"deputy": ["statement"]})
+
+
+def test_no_follow_up_for_longer_than_the_check_in_interval_waits_on_both_parties(world, client_for):
+    conversation = world.conversation
+    cycle = Cycle.objects.create(
+        name="2027", starts_on=timezone.localdate(), deadline=timezone.localdate(), check_in_days=30
+    )
+    type(conversation).objects.filter(pk=conversation.pk).update(cycle=cycle)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        confirm(conversation)
+    with time_machine.travel(start + datetime.timedelta(days=29), tick=False):
+        assert kinds_by_person(world, client_for, conversation) == only({})
+    with time_machine.travel(start + datetime.timedelta(days=31), tick=False):
+        assert kinds_by_person(world, client_for, conversation) == only(
+            {"leader": ["check_in"], "employee": ["check_in"]}
+        )
+        [row] = waiting(client_for, world.employee)
+        assert row["since"].startswith((start + datetime.timedelta(days=30)).date().isoformat())
+        services.follow_up_create(conversation=conversation, actor=world.employee, text="Status")
+        assert kinds_by_person(world, client_for, conversation) == only({})
+    with time_machine.travel(start + datetime.timedelta(days=62), tick=False):
+        assert kinds_by_person(world, client_for, conversation)["leader"] == ["check_in"]
+
+
+def test_the_default_check_in_interval_is_90_days(world, client_for):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        confirm(world.conversation)
+    with time_machine.travel(start + datetime.timedelta(days=89), tick=False):
+        assert waiting(client_for, world.leader) == []
+    with time_machine.travel(start + datetime.timedelta(days=91), tick=False):
+        assert [r["kind"] for r in waiting(client_for, world.leader)] == ["check_in"]
+
+
+def test_finished_conversations_and_ended_grants_wait_on_nobody(world, client_for):
+    conversation = world.conversation
+    confirm(conversation)
+    services.follow_up_create(conversation=conversation, actor=world.employee, text="?", kind="question")
+    grant = conversation.leader.deputy_grants_given.get()
+    services.deputy_grant_end(grant=grant, actor=world.leader)
+    assert kinds_by_person(world, client_for, conversation) == only({"leader": ["question"]})
+    workflow.conversation_close(conversation_id=conversation.pk, actor=world.leader)
+    assert kinds_by_person(world, client_for, conversation) == only({})
+
+
+def test_oldest_first_across_conversations(world, client_for):
+    start = timezone.now()
+    with time_machine.travel(start - datetime.timedelta(days=3), tick=False):
+        confirm(world.conversation)
+    with time_machine.travel(start - datetime.timedelta(days=2), tick=False):
+        newer = factories.make_conversation(leader=world.leader, employee=world.colleague)
+    with time_machine.travel(start - datetime.timedelta(days=1), tick=False):
+        services.follow_up_create(
+            conversation=world.conversation, actor=world.employee, text="?", kind="question"
+        )
+    rows = waiting(client_for, world.leader)
+    assert [(r["kind"], r["conversation"]) for r in rows] == [
+        ("draft", newer.pk),
+        ("question", world.conversation.pk),
+    ]
+
+
+def test_query_count_does_not_grow_with_the_conversations(world, client_for, django_assert_max_num_queries):
+    def add_conversations(count):
+        for _i in range(count):
+            employee = factories.UserFactory(unit=world.leader.unit, manager=world.leader)
+            conversation = factories.make_conversation(leader=world.leader, employee=employee)
+            confirm(conversation)
+            services.follow_up_create(conversation=conversation, actor=employee, text="?", kind="question")
+            services.follow_up_create(
+                conversation=conversation, actor=employee, text="!", item_status="at_risk"
+            )
+            services.statement_create(conversation=conversation, actor=employee, text="Ord")
+
+    add_conversations(1)
+    client = client_for(world.leader)
+    few = count_queries(lambda: client.get(WAITING))
+    add_conversations(12)
+    with django_assert_max_num_queries(few):
+        rows = client.get(WAITING).json()
+    assert len(rows) == 1 + 13 * 3
+    assert few <= 6
