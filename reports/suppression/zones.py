@@ -25,13 +25,22 @@ def shown_units(
 
     Units are tried top-down, level by level (the whole organisation first: higher units are worth
     more to HR): a unit is shown when its zone and what it leaves of the zone of the shown unit above
-    it both pass `_zone_passes`. Then `_settled` makes sure every zone passes as finally drawn."""
+    it both pass `_zone_passes`. Units of one level that pass but leave too little of the zone above
+    on their own are then tried together (siblings that share a hollow parent: alone each would leave
+    the other as the whole rest; together they leave nobody). Then `_settled` makes sure every zone
+    passes as finally drawn."""
     if sum(sum(v) for v in own.values()) < k:
         return frozenset()  # no zone can pass
     zones = _Zones(tree, own, heads, k, people)
-    for unit in sorted(range(len(tree.order)), key=lambda u: (tree.depth[u], u)):
-        if eligible is None or tree.order[unit] in eligible:
-            zones.try_to_show(unit)
+    for level in _levels(tree):
+        waiting = {}  # zone above -> units that pass but leave too little of it on their own
+        for unit in level:
+            if eligible is None or tree.order[unit] in eligible:
+                above = zones.try_to_show(unit)
+                if above is not False:
+                    waiting.setdefault(above, []).append(unit)
+        for units in waiting.values():
+            zones.try_to_show_together(units)
     shown = _settled(zones, eligible)
     return frozenset(tree.order[u] for u in range(len(tree.order)) if shown[u])
 
@@ -82,21 +91,52 @@ class _Zones:
             parent = self.tree.parent[parent]
         return (parent if parent >= 0 else None), between
 
-    def try_to_show(self, unit) -> None:
+    def try_to_show(self, unit):
+        """Show `unit` if its zone and what it leaves above pass. False if shown or if its own zone
+        fails; else the shown unit above (None: none) whose zone it would leave too little of."""
         if self.everyone[unit] == 0 or not self.passes(unit):
+            return False
+        above = self.shown_above(unit)[0]
+        self._move(unit, +1)
+        if above is None or self.passes(above):
+            return False
+        self._move(unit, -1)
+        return above
+
+    def try_to_show_together(self, units) -> None:
+        """Show `units` (each passing alone, none inside another) at once if what they leave of the
+        zone above passes; else none of them."""
+        if len(units) < 2:
             return
-        above, between = self.shown_above(unit)
+        above = self.shown_above(units[0])[0]
+        for unit in units:
+            self._move(unit, +1)
+        if above is not None and not self.passes(above):
+            for unit in units:
+                self._move(unit, -1)
+
+    def _move(self, unit, sign: int) -> None:
+        """Show (+1) or hide again (-1) `unit`: its zone leaves (or rejoins) the parts of the hidden
+        units above it and the zone of the shown unit above."""
+        self.shown[unit] = sign > 0
         counts, size = self.counts[unit], self.size[unit]
-        if above is not None:
-            left = [a - b for a, b in zip(self.counts[above], counts, strict=True)]
-            self.shown[unit] = True  # its part leaves the zone above
-            if not self.passes(above, left, self.size[above] - size):
-                self.shown[unit] = False
-                return
-        self.shown[unit] = True
-        for hidden in [*between, *([above] if above is not None else [])]:
-            self.counts[hidden] = [a - b for a, b in zip(self.counts[hidden], counts, strict=True)]
-            self.size[hidden] -= size
+        parent = self.tree.parent[unit]
+        while parent >= 0:
+            self.counts[parent] = [a - sign * b for a, b in zip(self.counts[parent], counts, strict=True)]
+            self.size[parent] -= sign * size
+            if self.shown[parent]:
+                break
+            parent = self.tree.parent[parent]
+
+
+def _levels(tree: Tree) -> list[list[int]]:
+    levels = []
+    for unit in range(len(tree.order)):
+        depth = tree.depth[unit]
+        while len(levels) <= depth:
+            levels.append([])
+        levels[depth].append(unit)
+    return levels
 
 
 def _settled(zones: _Zones, eligible) -> list:
