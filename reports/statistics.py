@@ -51,6 +51,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+
 from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
@@ -125,14 +127,11 @@ def figures_by_unit(
     return {unit: _figures(tables, unit) for unit in parents}
 
 
-def _roll_up(org: _Org, own: dict, width: int) -> dict:
-    """Subtree sums of per-unit vectors, over units only."""
-    totals = {u: list(own.get(u, (0,) * width)) for u in org.parents}
-    for unit in reversed(org.parents.order):
-        parent = org.parents[unit]
-        if parent is not None:
-            totals[parent] = [a + b for a, b in zip(totals[parent], totals[unit], strict=True)]
-    return totals
+def _roll_up(org: _Org, own, width: int) -> np.ndarray:
+    """Subtree sums of per-unit vectors (a mapping or an array in the tree's numbering), one row per
+    unit in the tree's numbering."""
+    values = org.parents.array(own) if len(own) else np.zeros((len(org.parents), width), dtype=np.int64)
+    return org.parents.subtree_sums(values.reshape(len(org.parents), -1))
 
 
 # --- what each cycle shows -----------------------------------------------------------------------------
@@ -143,26 +142,28 @@ class _Table:
     """One table's subtree sums (unit -> [value per column]) and, per column, the units showing it."""
 
     columns: tuple
-    totals: dict
+    totals: np.ndarray  # one row per unit in the tree's numbering (`Tree.index`)
+    index: dict  # unit -> row
     shown: dict  # column -> frozenset of units
 
     def figure(self, unit, column):
         """The published count, or None when it is not shown."""
         if unit not in self.shown[column]:
             return None
-        return self.totals[unit][self.columns.index(column)]
+        return int(self.totals[self.index[unit], self.columns.index(column)])
 
 
-def _single_tables(org: _Org, own: dict, heads: dict, columns: tuple, k: int, eligible=None) -> _Table:
+def _single_tables(org: _Org, own: dict, heads, columns: tuple, k: int, eligible=None) -> _Table:
     """Columns that each count a population of their own (goals of a kind, entries of a month): one
     zone table per column."""
+    tree = org.parents
+    values = tree.array(own) if own else np.zeros((len(tree), len(columns)), dtype=np.int64)
+    heads = tree.array(heads)
     shown = {
-        column: suppression.shown_units(
-            org.parents, {u: (v[i],) for u, v in own.items()}, heads, k, people=False, eligible=eligible
-        )
+        column: suppression.shown_units(tree, values[:, i], heads, k, people=False, eligible=eligible)
         for i, column in enumerate(columns)
     }
-    return _Table(columns=columns, totals=_roll_up(org, own, len(columns)), shown=shown)
+    return _Table(columns=columns, totals=_roll_up(org, values, len(columns)), index=tree.index, shown=shown)
 
 
 def _people_table(org: _Org, levels: dict, heads: dict, k: int) -> _Table:
@@ -171,21 +172,24 @@ def _people_table(org: _Org, levels: dict, heads: dict, k: int) -> _Table:
     own = {u: [heads.get(u, 0) - sum(levels.get(u, ())), *levels.get(u, [0] * 5)[1:]] for u in org.parents}
     choice = suppression.choose_columns(org.parents, own, k, columns=CHAIN, weights=CHAIN_WEIGHTS)
     level_totals = _roll_up(org, own, len(CHAIN) + 1)
-    totals = {u: [sum(v), *(sum(v[i + 1 :]) for i in range(len(CHAIN)))] for u, v in level_totals.items()}
+    # people in scope, then column i: the people at level i + 1 or higher
+    totals = np.cumsum(level_totals[:, ::-1], axis=1)[:, ::-1]
     shown = {column: choice.shown if column in choice.columns else frozenset() for column in CHAIN}
-    shown["employees_in_scope"] = frozenset(u for u, v in totals.items() if v[0] >= k)
-    return _Table(columns=PEOPLE_COLUMNS, totals=totals, shown=shown)
+    order = org.parents.order
+    shown["employees_in_scope"] = frozenset(order[u] for u in np.flatnonzero(totals[:, 0] >= k))
+    return _Table(columns=PEOPLE_COLUMNS, totals=totals, index=org.parents.index, shown=shown)
 
 
 def _status_table(org: _Org, own: dict, heads: dict, k: int) -> _Table:
     """One zone table per status; the goals with a status are shown where every status is (their
     sum, which then tells nothing more)."""
     statuses = _single_tables(org, own, heads, ITEM_STATUSES, k)
-    totals = {u: [sum(v), *v] for u, v in statuses.totals.items()}
+    totals = np.column_stack([statuses.totals.sum(axis=1), statuses.totals])
     every = frozenset.intersection(*statuses.shown.values())
     return _Table(
         columns=("goals_with_status", *ITEM_STATUSES),
         totals=totals,
+        index=statuses.index,
         shown={"goals_with_status": every, **statuses.shown},
     )
 
@@ -298,7 +302,7 @@ def refresh_snapshot(cycle: Cycle, today: datetime.date | None = None) -> bool:
 
 # Part of the snapshots' key: raise it whenever what a snapshot holds changes shape, so that a release
 # never reads the snapshots of an earlier one.
-SNAPSHOT_FORMAT = 2
+SNAPSHOT_FORMAT = 3
 
 
 def _snapshot_key(cycle_id: int, k: int) -> tuple:

@@ -3,6 +3,8 @@
 from collections import defaultdict
 from collections.abc import Hashable, Iterator, Mapping
 
+import numpy as np
+
 Key = Hashable
 
 
@@ -30,6 +32,33 @@ class Tree(Mapping):
             parent = self.parent[unit]
             if parent >= 0 and self.end[unit] > self.end[parent]:
                 self.end[parent] = self.end[unit]
+
+        self.parents = np.array(self.parent, dtype=np.int64)
+        self.levels = []  # per depth, the units' numbers (arrays)
+        for unit, depth in enumerate(self.depth):
+            while len(self.levels) <= depth:
+                self.levels.append([])
+            self.levels[depth].append(unit)
+        self.levels = [np.array(units, dtype=np.int64) for units in self.levels]
+
+    def array(self, values) -> np.ndarray:
+        """Per-unit values (a mapping unit -> number or sequence of numbers; missing units: zeros) as an
+        array in this numbering; an array is taken as it is."""
+        if isinstance(values, np.ndarray):
+            return values
+        scalar = np.ndim(next(iter(values.values()), 0)) == 0
+        if scalar:
+            return np.array([values.get(key, 0) for key in self.order], dtype=np.int64)
+        width = max((len(v) for v in values.values()), default=1)
+        rows = [values.get(key, ()) for key in self.order]
+        return np.array([row if len(row) else (0,) * width for row in rows], dtype=np.int64)
+
+    def subtree_sums(self, values: np.ndarray) -> np.ndarray:
+        """Per unit, the sum of `values` (an array in this numbering) over its subtree."""
+        totals = values.copy()
+        for units in reversed(self.levels[1:]):
+            np.add.at(totals, self.parents[units], totals[units])
+        return totals
 
     def __getitem__(self, unit: Key) -> Key | None:
         return self._parents[unit]

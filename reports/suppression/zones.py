@@ -4,13 +4,15 @@ import itertools
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 
+import numpy as np
+
 from reports.suppression.tables import Key, Tree
 
 
 def shown_units(
     tree: Tree,
-    own: Mapping[Key, Sequence[int]],
-    heads: Mapping[Key, int],
+    own: Mapping[Key, Sequence[int]] | np.ndarray,
+    heads: Mapping[Key, int] | np.ndarray,
     k: int,
     *,
     people: bool,
@@ -21,82 +23,105 @@ def shown_units(
     `own`: per unit, its direct members' count in each category (missing: none); `heads`: per unit,
     its direct people in scope, which the attacker knows; `people`: whether the categories partition
     those people (else they count a population the attacker cannot count, such as goals); `eligible`:
-    the only units that may be shown (None: all).
+    the only units that may be shown (None: all). `own` and `heads` may also be arrays in the tree's
+    numbering (`Tree.array`), which is faster when many tables share one organisation.
 
     Units are tried top-down, level by level (the whole organisation first: higher units are worth
     more to HR): a unit is shown when its zone and what it leaves of the zone of the shown unit above
-    it both pass `_zone_passes`. Units of one level that pass but leave too little of the zone above
+    it both pass (`_Zones.passes`). Units of one level that pass but leave too little of the zone above
     on their own are then tried together (siblings that share a hollow parent: alone each would leave
     the other as the whole rest; together they leave nobody). Then `_settled` makes sure every zone
     passes as finally drawn."""
-    if sum(sum(v) for v in own.values()) < k:
+    own, heads = tree.array(own), tree.array(heads)
+    if own.sum() < k:
         return frozenset()  # no zone can pass
     zones = _Zones(tree, own, heads, k, people)
-    for level in _levels(tree):
+    allowed = None if eligible is None else np.fromiter((key in eligible for key in tree.order), bool)
+    for level in _candidates(zones, allowed):
         waiting = {}  # zone above -> units that pass but leave too little of it on their own
         for unit in level:
-            if eligible is None or tree.order[unit] in eligible:
-                above = zones.try_to_show(unit)
-                if above is not False:
-                    waiting.setdefault(above, []).append(unit)
+            above = zones.try_to_show(unit)
+            if above is not False:
+                waiting.setdefault(above, []).append(unit)
         for units in waiting.values():
             zones.try_to_show_together(units)
-    shown = _settled(zones, eligible)
-    return frozenset(tree.order[u] for u in range(len(tree.order)) if shown[u])
+    shown = _settled(zones, allowed)
+    return frozenset(tree.order[u] for u in np.flatnonzero(shown))
+
+
+def _candidates(zones: "_Zones", allowed) -> list[list[int]]:
+    """Per level, top-down, the units whose own zone passes when they are tried (checked for all
+    units at once; most units fail). Nothing below a unit is shown yet then, so its zone is its
+    subtree and its parts are its children's subtrees."""
+    tree, everyone = zones.tree, zones.everyone
+    largest_child = np.zeros_like(everyone)
+    np.maximum.at(largest_child, tree.parents[tree.parents >= 0], everyone[tree.parents >= 0])
+    possible = (everyone > 0) & (zones.counts.min(axis=1) >= zones.k) & (largest_child < everyone)
+    if not zones.people:
+        possible &= everyone >= zones.k
+    if allowed is not None:
+        possible &= allowed
+    return [[int(u) for u in units[possible[units]]] for units in tree.levels]
 
 
 class _Zones:
-    """The zones of one table as units are shown: `pending[u]` (counts and people) is the unit's
-    direct members and the pending of its hidden children: a shown unit's zone, a hidden unit's part
-    of the zone above it."""
+    """The zones of one table as units are shown: `counts[u]` and `size[u]` (its people) are the
+    unit's direct members plus those of its hidden children's parts: a shown unit's zone, a hidden
+    unit's part of the zone above it. Rows in the tree's numbering."""
 
-    def __init__(self, tree: Tree, own, heads, k: int, people: bool):
+    def __init__(self, tree: Tree, own: np.ndarray, heads: np.ndarray, k: int, people: bool):
         self.tree, self.k, self.people = tree, k, people
-        width = max((len(v) for v in own.values()), default=1)
-        self.own = [list(own.get(key, ())) or [0] * width for key in tree.order]
-        self.heads = [heads.get(key, 0) for key in tree.order]
-        self.shown = [False] * len(tree.order)
+        self.own = own if own.ndim == 2 else own.reshape(-1, 1)
+        self.heads = heads
+        self.shown = np.zeros(len(tree.order), dtype=bool)
+        self.everyone = tree.subtree_sums(heads)  # people in the whole subtree
         self.recount()
 
     def recount(self) -> None:
+        """The zones and parts from scratch, for the units shown now: level by level from the
+        deepest, each hidden unit's part is added to its parent's."""
         tree = self.tree
-        self.counts = [list(v) for v in self.own]
-        self.size = list(self.heads)
-        self.everyone = list(self.heads)  # people in the whole subtree
-        for unit in reversed(range(len(tree.order))):
-            parent = tree.parent[unit]
-            if parent >= 0:
-                self.everyone[parent] += self.everyone[unit]
-                if not self.shown[unit]:
-                    self.counts[parent] = [
-                        a + b for a, b in zip(self.counts[parent], self.counts[unit], strict=True)
-                    ]
-                    self.size[parent] += self.size[unit]
+        self.counts = self.own.copy()
+        self.size = self.heads.copy()
+        for units in reversed(tree.levels[1:]):
+            hidden = units[~self.shown[units]]
+            np.add.at(self.counts, tree.parents[hidden], self.counts[hidden])
+            np.add.at(self.size, tree.parents[hidden], self.size[hidden])
 
-    def passes(self, unit, counts=None, size=None) -> bool:
-        counts = self.counts[unit] if counts is None else counts
-        size = self.size[unit] if size is None else size
+    def all_passing(self) -> np.ndarray:
+        """`passes` for every unit at once."""
+        tree = self.tree
+        hidden = ~self.shown
+        largest_part = np.zeros(len(tree.order), dtype=self.size.dtype)
+        children = np.flatnonzero(hidden & (tree.parents >= 0))
+        np.maximum.at(largest_part, tree.parents[children], self.size[children])
+        passing = (self.counts.min(axis=1) >= self.k) & (largest_part < self.size)
+        if not self.people:
+            passing &= self.size >= self.k
+        return passing | (self.size == 0)
+
+    def passes(self, unit) -> bool:
+        size = self.size[unit]
         if size == 0:
             return True  # the sums of shown figures below (or of nobody)
-        if min(counts) < self.k:
+        if self.counts[unit].min() < self.k:
             return False
-        parts = [self.size[c] for c in self.tree.children[unit] if not self.shown[c]]
-        return _zone_passes(counts, size, parts, self.k, self.people)
+        shown = self.shown
+        largest_part = max((self.size[c] for c in self.tree.children[unit] if not shown[c]), default=0)
+        return largest_part < size and (self.people or size >= self.k)
 
     def shown_above(self, unit):
-        """The nearest shown unit above, and the hidden units on the way (None: none shown)."""
-        between, parent = [], self.tree.parent[unit]
+        """The nearest shown unit above (None: none shown)."""
+        parent = self.tree.parent[unit]
         while parent >= 0 and not self.shown[parent]:
-            between.append(parent)
             parent = self.tree.parent[parent]
-        return (parent if parent >= 0 else None), between
+        return parent if parent >= 0 else None
 
     def try_to_show(self, unit):
         """Show `unit` if its zone and what it leaves above pass. False if shown or if its own zone
-        fails; else the shown unit above (None: none) whose zone it would leave too little of."""
-        if self.everyone[unit] == 0 or not self.passes(unit):
-            return False
-        above = self.shown_above(unit)[0]
+        fails; else the shown unit above (None: none) whose zone it would leave too little of. Only
+        for `_candidates`, whose own zones pass."""
+        above = self.shown_above(unit)
         self._move(unit, +1)
         if above is None or self.passes(above):
             return False
@@ -108,7 +133,7 @@ class _Zones:
         zone above passes; else none of them."""
         if len(units) < 2:
             return
-        above = self.shown_above(units[0])[0]
+        above = self.shown_above(units[0])
         for unit in units:
             self._move(unit, +1)
         if above is not None and not self.passes(above):
@@ -119,59 +144,33 @@ class _Zones:
         """Show (+1) or hide again (-1) `unit`: its zone leaves (or rejoins) the parts of the hidden
         units above it and the zone of the shown unit above."""
         self.shown[unit] = sign > 0
-        counts, size = self.counts[unit], self.size[unit]
+        counts, size = self.counts[unit] * sign, self.size[unit] * sign
         parent = self.tree.parent[unit]
         while parent >= 0:
-            self.counts[parent] = [a - sign * b for a, b in zip(self.counts[parent], counts, strict=True)]
-            self.size[parent] -= sign * size
+            self.counts[parent] -= counts
+            self.size[parent] -= size
             if self.shown[parent]:
                 break
             parent = self.tree.parent[parent]
 
 
-def _levels(tree: Tree) -> list[list[int]]:
-    levels = []
-    for unit in range(len(tree.order)):
-        depth = tree.depth[unit]
-        while len(levels) <= depth:
-            levels.append([])
-        levels[depth].append(unit)
-    return levels
-
-
-def _settled(zones: _Zones, eligible) -> list:
+def _settled(zones: _Zones, allowed) -> np.ndarray:
     """The shown units once every zone passes: shown units whose zones fail are hidden, and a hidden
     unit left with nobody in its part (its figures the sums of shown ones) is shown, or, if it may not
     be, its shown children are hidden; all that fail at once, until nothing changes."""
     tree = zones.tree
     while True:
         zones.recount()
-        failing = [u for u in range(len(tree.order)) if zones.shown[u] and not zones.passes(u)]
-        determined = [
-            u
-            for u in range(len(tree.order))
-            if not zones.shown[u] and zones.size[u] == 0 and zones.everyone[u]
-        ]
-        if not failing and not determined:
+        failing = zones.shown & ~zones.all_passing()
+        determined = ~zones.shown & (zones.size == 0) & (zones.everyone > 0)
+        if not failing.any() and not determined.any():
             return zones.shown
-        for unit in failing:
-            zones.shown[unit] = False
-        for unit in determined:
-            if eligible is None or tree.order[unit] in eligible:
+        zones.shown[failing] = False
+        for unit in np.flatnonzero(determined):
+            if allowed is None or allowed[unit]:
                 zones.shown[unit] = True
             else:
-                for child in tree.children[unit]:
-                    zones.shown[child] = False
-
-
-def _zone_passes(counts: Sequence[int], size: int, parts: Sequence[int], k: int, people: bool) -> bool:
-    """Every category holds at least k; no hidden part holds all the zone's people; a population
-    the attacker cannot count lies with at least k people."""
-    if any(z < k for z in counts):
-        return False
-    if any(part >= size for part in parts):
-        return False
-    return people or size >= k
+                zones.shown[tree.children[unit]] = False
 
 
 @dataclass(frozen=True)
@@ -195,19 +194,28 @@ def choose_columns(
     categories being the levels merged between the chosen thresholds, and the one that shows the
     largest weight (the weights of its columns times the units that show them) wins, the one with
     more columns on a tie. Heads are the levels' sums."""
-    heads = {key: sum(v) for key, v in levels.items()}
-    best, best_score = ChainChoice((), frozenset()), (0, 0)
+    levels = tree.array(levels)
+    heads = levels.sum(axis=1)
+    subtrees, everyone = tree.subtree_sums(levels), tree.subtree_sums(heads)
+    choices = []
     for size in range(1, len(columns) + 1):
         for chosen in itertools.combinations(range(len(columns)), size):
-            own = {key: _merged(v, chosen) for key, v in levels.items()}
-            shown = shown_units(tree, own, heads, k, people=True)
-            score = (sum(weights[columns[i]] for i in chosen) * len(shown), size)
-            if score > best_score:
-                best, best_score = ChainChoice(tuple(columns[i] for i in chosen), shown), score
+            weight = sum(weights[columns[i]] for i in chosen)
+            # at most the units whose subtree passes on its own can show (see `_candidates`)
+            could = int(((everyone > 0) & (_merged(subtrees, chosen).min(axis=1) >= k)).sum())
+            choices.append(((weight * could, size), weight, chosen))
+    best, best_score = ChainChoice((), frozenset()), (0, 0)
+    for bound, weight, chosen in sorted(choices, reverse=True):
+        if bound <= best_score:
+            break  # neither this choice nor any after it can show more
+        shown = shown_units(tree, _merged(levels, chosen), heads, k, people=True)
+        score = (weight * len(shown), len(chosen))
+        if score > best_score:
+            best, best_score = ChainChoice(tuple(columns[i] for i in chosen), shown), score
     return best
 
 
-def _merged(levels: Sequence[int], thresholds: Sequence[int]) -> list[int]:
-    """Counts per level merged into the categories between thresholds (column i: level > i)."""
-    bounds = [0, *(t + 1 for t in thresholds), len(levels)]
-    return [sum(levels[a:b]) for a, b in itertools.pairwise(bounds)]
+def _merged(levels: np.ndarray, thresholds: Sequence[int]) -> np.ndarray:
+    """Counts per level (one row per unit) merged into the categories between thresholds (column i:
+    level > i)."""
+    return np.add.reduceat(levels, [0, *(t + 1 for t in thresholds)], axis=1)
