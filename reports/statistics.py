@@ -52,7 +52,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
-
 from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
