@@ -201,8 +201,10 @@ def choose_columns(
     for size in range(1, len(columns) + 1):
         for chosen in itertools.combinations(range(len(columns)), size):
             weight = sum(weights[columns[i]] for i in chosen)
-            # at most the units whose subtree passes on its own can show (see `_candidates`)
-            could = int(((everyone > 0) & (_merged(subtrees, chosen).min(axis=1) >= k)).sum())
+            # at most the units whose subtree passes on its own (see `_candidates`) and those without
+            # direct members (shown when their part is left empty, see `_settled`) can show
+            passing = _merged(subtrees, chosen).min(axis=1) >= k
+            could = int(((everyone > 0) & (passing | (heads == 0))).sum())
             choices.append(((weight * could, size), weight, chosen))
     best, best_score = ChainChoice((), frozenset()), (0, 0)
     for bound, weight, chosen in sorted(choices, reverse=True):
