@@ -1,5 +1,6 @@
 """The organisation tree the tables count over, numbered once for all of them."""
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Hashable, Iterator, Mapping
 
@@ -16,6 +17,7 @@ class Tree(Mapping):
     def __init__(self, parents: Mapping[Key, Key | None]):
         self._parents = dict(parents)
         self.shape = tuple(self._parents.items())  # the tree and its numbering, comparable as a whole
+        self.fingerprint = hashlib.blake2b(repr(self.shape).encode(), digest_size=16).digest()
         self.order = _top_down(self._parents)  # number -> unit
         self.index = {key: u for u, key in enumerate(self.order)}
         self.parent = [

@@ -1,6 +1,9 @@
 """The zone rule (see the package's docstring): which units of one table are shown, deepest first."""
 
+import hashlib
 import itertools
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 
@@ -31,10 +34,42 @@ def shown_units(
     it both pass (`_Zones.passes`). Units of one level that pass but leave too little of the zone above
     on their own are then tried together (siblings that share a hollow parent: alone each would leave
     the other as the whole rest; together they leave nobody). Then `_settled` makes sure every zone
-    passes as finally drawn."""
+    passes as finally drawn. The result is remembered (in this process) for the same counts."""
     own, heads = tree.array(own), tree.array(heads)
     if own.sum() < k:
         return frozenset()  # no zone can pass
+    eligible = None if eligible is None else frozenset(eligible)
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (tree.fingerprint, repr(own.shape).encode(), own.tobytes(), heads.tobytes()):
+        digest.update(part)
+    key = (digest.digest(), k, people, eligible)
+    with _LOCK:
+        if key in _REMEMBERED:
+            _REMEMBERED.move_to_end(key)
+            return _REMEMBERED[key]
+    shown = _shown_units(tree, own, heads, k, people, eligible)
+    with _LOCK:
+        _REMEMBERED[key] = shown
+        while len(_REMEMBERED) > _REMEMBER:
+            _REMEMBERED.popitem(last=False)
+    return shown
+
+
+# The tables computed last in this process, by everything they depend on: after a write only the tables
+# whose counts changed are computed again (one conversation changes one cycle's people table, perhaps
+# a goal or month table). Keyed by a digest of the counts, so an entry is about the size of its result.
+_REMEMBER = 256
+_REMEMBERED: OrderedDict = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def forget() -> None:
+    """Drop the remembered tables (for benchmarks and tests that time or count the work)."""
+    with _LOCK:
+        _REMEMBERED.clear()
+
+
+def _shown_units(tree: Tree, own: np.ndarray, heads: np.ndarray, k: int, people: bool, eligible) -> frozenset:
     zones = _Zones(tree, own, heads, k, people)
     allowed = None if eligible is None else np.fromiter((key in eligible for key in tree.order), bool)
     for level in _candidates(zones, allowed):
