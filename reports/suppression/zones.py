@@ -231,7 +231,7 @@ def choose_columns(
     more columns on a tie. Heads are the levels' sums. Subsets are tried in the order of what they
     could show at most (the units that pass alone or have no direct members, see `_candidates` and
     `_settled`), and the search stops when that bound cannot beat the best found: the same choice as
-    trying them all, in about a third of the work at 50,000 people."""
+    trying them all."""
     levels = tree.array(levels)
     heads = levels.sum(axis=1)
     subtrees, everyone = tree.subtree_sums(levels), tree.subtree_sums(heads)
