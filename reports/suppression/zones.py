@@ -230,7 +230,7 @@ def choose_columns(
     largest weight (the weights of its columns times the units that show them) wins, the one with
     more columns on a tie. Heads are the levels' sums. Subsets are tried in the order of what they
     could show at most (the units that pass alone or have no direct members, see `_candidates` and
-    `_settled`), and the search stops when that bound cannot beat the best found: the same choice as
+    `_settled`), and the search stops when that bound cannot beat the best found: the same score as
     trying them all."""
     levels = tree.array(levels)
     heads = levels.sum(axis=1)
