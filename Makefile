@@ -68,7 +68,10 @@ clean: ## Remove caches and test/coverage artefacts (keeps .venv and db.sqlite3)
 	find . -path "./$(VENV)" -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf
 	rm -rf .pytest_cache .ruff_cache .coverage htmlcov
 
-.PHONY: seed-scale bench schemathesis
+.PHONY: test-nightly seed-scale bench schemathesis
+
+test-nightly: venv ## The statistics' LP attacker over fresh random organisations (5,000; SAMTALE_LP_EXAMPLES)
+	SAMTALE_LP_NIGHTLY=1 $(PY) -m pytest -p no:cacheprovider tests/reports/test_statistics_lp.py $(PYTEST_ARGS)
 
 schemathesis: venv ## Schemathesis on the whole API as leader, employee and HR: PostgreSQL, production settings, gunicorn
 	scripts/schemathesis_live.sh

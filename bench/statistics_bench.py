@@ -14,8 +14,9 @@ as it is. The benchmark writes to it (see `_write`). Target: under 1 s.
 
 Reports, first with every answer computed up to date (SAMTALE_STATISTICS_MAX_AGE=0, see `measure`):
 cold (first call in a fresh process), after a write (the first call after one conversation changed:
-the queries run, and the suppression of the changed tables), recomputed (cache and remembered
-suppression dropped) and warm (same data: answered from the snapshot after the version queries).
+the queries run, and the suppression of the tables whose counts changed), recomputed (cache and
+remembered tables dropped) and warm (same data: answered
+from the snapshot after the version queries).
 These are the cost of computing one snapshot. Then with the production settings (`measure_snapshots`:
 snapshots answered for up to 10 minutes, in the database cache): the answer in a new process from the
 snapshot `refresh_statistics` made, the answer right after a write (the earlier snapshot, while the
@@ -256,9 +257,9 @@ def _write(cycle) -> None:
 
 def measure(cycle, runs: int):
     """cold: the first call in this process (nothing cached or remembered); after a write: the first
-    call after one conversation changed (cache missed; the queries run, and the suppression of the
-    tables whose counts changed); recomputed: everything computed again (cache and remembered
-    suppression results dropped); warm: the same data again, answered from the cache."""
+    call after one conversation changed (cache missed; the queries and the suppression run);
+    recomputed: everything computed again (cache dropped); warm: the same data again, answered from
+    the cache."""
     _report("cold", [_timed(cycle)])
     after_write = []
     for _ in range(runs):
@@ -267,8 +268,8 @@ def measure(cycle, runs: int):
     _report("after a write", after_write)
     recomputed = []
     for _ in range(runs):
-        suppression.forget_results()
         cache.clear()
+        suppression.forget()
         recomputed.append(_timed(cycle))
     _report("recomputed", recomputed)
     _report("warm", [_timed(cycle) for _ in range(runs)])
@@ -315,7 +316,6 @@ def measure_snapshots(cycle, runs: int):
 
 
 def _as_a_new_process(cycle) -> dict:
-    suppression.forget_results()  # nothing remembered but the shared cache
     statistics_cache._LOCAL.clear()
     return _timed(cycle)
 

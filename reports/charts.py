@@ -290,7 +290,6 @@ COUNT_LABELS = (
     ("conversations_held", "Samtaler holdt"),
     ("submitted", "Sendt til bekreftelse"),
     ("confirmed", "Bekreftet"),
-    ("changes_requested", "Endringer ønsket"),
     ("followed_up_last_90_days", "Fulgt opp siste 90 dager"),
 )
 

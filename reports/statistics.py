@@ -4,17 +4,19 @@ Definitions, for one cycle and one unit U ("the subtree" is U and every unit bel
 the whole organisation, including people and conversations that have no unit):
 - employees in scope: active users (`User.is_active`) whose *current* unit is in the subtree. The figure
   does not depend on the cycle, so the same figure stands beside the previous cycle.
-- A conversation counts for the cycle it belongs to and for the unit recorded on it
-  (`Conversation.unit`, the employee's unit when it was created). Cancelled ones never count.
+- Every other figure counts the same people: each person in scope once, under the unit they are in
+  now, by the highest level any of their conversations of the cycle reached (cancelled ones never
+  count): so a person who moved counts in their new unit in both cycles, and people who left (not
+  active) count nowhere. Goals and follow-up entries likewise count under their employee's unit now.
 - held: `held_on` is set, or the conversation was ever submitted (`first_submitted_at` set): a contract
   sent for confirmation was agreed in a meeting even when nobody filled in the date.
 - submitted: `first_submitted_at` set.
 - confirmed: submitted, and some version is binding (`confirmed_version` set).
-- changes requested: submitted, with at least one change-request comment.
 - followed up: confirmed, with a follow-up entry in the last 90 days (see below).
 - median days to confirmation: over the confirmed, days from `first_submitted_at` to `confirmed_at` (the
   first confirmation), one decimal.
-- goals per contract, by kind: the current goals of confirmed conversations divided by confirmed.
+- goals per contract, by kind: the current goals of confirmed conversations divided by confirmed (people
+  with a confirmed conversation).
 - follow-up share: followed up / confirmed.
 - goal status distribution: each goal of a confirmed conversation counts under the `item_status` of
   its latest follow-up entry that has one (latest by `created_at`, then id); goals never given a
@@ -23,12 +25,15 @@ the whole organisation, including people and conversations that have no unit):
   the twelve months up to and including the current one.
 - previous cycle: the cycle that started last before this one (ties broken by id).
 
-Anonymity (`reports.suppression`): every count is at least `min_group_size()` or None and marked
-suppressed; rates, averages and medians appear only when every count they are computed from is shown.
-Suppression is decided for the whole organisation at once, per cycle, so answers for different units
-and the previous-cycle comparison show each figure the same way and cannot be combined against each
-other; "employees in scope" is protected on its own first and then held fixed, since every cycle
-shares it. No names, person ids or free text are ever part of the result.
+Anonymity (`reports.suppression`, where the attacker and the guarantee are stated): every count is at
+least `min_group_size()` or None and marked suppressed; rates and medians appear only where every count
+they are computed from is shown (goals per contract: the goals of the kind and confirmed). Employees in
+scope are shown wherever they are at least k (HR knows every unit's head count). Each cycle shows the
+columns of the chain held >= submitted >= confirmed >= followed up that its data allows best; the
+others are null in that cycle. Changes requested are no longer published: they overlap confirmed and
+not confirmed, so no partition of the people holds them. Suppression is decided for the whole
+organisation at once, per cycle, so answers for different units show each figure the same way. No
+names, person ids or free text are ever part of the result.
 
 - followed up: confirmed, with a follow-up entry created since the start (local time) of the day 90
   days ago, so the figures change only with the data and the date, never within a day.
@@ -46,13 +51,14 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
 from conversations.models import Cycle
 from organization.models import OrgUnit
-from reports import statistics_cache, statistics_queries
+from reports import statistics_cache, statistics_queries, suppression
 from reports.statistics_queries import (  # noqa: F401 - part of this module's interface
     ACTIVITY_MONTHS,
     FOLLOW_UP_WINDOW_DAYS,
@@ -61,47 +67,15 @@ from reports.statistics_queries import (  # noqa: F401 - part of this module's i
     ROOT,
     follow_up_window_start,
 )
-from reports.suppression import Lattice, SuppressedTable, Tree, suppress
+from reports.suppression import Tree
 
-_CATEGORIES = (
-    "not_held",
-    "held_only",
-    "open",
-    "open_changes",
-    "confirmed",
-    "confirmed_followed",
-    "confirmed_changes",
-    "confirmed_changes_followed",
-)
-PEOPLE = Lattice(
-    categories=_CATEGORIES,
-    columns=(
-        ("employees_in_scope", frozenset(_CATEGORIES)),
-        ("conversations_held", frozenset(_CATEGORIES[1:])),
-        ("submitted", frozenset(_CATEGORIES[2:])),
-        ("confirmed", frozenset(_CATEGORIES[4:])),
-        ("changes_requested", frozenset({"open_changes", "confirmed_changes", "confirmed_changes_followed"})),
-        ("followed_up_last_90_days", frozenset({"confirmed_followed", "confirmed_changes_followed"})),
-    ),
-    priority=(
-        "employees_in_scope",
-        "confirmed",
-        "conversations_held",
-        "followed_up_last_90_days",
-        "changes_requested",
-        "submitted",
-    ),
-)
-EMPLOYEES = Lattice(("employees_in_scope",), (("employees_in_scope", frozenset({"employees_in_scope"})),))
-GOAL_STATUS = Lattice(
-    categories=ITEM_STATUSES,
-    columns=(
-        ("goals_with_status", frozenset(ITEM_STATUSES)),
-        *((status, frozenset({status})) for status in ITEM_STATUSES),
-    ),
-)
+# The people's chain: column i counts the people at level i + 1 or higher (see `level_counts`).
+CHAIN = ("conversations_held", "submitted", "confirmed", "followed_up_last_90_days")
+# What a column is worth to HR when a cycle's columns are chosen (`choose_columns`): confirmed is
+# what the rates, the medians and goals per contract are computed over.
+CHAIN_WEIGHTS = {"conversations_held": 2, "submitted": 1, "confirmed": 3, "followed_up_last_90_days": 2}
+PEOPLE_COLUMNS = ("employees_in_scope", *CHAIN)
 _MONTHS = tuple(f"month_{i}" for i in range(ACTIVITY_MONTHS))
-ACTIVITY = Lattice(_MONTHS, tuple((m, frozenset({m})) for m in _MONTHS), independent=True)
 
 
 def min_group_size() -> int:
@@ -131,51 +105,113 @@ def _load_org() -> _Org:
     return _Org(parents=Tree(parents), units=units, children=dict(children))
 
 
-def _roll_up(org: _Org, own: dict, width: int) -> dict:
-    """Subtree sums of per-unit vectors, over units only."""
-    totals = {u: list(own.get(u, (0,) * width)) for u in org.parents}
-    for unit in reversed(org.parents.order):
-        parent = org.parents[unit]
+def _org_of(parents: dict) -> _Org:
+    """An organisation from unit -> parent alone (ROOT above the top units), without names."""
+    children = defaultdict(list)
+    for unit, parent in parents.items():
         if parent is not None:
-            totals[parent] = [a + b for a, b in zip(totals[parent], totals[unit], strict=True)]
-    return totals
+            children[parent].append(unit)
+    units = {u: {"id": u, "name": str(u), "path": str(u)} for u in parents if u != ROOT}
+    return _Org(parents=Tree(parents), units=units, children=dict(children))
 
 
-# --- suppression per table ------------------------------------------------------------------------------
+def figures_by_unit(
+    *, parents: dict, heads: dict, counts: statistics_queries.Counts, cycle_id, k: int
+) -> dict:
+    """unit -> the figures of one cycle as an answer shows them (`groups[].current`), computed from
+    per-unit counts without the database: the same code as the snapshots, for tests and
+    measurements. `parents`: unit -> parent, ROOT -> None; `heads`: people in scope per unit."""
+    org = _org_of(parents)
+    tables = _cycle_tables(cycle_id, counts, org, heads, k)
+    return {unit: _figures(tables, unit) for unit in parents}
 
 
-def employee_pattern(parents: dict, employees: dict, k: int) -> dict:
-    """Which "employees in scope" figures are shown, decided from that column alone: every cycle
-    shares the figure, so its pattern must not depend on any cycle's (it is then fixed in each)."""
-    table = suppress(parents=parents, lattice=EMPLOYEES, own={u: (n,) for u, n in employees.items()}, k=k)
-    column = "employees_in_scope"
-    return {(u, column): (u, column) in table.hidden for u in parents}
+def _roll_up(org: _Org, own, width: int) -> np.ndarray:
+    """Subtree sums of per-unit vectors (a mapping or an array in the tree's numbering), one row per
+    unit in the tree's numbering."""
+    values = org.parents.array(own) if len(own) else np.zeros((len(org.parents), width), dtype=np.int64)
+    return org.parents.subtree_sums(values.reshape(len(org.parents), -1))
+
+
+# --- what each cycle shows -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One table's subtree sums (unit -> [value per column]) and, per column, the units showing it."""
+
+    columns: tuple
+    totals: np.ndarray  # one row per unit in the tree's numbering (`Tree.index`)
+    index: dict  # unit -> row
+    shown: dict  # column -> frozenset of units
+
+    def figure(self, unit, column):
+        """The published count, or None when it is not shown."""
+        if unit not in self.shown[column]:
+            return None
+        return int(self.totals[self.index[unit], self.columns.index(column)])
+
+
+def _single_tables(org: _Org, own: dict, heads, columns: tuple, k: int, eligible=None) -> _Table:
+    """Columns that each count a population of their own (goals of a kind, entries of a month): one
+    zone table per column."""
+    tree = org.parents
+    values = tree.array(own) if own else np.zeros((len(tree), len(columns)), dtype=np.int64)
+    heads = tree.array(heads)
+    shown = {
+        column: suppression.shown_units(tree, values[:, i], heads, k, people=False, eligible=eligible)
+        for i, column in enumerate(columns)
+    }
+    return _Table(columns=columns, totals=_roll_up(org, values, len(columns)), index=tree.index, shown=shown)
+
+
+def _people_table(org: _Org, levels: dict, heads: dict, k: int) -> _Table:
+    """People in scope (shown wherever at least k: HR knows them) and the chain columns the cycle's
+    data shows best (`choose_columns`)."""
+    own = {u: [heads.get(u, 0) - sum(levels.get(u, ())), *levels.get(u, [0] * 5)[1:]] for u in org.parents}
+    choice = suppression.choose_columns(org.parents, own, k, columns=CHAIN, weights=CHAIN_WEIGHTS)
+    level_totals = _roll_up(org, own, len(CHAIN) + 1)
+    # people in scope, then column i: the people at level i + 1 or higher
+    totals = np.cumsum(level_totals[:, ::-1], axis=1)[:, ::-1]
+    shown = {column: choice.shown if column in choice.columns else frozenset() for column in CHAIN}
+    order = org.parents.order
+    shown["employees_in_scope"] = frozenset(order[u] for u in np.flatnonzero(totals[:, 0] >= k))
+    return _Table(columns=PEOPLE_COLUMNS, totals=totals, index=org.parents.index, shown=shown)
+
+
+def _status_table(org: _Org, own: dict, heads: dict, k: int) -> _Table:
+    """One zone table per status; the goals with a status are shown where every status is (their
+    sum, which then tells nothing more)."""
+    statuses = _single_tables(org, own, heads, ITEM_STATUSES, k)
+    totals = np.column_stack([statuses.totals.sum(axis=1), statuses.totals])
+    every = frozenset.intersection(*statuses.shown.values())
+    return _Table(
+        columns=("goals_with_status", *ITEM_STATUSES),
+        totals=totals,
+        index=statuses.index,
+        shown={"goals_with_status": every, **statuses.shown},
+    )
 
 
 @dataclass(frozen=True)
 class _CycleTables:
-    people: SuppressedTable
-    goal_kinds: dict  # unit -> [count per kind] over the subtree
-    statuses: SuppressedTable
-    activity: SuppressedTable  # one column per month
+    people: _Table
+    goal_kinds: _Table  # shown only where confirmed is: goals per contract
+    statuses: _Table
+    activity: _Table  # one column per month
     months: list
     medians: dict
 
 
-def _cycle_tables(
-    cycle_id: int, counts: statistics_queries.Counts, org: _Org, employees: dict, fixed: dict, k: int
-) -> _CycleTables:
-    tree = org.parents
-    categories = counts.categories.get(cycle_id, {})
-    own = {}
-    for unit in org.parents:
-        row = categories.get(unit, [0] * 7)
-        own[unit] = (employees.get(unit, 0) - sum(row), *row)
+def _cycle_tables(cycle_id: int, counts: statistics_queries.Counts, org: _Org, heads: dict, k: int):
+    people = _people_table(org, counts.levels.get(cycle_id, {}), heads, k)
     return _CycleTables(
-        people=suppress(parents=tree, lattice=PEOPLE, own=own, k=k, fixed=fixed),
-        goal_kinds=_roll_up(org, counts.goal_kinds.get(cycle_id, {}), len(GOAL_KINDS)),
-        statuses=suppress(parents=tree, lattice=GOAL_STATUS, own=counts.statuses.get(cycle_id, {}), k=k),
-        activity=suppress(parents=tree, lattice=ACTIVITY, own=counts.activity.get(cycle_id, {}), k=k),
+        people=people,
+        goal_kinds=_single_tables(
+            org, counts.goal_kinds.get(cycle_id, {}), heads, GOAL_KINDS, k, eligible=people.shown["confirmed"]
+        ),
+        statuses=_status_table(org, counts.statuses.get(cycle_id, {}), heads, k),
+        activity=_single_tables(org, counts.activity.get(cycle_id, {}), heads, _MONTHS, k),
         months=counts.months,
         medians=counts.medians.get(cycle_id, {}),
     )
@@ -184,7 +220,7 @@ def _cycle_tables(
 # --- the result ----------------------------------------------------------------------------------------
 
 
-def _count(table: SuppressedTable, unit, column) -> dict:
+def _count(table: _Table, unit, column) -> dict:
     value = table.figure(unit, column)
     return {"value": value, "suppressed": value is None}
 
@@ -198,7 +234,6 @@ def _rate(numerator: dict, denominator: dict, digits: int = 3):
 def _figures(tables: _CycleTables, unit) -> dict:
     people = {column: _count(tables.people, unit, column) for column in tables.people.columns}
     confirmed = people["confirmed"]
-    kinds = tables.goal_kinds.get(unit, [0] * len(GOAL_KINDS))
     return {
         **people,
         "confirmed_share_of_employees": _rate(confirmed, people["employees_in_scope"]),
@@ -206,8 +241,7 @@ def _figures(tables: _CycleTables, unit) -> dict:
         "follow_up_share": _rate(people["followed_up_last_90_days"], confirmed),
         "median_days_to_confirmation": tables.medians.get(unit) if confirmed["value"] else None,
         "goals_per_contract": {
-            kind: round(kinds[i] / confirmed["value"], 2) if confirmed["value"] else None
-            for i, kind in enumerate(GOAL_KINDS)
+            kind: _rate(_count(tables.goal_kinds, unit, kind), confirmed, digits=2) for kind in GOAL_KINDS
         },
         "goal_status": {column: _count(tables.statuses, unit, column) for column in tables.statuses.columns},
         "follow_up_activity": [
@@ -267,7 +301,7 @@ def refresh_snapshot(cycle: Cycle, today: datetime.date | None = None) -> bool:
 
 # Part of the snapshots' key: raise it whenever what a snapshot holds changes shape, so that a release
 # never reads the snapshots of an earlier one.
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 3
 
 
 def _snapshot_key(cycle_id: int, k: int) -> tuple:
@@ -337,14 +371,13 @@ def _organisation_tables(cycle_id: int, k: int, today: datetime.date) -> _Organi
         cycle = cycles[cycle_id]
         earlier = _previous(cycles, cycle)
         counts = statistics_queries.counts([c.pk for c in (cycle, earlier) if c], today)
-    fixed = employee_pattern(org.parents, employees, k)
     return _OrganisationTables(
         k=k,
         org=org,
         cycle=_cycle_info(cycle),
         previous_cycle=_cycle_info(earlier),
-        current=_cycle_tables(cycle.pk, counts, org, employees, fixed, k),
-        previous=_cycle_tables(earlier.pk, counts, org, employees, fixed, k) if earlier else None,
+        current=_cycle_tables(cycle.pk, counts, org, employees, k),
+        previous=_cycle_tables(earlier.pk, counts, org, employees, k) if earlier else None,
     )
 
 

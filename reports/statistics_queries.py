@@ -4,15 +4,15 @@ medians computed in the database, never by a Python loop over conversations.
 Queries: a fixed number whatever the size of the organisation: the data version, which is all an
 answer from a snapshot costs; when computed, cycles, units, employees per unit, one query per kind of
 figure covering the cycle and the previous one together (grouped by cycle), and the version again:
-- the conversation categories: one GROUP BY over each conversation's flags (cycle, unit, held,
-  submitted, confirmed, change requested, followed up; the last two as IN subqueries hashed once),
-  summed into categories over those few groups;
+- the people per level: each conversation's level (held, submitted, confirmed, followed up; the last
+  as an IN subquery hashed once), the highest per person, counted per unit the person is in now;
 - goal kinds; goal statuses (a window function picks each goal's latest status, then one GROUP BY
   counts); follow-up activity per unit and month;
 - the medians of every unit's subtree: a recursive CTE pairs units with the units above them, then
   `percentile_cont` per group on PostgreSQL, window functions picking the middle rows elsewhere.
-Subtree sums and the suppression then run in Python over units, never over conversations. The
-suppression of a table is computed once per distinct input (`reports.suppression`).
+Everything counts the people in scope (active) under the unit they are in now, and their
+conversations, goals and follow-ups of the cycle: the same people in every cycle. Subtree sums and
+the suppression then run in Python over units, never over conversations (`reports.suppression`).
 """
 
 import contextlib
@@ -22,18 +22,22 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import (
-    BooleanField,
+    Case,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
+    IntegerField,
+    Max,
     Q,
+    Value,
+    When,
     Window,
 )
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
-from conversations.models import Comment, Conversation, Cycle, FollowUp, Status
+from conversations.models import Conversation, Cycle, FollowUp, Status
 from goals.models import Goal
 from organization.models import OrgUnit, User
 
@@ -58,7 +62,10 @@ def employees_by_unit() -> dict:
 
 
 def _counting_conversations(cycle_ids):
-    return Conversation.objects.filter(cycle_id__in=cycle_ids).exclude(status=Status.CANCELLED)
+    """The conversations that count: of the cycles, not cancelled, of people in scope (active)."""
+    return Conversation.objects.filter(cycle_id__in=cycle_ids, employee__is_active=True).exclude(
+        status=Status.CANCELLED
+    )
 
 
 _HELD = Q(held_on__isnull=False) | Q(first_submitted_at__isnull=False)
@@ -73,60 +80,51 @@ def follow_up_window_start(today: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
-def category_counts(cycle_ids, today: datetime.date) -> dict:
-    """Per cycle and unit, the conversations in each category but "not held": one GROUP BY over each
-    conversation's flags (so each IN subquery is hashed once), then the categories are summed from
-    those few groups."""
-    # Not narrowed to the cycles: the conversations they are matched against already are, and a
-    # join to narrow them would cost more than it saves.
-    change_requests = Comment.objects.filter(kind=Comment.Kind.CHANGE_REQUEST).values("conversation_id")
+def level_counts(cycle_ids, today: datetime.date) -> dict:
+    """Per cycle and unit (where each person is now), the people in scope at each level 1..4 (held,
+    submitted, confirmed, followed up; level 0, not held, is the rest of the unit's people): each
+    person counts once, at the highest level any of their conversations of the cycle reached."""
     recent = FollowUp.objects.filter(created_at__gte=follow_up_window_start(today)).values("conversation_id")
-    flags = {
-        "held": _HELD,
-        "submitted": _SUBMITTED,
-        "confirmed": _CONFIRMED,
-        "changes": Q(pk__in=change_requests),
-        "followed": Q(pk__in=recent),
-    }
-    rows = (
+    level = Case(
+        When(_CONFIRMED & Q(pk__in=recent), then=Value(4)),
+        When(_CONFIRMED, then=Value(3)),
+        When(_SUBMITTED, then=Value(2)),
+        When(_HELD, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    per_person = (
         _counting_conversations(cycle_ids)
-        .annotate(**{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in flags.items()})
-        .values("cycle_id", "unit_id", *flags)
-        .annotate(n=Count("pk"))
+        .annotate(conversation_level=level, person_unit=F("employee__unit_id"))
+        .values("cycle_id", "employee_id", "person_unit")
+        .annotate(level=Max("conversation_level"))
         .order_by()
     )
-    sql, params = rows.query.sql_with_params()
-    sums = ", ".join(
-        f"SUM(CASE WHEN {condition} THEN f.n ELSE 0 END)" for condition in _CATEGORY_SQL.values()
+    sql, params = per_person.query.sql_with_params()
+    query = (
+        f"SELECT p.cycle_id, p.person_unit, p.level, COUNT(*) FROM ({sql}) p "  # noqa: S608 - SQL built by the ORM
+        "WHERE p.level > 0 GROUP BY p.cycle_id, p.person_unit, p.level"
     )
-    query = f"SELECT f.cycle_id, f.unit_id, {sums} FROM ({sql}) f GROUP BY f.cycle_id, f.unit_id"  # noqa: S608 - SQL built by the ORM
-    counts = defaultdict(dict)
+    counts = _per_cycle(LEVELS)
     with connection.cursor() as cursor:
         cursor.execute(query, params)
-        for cycle_id, unit_id, *row in cursor.fetchall():
-            # SUM over counts is NUMERIC on PostgreSQL
-            counts[cycle_id][_key(unit_id)] = [int(n) for n in row]
+        for cycle_id, unit_id, person_level, n in cursor.fetchall():
+            counts[cycle_id][_key(unit_id)][person_level] += n
     return counts
 
 
-_CATEGORY_SQL = {  # over the flags of one conversation, in the order of statistics.PEOPLE.categories[1:]
-    "held_only": "f.held AND NOT f.submitted",
-    "open": "f.submitted AND NOT f.confirmed AND NOT f.changes",
-    "open_changes": "f.submitted AND NOT f.confirmed AND f.changes",
-    "confirmed": "f.confirmed AND NOT f.changes AND NOT f.followed",
-    "confirmed_followed": "f.confirmed AND NOT f.changes AND f.followed",
-    "confirmed_changes": "f.confirmed AND f.changes AND NOT f.followed",
-    "confirmed_changes_followed": "f.confirmed AND f.changes AND f.followed",
-}
+LEVELS = 5  # not held, held, submitted, confirmed, followed up
 
 
 def _confirmed_in_cycles(cycle_ids, prefix: str = "") -> Q:
-    """Conversations of the cycles that count and are confirmed, from a model `prefix`ed to them."""
+    """Conversations of the cycles that count (of people in scope, not cancelled) and are confirmed,
+    from a model `prefix`ed to them."""
     return Q(
         **{
             f"{prefix}cycle_id__in": cycle_ids,
             f"{prefix}first_submitted_at__isnull": False,
             f"{prefix}confirmed_version__isnull": False,
+            f"{prefix}employee__is_active": True,
         }
     ) & ~Q(**{f"{prefix}status": Status.CANCELLED})
 
@@ -138,13 +136,13 @@ def _per_cycle(width: int):
 def _goal_kind_counts(cycle_ids) -> dict:
     rows = (
         Goal.objects.filter(_confirmed_in_cycles(cycle_ids, "conversation__"))
-        .values("conversation__cycle_id", "conversation__unit", "kind")
+        .values("conversation__cycle_id", "conversation__employee__unit", "kind")
         .annotate(n=Count("pk"))
         .order_by()
     )
     counts = _per_cycle(len(GOAL_KINDS))
     for cycle_id, unit, kind, n in _rows(
-        rows.values_list("conversation__cycle_id", "conversation__unit", "kind", "n")
+        rows.values_list("conversation__cycle_id", "conversation__employee__unit", "kind", "n")
     ):
         counts[cycle_id][_key(unit)][GOAL_KINDS.index(kind)] += n
     return counts
@@ -170,7 +168,7 @@ def _goal_status_counts(cycle_ids) -> dict:
         .exclude(item_status="")
         .annotate(
             cycle_id=F("conversation__cycle_id"),
-            unit_id=F("conversation__unit_id"),
+            unit_id=F("conversation__employee__unit_id"),
             position=Window(
                 RowNumber(), partition_by=[F("goal_id")], order_by=[F("created_at").desc(), F("pk").desc()]
             ),
@@ -204,16 +202,17 @@ def _activity_counts(cycle_ids, months: list[datetime.date]) -> dict:
     start = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time()))
     rows = (
         FollowUp.objects.filter(conversation__cycle_id__in=cycle_ids, created_at__gte=start)
+        .filter(conversation__employee__is_active=True)
         .exclude(conversation__status=Status.CANCELLED)
         .annotate(month=TruncMonth("created_at"))  # local months; a third cheaper than EXTRACT's numbers
-        .values("conversation__cycle_id", "conversation__unit", "month")
+        .values("conversation__cycle_id", "conversation__employee__unit", "month")
         .annotate(n=Count("pk"))
         .order_by()
     )
     counts = _per_cycle(len(months))
     index = {m.year * 12 + m.month: i for i, m in enumerate(months)}
     for cycle_id, unit, month, n in _rows(
-        rows.values_list("conversation__cycle_id", "conversation__unit", "month", "n")
+        rows.values_list("conversation__cycle_id", "conversation__employee__unit", "month", "n")
     ):
         i = index.get(_month_number(month))
         if i is not None:
@@ -239,7 +238,8 @@ def _medians(cycle_ids) -> dict:
         _counting_conversations(cycle_ids)
         .filter(_CONFIRMED, confirmed_at__isnull=False)
         .annotate(days=days)
-        .values_list("pk", "cycle_id", "unit_id", "days")
+        .annotate(person_unit=F("employee__unit_id"))
+        .values_list("pk", "cycle_id", "person_unit", "days")
         .order_by()
     )
     sql, params = confirmed.query.sql_with_params()
@@ -319,9 +319,9 @@ def data_version() -> tuple:
         return tuple(cursor.fetchone())
 
 
-# Everything the statistics read: conversations, goals, follow-ups and comments (the figures), people
+# Everything the statistics read: conversations, goals and follow-ups (the figures), people
 # (active, unit), units (names, tree) and cycles (names, dates).
-VERSIONED = (Conversation, Goal, FollowUp, Comment, User, OrgUnit, Cycle)
+VERSIONED = (Conversation, Goal, FollowUp, User, OrgUnit, Cycle)
 
 
 def _version_sql() -> str:
@@ -341,7 +341,7 @@ def _event_model(model):
 class Counts:
     """The per-unit counts of every cycle asked for, from one query per kind of figure."""
 
-    categories: dict  # cycle id -> unit -> [count per category but "not held"]
+    levels: dict  # cycle id -> unit -> [people per level; level 0 left at 0 (the rest of the unit)]
     goal_kinds: dict
     statuses: dict
     activity: dict
@@ -353,7 +353,7 @@ def counts(cycle_ids: list, today: datetime.date) -> Counts:
     """Every per-unit count of the cycles; run it inside `consistent_reads()`."""
     months = activity_months(today)
     return Counts(
-        categories=category_counts(cycle_ids, today),
+        levels=level_counts(cycle_ids, today),
         goal_kinds=_goal_kind_counts(cycle_ids),
         statuses=_goal_status_counts(cycle_ids),
         activity=_activity_counts(cycle_ids, months),

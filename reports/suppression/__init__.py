@@ -1,111 +1,60 @@
-"""Small-cell suppression for counts over the organisation tree: the anonymity rules of the HR statistics.
+"""Which statistics figures may be shown: zones that an attacker with linear and integer programming
+cannot split.
 
-The model
----------
-A *table* counts one population (people, goals, follow-up entries) over the organisation tree. The
-direct members of one unit split into disjoint *categories* (the smallest groups, "atoms"): for people
-in a cycle e.g. "held, not submitted", "confirmed, no change request, followed up", ... A *column* is a
-published count and sums a fixed set of categories (held = every category but "not held"); the figure
-of a unit in a column sums the unit's whole subtree. So every figure is a sum of atoms, and a unit's
-figure equals its children's figures plus its direct members' atoms, which are never published: the
-direct members act as a hidden extra child of every unit.
-
-The rules, with k = min_group_size
-----------------------------------
-1. Primary: a figure below k, zero included, is hidden.
-2. Row: the visible figures of one unit must not let anyone compute the size of a group of 1..k-1
-   (e.g. held 12 and confirmed 9 give "held but not confirmed: 3") nor a hidden figure other than 0.
-3. Zone: for a visible figure, subtracting the visible figures below it leaves the "zone": the direct
-   members of the unit and of every hidden unit between it and the visible ones. The same two
-   conditions hold for the zone, column by column and over every set of columns whose zones coincide
-   (e.g. parent 20 - visible child 16 = 4 pins the other children and direct members; a hidden child
-   is recovered when it is the only non-empty part of its zone, so a sibling is hidden with it).
-   Known sums travel: a unit without direct members whose children all show a sum shows it too; a
-   hidden unit that is the only non-empty part of a zone has its sum learnt; and a zone of a unit
-   without direct members may not be split by parts (v of w) that its topmost non-empty units show.
-A rule that fails hides one more figure (the smallest that helps, a visible one below before the unit
-itself), and the rules are applied again until all hold. Figures can be *fixed* (visible or hidden
-whatever happens): the statistics fix "employees in scope" to the pattern it gets on its own, because
-that figure is shared by every cycle (see below).
-
-Units are settled deepest first, and a change puts the unit and everything above it back in the
-queue, so each unit is finally judged with everything below it settled. Columns that count separate
-populations (entries per month) can be declared `independent`: each is then protected on its own.
-
-The rules are local, and a sum learnt from a zone is not withdrawn when a later repair hides the
-figures it came from; nor can a row whose figures are each the sum of the others lose a single one.
-So the rules alone leave rare leaks (about 1 in 700 random organisations, and a parent minus one
-shown child in goal statuses). Hence the last step, which makes the guarantee hold by construction:
-when the rules hold, the table is checked against the attacker himself (`_Attacker`: what every
-visible figure together determines, computed exactly in one pass up and one down the tree), a
-figure is hidden against each thing he pins (`_Attacker.repair`), and he checks again, until he pins
-nothing. Every round hides at least one more figure, so it ends. (Applying the rules again between
-rounds is not needed for the guarantee, and on the 50,000-employee benchmark it cost 38 s of CPU for
-one table while hiding more.)
-
-Speed
------
-A table of 5,000 units takes a few tenths of a second (it took seconds when every repair meant
-another pass over all units). How:
-- Units are numbered once in top-down order (`Tree`, shared by the tables of one organisation): a
-  subtree is a range of numbers, per-unit state lives in lists, a unit's hidden columns are the bits
-  of one int. A change re-queues only the unit it touches and those above it; a unit's cached
-  knowledge is keyed by a stamp that changes with anything below it.
-- A set of unions (each a 0/1 vector over the categories, an int) is one int with bit w for union w:
-  "the unions a unit gives away" and "the unions below k" meet in one `&`. The unions in the span of
-  some columns are enumerated from the echelon form (2**rank sums, not a test per union).
-- Rule 2 depends only on a row's own state (counts capped at k, which columns are hidden or fixed,
-  whether it learnt anything), so its outcome is remembered per state: most units share a few.
-- Rule 3 walks a unit's zones for every w at once; the w with the same frontier share one zone.
-- `suppress` remembers its last results by their complete inputs (compared in full), so the same
-  table asked for again costs nothing and a changed input is always computed afresh.
-These change how the rules are computed, never what they decide: the hidden cells are exactly those
-the straightforward implementation hid (checked against it on the 50,000-employee benchmark and on
-thousands of random organisations), and the property tests below hold unchanged.
-The check against the attacker costs about as much again as the rules (a pass over the units per
-round, a few rounds; spaces of at most 8 dimensions, remembered by their echelon form). On the
-50,000-employee benchmark the seven tables of one request take about 4 s of CPU together.
+The attacker
+------------
+HR reads every figure of every answer, CSV and PDF of every cycle and unit. It also knows, from its own
+files, how many people in scope each unit has as direct members (so which units have any), and
+everything that holds by construction: counts are non-negative integers, followed up <= confirmed <=
+submitted <= held <= people (per unit, per cycle), goals and follow-up entries exist only in confirmed
+conversations, goals with a status <= goals. Its unknowns are the counts of each unit's direct members
+per category; each hidden figure and each group of people (or goals, or entries) is then bounded by
+linear and integer programming over everything it knows.
 
 The guarantee
 -------------
-Against someone who sees every visible figure of a table, for every unit at once (so every answer the
-API gives for one cycle), and who moreover knows which atoms are empty: no linear combination of those
-figures determines a hidden figure that is not 0, or the size of any group (union of atoms) of 1..k-1.
-`_Attacker` computes exactly this for the whole table and `suppress` repairs until it finds nothing;
-`tests/reports/test_suppression.py` checks it independently with exact linear algebra over random
-trees, also for two cycles that share "employees in scope" (the previous-cycle comparison), and
-`test_suppression_internals.py` checks `_Attacker` against the plain definition.
-"Group" means units x categories (the people of some units in some outcomes).
-Not covered: bounds that need inequalities (an attacker may learn that a hidden figure lies in a range
-such as 0..7, never that it is exactly some 1..k-1), and hidden zeros, which may be recoverable as zero.
+No hidden figure can be narrowed to a single value or to an interval inside [1, k-1], and no group of
+1 to k-1 people (or goals, or entries) can be pinned or so bounded, whatever combination is used.
+`tests/reports/lp_attacker.py` checks it with HiGHS, independently of this code.
 
-The modules
------------
-`tables` the inputs and the result (`Lattice`, `Tree`, `SuppressedTable`); `bitsets` sets of unions as
-the bits of one integer; `span` and `spaces` the exact linear algebra (spans for the rules, echelon
-spaces for the attacker); `engine` the rules (`row_rule` rule 2, `zone_rule` and `zones` rule 3) and
-the repair loop; `attacker` the exact check; `results` the public `suppress` and its remembered results.
+The construction: one table at a time
+-------------------------------------
+A table counts one population over the tree: the direct members of each unit split into *categories*
+that partition them (people by how far their conversation got, goals of one kind, entries of one
+month). A table shows, for a set of units, every one of its figures (sums of categories over the
+unit's subtree) and hides them everywhere else. Subtracting the shown units nearest below a shown unit
+from it leaves its *zone*: its direct members and those of the hidden units in between. All the
+figures of a table together tell exactly the category counts of every zone, and nothing about how a
+zone's count splits among its units beyond the head counts. A unit is shown only if its zone passes:
+- every category of the zone counts at least k (so do their unions, and the complement of any union
+  when the categories cover all people, as for people in scope);
+- the zone holds people (heads) in at least two parts: no hidden unit inside it holds all its people,
+  so no hidden figure is the zone's count plus shown ones; a hidden unit whose zone part has no
+  people at all is shown instead (its figures are sums of shown ones) or has nobody in its subtree;
+- for populations the attacker cannot count (goals, entries), the zone also holds at least k people,
+  so "somebody here has a confirmed conversation" speaks of k people or more.
+Why this suffices, for people (known heads): within a zone of N people with category count z,
+k <= z <= N - k, a set of units with n of the zone's people holds between max(0, z - (N - n)) and
+min(z, n) of them, and every such value is possible (a transport problem; its polytope is integral).
+For n < k that is [0, n]; for n >= k its top is at least k; and it is a single value only for n = 0
+or n = N, which the second rule excludes for hidden units. Zones are independent (the shown figures
+fix each zone's counts and nothing else), so any set of units spanning zones gets the sum of such
+intervals, again never a single value other than for the whole zones and never inside [1, k-1]. The
+relations between columns and tables only give bounds that already hold: a hidden count with a lower
+bound of 1 or more holds more than N - z >= k people of some zone, and then its upper bound is at
+least k. Goals and entries: a hidden unit's count in a zone ranges from its shown part to that plus
+the zone's count (>= k), since another part of the zone could hold them all.
+
+People in a cycle are one table over categories of a chain (not held < held < submitted < confirmed
+< followed up), each person counted once, under the unit they are in now. Which of the chain's
+columns to publish is chosen per cycle (`choose_columns`): an outcome that hardly differs from the
+next (in a finished cycle, held and confirmed are almost the same people) would make every zone fail,
+so it is left out and the rest is shown in many more units. Goal kinds, goal statuses and follow-up
+entries per month are one table each (one category, a population of its own).
+Rates and medians are shown only where every count they use is shown.
 """
 
-from reports.suppression.attacker import _Attacker
-from reports.suppression.bitsets import _bits, _small_unions
-from reports.suppression.engine import _Engine
-from reports.suppression.results import _RESULTS, forget_results, suppress
-from reports.suppression.span import determined_unions, in_span
-from reports.suppression.tables import Key, Lattice, SuppressedTable, Tree
+from reports.suppression.tables import Tree
+from reports.suppression.zones import ChainChoice, choose_columns, forget, shown_units
 
-__all__ = [
-    "_RESULTS",
-    "Key",
-    "Lattice",
-    "SuppressedTable",
-    "Tree",
-    "_Attacker",
-    "_Engine",
-    "_bits",
-    "_small_unions",
-    "determined_unions",
-    "forget_results",
-    "in_span",
-    "suppress",
-]
+__all__ = ["ChainChoice", "Tree", "choose_columns", "forget", "shown_units"]

@@ -1,64 +1,23 @@
-"""What a table is made of: the lattice of its categories and columns, the organisation tree it
-counts over, and the published result."""
+"""The organisation tree the tables count over, numbered once for all of them."""
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Hashable, Iterator, Mapping, Set
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterator, Mapping
+
+import numpy as np
 
 Key = Hashable
 
 
-@dataclass(frozen=True)
-class Lattice:
-    """The categories of one table and, for each column, the categories it sums."""
-
-    categories: tuple[str, ...]
-    columns: tuple[tuple[str, frozenset[str]], ...]
-    # Column names from the most to the least worth keeping; when a unit must give up one of its
-    # figures, the least valuable that helps goes first. Default: the order of `columns`.
-    priority: tuple[str, ...] = ()
-    # Columns that count separate populations (one category each, e.g. entries per month): no sum or
-    # difference across them is a group, so only each column on its own is checked.
-    independent: bool = False
-
-    @property
-    def sacrifice_order(self) -> tuple[int, ...]:
-        """Per column index: a sort key, lower for columns to hide first."""
-        names = self.column_names
-        ranked = [n for n in self.priority if n in names] + [n for n in names if n not in self.priority]
-        return tuple(-ranked.index(name) for name in names)
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        return tuple(name for name, _ in self.columns)
-
-    @property
-    def masks(self) -> tuple[int, ...]:
-        index = {name: i for i, name in enumerate(self.categories)}
-        return tuple(sum(1 << index[c] for c in cats) for _, cats in self.columns)
-
-
-@dataclass(frozen=True)
-class SuppressedTable:
-    columns: tuple[str, ...]
-    values: Mapping[tuple[Key, str], int]
-    hidden: Set[tuple[Key, str]]
-
-    def figure(self, unit: Key, column: str) -> int | None:
-        """The published figure: the count, or None when it is suppressed."""
-        if (unit, column) in self.hidden:
-            return None
-        return self.values[(unit, column)]
-
-
 class Tree(Mapping):
-    """An organisation as `suppress` reads it: unit -> parent (None for a root), numbered once in
+    """An organisation as the tables read it: unit -> parent (None for a root), numbered once in
     top-down order so that a unit's subtree is the range of numbers from its own to `end`. Build it
     once when several tables share one organisation."""
 
     def __init__(self, parents: Mapping[Key, Key | None]):
         self._parents = dict(parents)
         self.shape = tuple(self._parents.items())  # the tree and its numbering, comparable as a whole
+        self.fingerprint = hashlib.blake2b(repr(self.shape).encode(), digest_size=16).digest()
         self.order = _top_down(self._parents)  # number -> unit
         self.index = {key: u for u, key in enumerate(self.order)}
         self.parent = [
@@ -75,6 +34,33 @@ class Tree(Mapping):
             parent = self.parent[unit]
             if parent >= 0 and self.end[unit] > self.end[parent]:
                 self.end[parent] = self.end[unit]
+
+        self.parents = np.array(self.parent, dtype=np.int64)
+        self.levels = []  # per depth, the units' numbers (arrays)
+        for unit, depth in enumerate(self.depth):
+            while len(self.levels) <= depth:
+                self.levels.append([])
+            self.levels[depth].append(unit)
+        self.levels = [np.array(units, dtype=np.int64) for units in self.levels]
+
+    def array(self, values) -> np.ndarray:
+        """Per-unit values (a mapping unit -> number or sequence of numbers; missing units: zeros) as an
+        array in this numbering; an array is taken as it is."""
+        if isinstance(values, np.ndarray):
+            return values
+        scalar = np.ndim(next(iter(values.values()), 0)) == 0
+        if scalar:
+            return np.array([values.get(key, 0) for key in self.order], dtype=np.int64)
+        width = max((len(v) for v in values.values()), default=1)
+        rows = [values.get(key, ()) for key in self.order]
+        return np.array([row if len(row) else (0,) * width for row in rows], dtype=np.int64)
+
+    def subtree_sums(self, values: np.ndarray) -> np.ndarray:
+        """Per unit, the sum of `values` (an array in this numbering) over its subtree."""
+        totals = values.copy()
+        for units in reversed(self.levels[1:]):
+            np.add.at(totals, self.parents[units], totals[units])
+        return totals
 
     def __getitem__(self, unit: Key) -> Key | None:
         return self._parents[unit]

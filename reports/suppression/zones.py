@@ -1,71 +1,261 @@
-"""The zones of rule 3 (see `zone_rule`): one walk down from a unit for all its unions at once, and
-the zones that walk finds."""
+"""The zone rule (see the package's docstring): which units of one table are shown, deepest first."""
 
-from typing import TYPE_CHECKING
+import hashlib
+import itertools
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import dataclass
 
-from reports.suppression.bitsets import _add, _descending, _sum
+import numpy as np
 
-if TYPE_CHECKING:
-    from reports.suppression.engine import _Engine
-
-
-class _Walk:
-    """One walk down from g for all the unions ws. A w's frontier (the units reached that know their
-    w-sum) decides which units are reached for it and so its zone: every w with the same frontier
-    shares one `_Zone`. Frontiers are few units where zones are many, so they are collected."""
-
-    def __init__(self, engine: "_Engine", g, ws, visited: list):
-        self.engine, self.g, self.visited = engine, g, visited
-        self.frontiers = {w: [] for w in ws}
-        for unit, _, edge in visited:
-            for w in _descending(edge):
-                self.frontiers[w].append(unit)
-        self.zones = {}
-
-    def zone(self, w) -> "_Zone":
-        frontier = self.frontiers[w]
-        key = tuple(frontier)
-        zone = self.zones.get(key)
-        if zone is None:
-            units = [u for u, inside, _ in self.visited if inside >> w & 1]
-            zone = self.zones[key] = _Zone(self.engine, self.g, units, frontier)
-        return zone
+from reports.suppression.tables import Key, Tree
 
 
-class _Zone:
-    """The units of one zone below g and its frontier, with what follows from them alone (the
-    knowledge of its topmost units is recomputed whenever something below g changes)."""
+def shown_units(
+    tree: Tree,
+    own: Mapping[Key, Sequence[int]] | np.ndarray,
+    heads: Mapping[Key, int] | np.ndarray,
+    k: int,
+    *,
+    people: bool,
+    eligible: Set[Key] | None = None,
+) -> frozenset:
+    """The units whose figures one table shows.
 
-    def __init__(self, engine: "_Engine", g, units: list, frontier: list):
-        self.engine, self.g, self.units, self.frontier = engine, g, units, frontier
-        own = engine.own
-        self.totals = _add(own[u] for u in units) if units else [0] * engine.width  # own counts
-        self._nonempty, self._common, self._knowledge = None, None, (-1, None)
+    `own`: per unit, its direct members' count in each category (missing: none); `heads`: per unit,
+    its direct people in scope, which the attacker knows; `people`: whether the categories partition
+    those people (else they count a population the attacker cannot count, such as goals); `eligible`:
+    the only units that may be shown (None: all). `own` and `heads` may also be arrays in the tree's
+    numbering (`Tree.array`), which is faster when many tables share one organisation.
 
-    def sum(self, w) -> int:
-        """The w-sum over the zone's units' direct members."""
-        return _sum(self.totals, w)
+    Units are tried top-down, level by level (the whole organisation first: higher units are worth
+    more to HR): a unit is shown when its zone and what it leaves of the zone of the shown unit above
+    it both pass (`_Zones.passes`). Units of one level that pass but leave too little of the zone above
+    on their own are then tried together (siblings that share a hollow parent: alone each would leave
+    the other as the whole rest; together they leave nobody). Then `_settled` makes sure every zone
+    passes as finally drawn. The result is remembered (in this process) for the same counts."""
+    own, heads = tree.array(own), tree.array(heads)
+    if own.sum() < k:
+        return frozenset()  # no zone can pass
+    eligible = None if eligible is None else frozenset(eligible)
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (tree.fingerprint, repr(own.shape).encode(), own.tobytes(), heads.tobytes()):
+        digest.update(part)
+    key = (digest.digest(), k, people, eligible)
+    with _LOCK:
+        if key in _REMEMBERED:
+            _REMEMBERED.move_to_end(key)
+            return _REMEMBERED[key]
+    shown = _shown_units(tree, own, heads, k, people, eligible)
+    with _LOCK:
+        _REMEMBERED[key] = shown
+        while len(_REMEMBERED) > _REMEMBER:
+            _REMEMBERED.popitem(last=False)
+    return shown
 
-    def nonempty(self, w) -> list:
-        """The zone's units with direct members in w."""
-        own_nz = self.engine.own_nz
-        if self.engine.independent:
-            return [d for d in self.units if own_nz[d] & w]
-        if self._nonempty is None:  # a unit's members are in all categories or none
-            self._nonempty = [d for d in self.units if own_nz[d]]
-        return self._nonempty
 
-    def common_above(self, nonempty) -> list:
-        if self.engine.independent:
-            return self.engine._common_above(self.g, nonempty)
-        if self._common is None:
-            self._common = self.engine._common_above(self.g, nonempty)
-        return self._common
+# The tables computed last in this process, by everything they depend on: after a write only the tables
+# whose counts changed are computed again (one conversation changes one cycle's people table, perhaps
+# a goal or month table). Keyed by a digest of the counts, so an entry is about the size of its result.
+_REMEMBER = 256
+_REMEMBERED: OrderedDict = OrderedDict()
+_LOCK = threading.Lock()
 
-    def knowledge(self):
-        stamp, found = self._knowledge
-        if stamp != self.engine.stamp[self.g]:
-            nonempty = self.nonempty(self.engine.full)
-            found = self.engine._split_knowledge(self.g, self.units, self.frontier, nonempty)
-            self._knowledge = (self.engine.stamp[self.g], found)
-        return found
+
+def forget() -> None:
+    """Drop the remembered tables (for benchmarks and tests that time or count the work)."""
+    with _LOCK:
+        _REMEMBERED.clear()
+
+
+def _shown_units(tree: Tree, own: np.ndarray, heads: np.ndarray, k: int, people: bool, eligible) -> frozenset:
+    zones = _Zones(tree, own, heads, k, people)
+    allowed = None if eligible is None else np.fromiter((key in eligible for key in tree.order), bool)
+    for level in _candidates(zones, allowed):
+        waiting = {}  # zone above -> units that pass but leave too little of it on their own
+        for unit in level:
+            above = zones.try_to_show(unit)
+            if above is not False:
+                waiting.setdefault(above, []).append(unit)
+        for units in waiting.values():
+            zones.try_to_show_together(units)
+    shown = _settled(zones, allowed)
+    return frozenset(tree.order[u] for u in np.flatnonzero(shown))
+
+
+def _candidates(zones: "_Zones", allowed) -> list[list[int]]:
+    """Per level, top-down, the units whose own zone passes when they are tried (checked for all
+    units at once; most units fail). Nothing below a unit is shown yet then, so its zone is its
+    subtree and its parts are its children's subtrees."""
+    tree, everyone = zones.tree, zones.everyone
+    largest_child = np.zeros_like(everyone)
+    np.maximum.at(largest_child, tree.parents[tree.parents >= 0], everyone[tree.parents >= 0])
+    possible = (everyone > 0) & (zones.counts.min(axis=1) >= zones.k) & (largest_child < everyone)
+    if not zones.people:
+        possible &= everyone >= zones.k
+    if allowed is not None:
+        possible &= allowed
+    return [[int(u) for u in units[possible[units]]] for units in tree.levels]
+
+
+class _Zones:
+    """The zones of one table as units are shown: `counts[u]` and `size[u]` (its people) are the
+    unit's direct members plus those of its hidden children's parts: a shown unit's zone, a hidden
+    unit's part of the zone above it. Rows in the tree's numbering."""
+
+    def __init__(self, tree: Tree, own: np.ndarray, heads: np.ndarray, k: int, people: bool):
+        self.tree, self.k, self.people = tree, k, people
+        self.own = own if own.ndim == 2 else own.reshape(-1, 1)
+        self.heads = heads
+        self.shown = np.zeros(len(tree.order), dtype=bool)
+        self.everyone = tree.subtree_sums(heads)  # people in the whole subtree
+        self.recount()
+
+    def recount(self) -> None:
+        """The zones and parts from scratch, for the units shown now: level by level from the
+        deepest, each hidden unit's part is added to its parent's."""
+        tree = self.tree
+        self.counts = self.own.copy()
+        self.size = self.heads.copy()
+        for units in reversed(tree.levels[1:]):
+            hidden = units[~self.shown[units]]
+            np.add.at(self.counts, tree.parents[hidden], self.counts[hidden])
+            np.add.at(self.size, tree.parents[hidden], self.size[hidden])
+
+    def all_passing(self) -> np.ndarray:
+        """`passes` for every unit at once."""
+        tree = self.tree
+        hidden = ~self.shown
+        largest_part = np.zeros(len(tree.order), dtype=self.size.dtype)
+        children = np.flatnonzero(hidden & (tree.parents >= 0))
+        np.maximum.at(largest_part, tree.parents[children], self.size[children])
+        passing = (self.counts.min(axis=1) >= self.k) & (largest_part < self.size)
+        if not self.people:
+            passing &= self.size >= self.k
+        return passing | (self.size == 0)
+
+    def passes(self, unit) -> bool:
+        size = self.size[unit]
+        if size == 0:
+            return True  # the sums of shown figures below (or of nobody)
+        if self.counts[unit].min() < self.k:
+            return False
+        shown = self.shown
+        largest_part = max((self.size[c] for c in self.tree.children[unit] if not shown[c]), default=0)
+        return largest_part < size and (self.people or size >= self.k)
+
+    def shown_above(self, unit):
+        """The nearest shown unit above (None: none shown)."""
+        parent = self.tree.parent[unit]
+        while parent >= 0 and not self.shown[parent]:
+            parent = self.tree.parent[parent]
+        return parent if parent >= 0 else None
+
+    def try_to_show(self, unit):
+        """Show `unit` if its zone and what it leaves above pass. False if shown or if its own zone
+        fails; else the shown unit above (None: none) whose zone it would leave too little of. Only
+        for `_candidates`, whose own zones pass."""
+        above = self.shown_above(unit)
+        self._move(unit, +1)
+        if above is None or self.passes(above):
+            return False
+        self._move(unit, -1)
+        return above
+
+    def try_to_show_together(self, units) -> None:
+        """Show `units` (each passing alone, none inside another) at once if what they leave of the
+        zone above passes; else none of them."""
+        if len(units) < 2:
+            return
+        above = self.shown_above(units[0])
+        for unit in units:
+            self._move(unit, +1)
+        if above is not None and not self.passes(above):
+            for unit in units:
+                self._move(unit, -1)
+
+    def _move(self, unit, sign: int) -> None:
+        """Show (+1) or hide again (-1) `unit`: its zone leaves (or rejoins) the parts of the hidden
+        units above it and the zone of the shown unit above."""
+        self.shown[unit] = sign > 0
+        counts, size = self.counts[unit] * sign, self.size[unit] * sign
+        parent = self.tree.parent[unit]
+        while parent >= 0:
+            self.counts[parent] -= counts
+            self.size[parent] -= size
+            if self.shown[parent]:
+                break
+            parent = self.tree.parent[parent]
+
+
+def _settled(zones: _Zones, allowed) -> np.ndarray:
+    """The shown units once every zone passes: shown units whose zones fail are hidden, and a hidden
+    unit left with nobody in its part (its figures the sums of shown ones) is shown, or, if it may not
+    be, its shown children are hidden; all that fail at once, until nothing changes."""
+    tree = zones.tree
+    while True:
+        zones.recount()
+        failing = zones.shown & ~zones.all_passing()
+        determined = ~zones.shown & (zones.size == 0) & (zones.everyone > 0)
+        if not failing.any() and not determined.any():
+            return zones.shown
+        zones.shown[failing] = False
+        for unit in np.flatnonzero(determined):
+            if allowed is None or allowed[unit]:
+                zones.shown[unit] = True
+            else:
+                zones.shown[tree.children[unit]] = False
+
+
+@dataclass(frozen=True)
+class ChainChoice:
+    """The columns of a chain table that a cycle shows, and the units that show them."""
+
+    columns: tuple[str, ...]
+    shown: frozenset
+
+
+def choose_columns(
+    tree: Tree,
+    levels: Mapping[Key, Sequence[int]],
+    k: int,
+    *,
+    columns: Sequence[str],
+    weights: Mapping[str, int],
+) -> ChainChoice:
+    """The columns of a chain (column i counts the people at level i+1 or higher; `levels` gives each
+    unit's direct members per level 0..len(columns)) that show the most: every subset is tried, its
+    categories being the levels merged between the chosen thresholds, and the one that shows the
+    largest weight (the weights of its columns times the units that show them) wins, the one with
+    more columns on a tie. Heads are the levels' sums. Subsets are tried in the order of what they
+    could show at most (the units that pass alone or have no direct members, see `_candidates` and
+    `_settled`), and the search stops when that bound cannot beat the best found: the same score as
+    trying them all."""
+    levels = tree.array(levels)
+    heads = levels.sum(axis=1)
+    subtrees, everyone = tree.subtree_sums(levels), tree.subtree_sums(heads)
+    choices = []
+    for size in range(1, len(columns) + 1):
+        for chosen in itertools.combinations(range(len(columns)), size):
+            weight = sum(weights[columns[i]] for i in chosen)
+            # at most the units whose subtree passes on its own (see `_candidates`) and those without
+            # direct members (shown when their part is left empty, see `_settled`) can show
+            passing = _merged(subtrees, chosen).min(axis=1) >= k
+            could = int(((everyone > 0) & (passing | (heads == 0))).sum())
+            choices.append(((weight * could, size), weight, chosen))
+    best, best_score = ChainChoice((), frozenset()), (0, 0)
+    for bound, weight, chosen in sorted(choices, reverse=True):
+        if bound <= best_score:
+            break  # neither this choice nor any after it can show more
+        shown = shown_units(tree, _merged(levels, chosen), heads, k, people=True)
+        score = (weight * len(shown), len(chosen))
+        if score > best_score:
+            best, best_score = ChainChoice(tuple(columns[i] for i in chosen), shown), score
+    return best
+
+
+def _merged(levels: np.ndarray, thresholds: Sequence[int]) -> np.ndarray:
+    """Counts per level (one row per unit) merged into the categories between thresholds (column i:
+    level > i)."""
+    return np.add.reduceat(levels, [0, *(t + 1 for t in thresholds)], axis=1)

@@ -143,3 +143,47 @@ def conversation(
                 created_at=now - datetime.timedelta(days=follow_up_days_ago),
             )
     return conv
+
+
+def build_kommune(cycle, *, units=("A", "B"), follow_up_in_a=False):
+    """Kommune with the units `units`, each with 7 employees whose contract is confirmed (one result
+    goal each; in A, when `follow_up_in_a`, followed up 10 days ago with the status on_track) and 5 who
+    have not held theirs; their one leader in Ledelse, below A. Returns Kommune.
+
+    What it shows, worked by hand (k = 5): people per level are Ledelse 1 and A 5 not held, A 7
+    confirmed (or followed up); B 5 not held, 7 confirmed. The cycle shows confirmed (categories: not
+    confirmed, confirmed): A 6 and 7, B 5 and 7, Kommune 11 and 14, all at least 5. A shown alone
+    would leave Kommune's zone as B's part alone (and B alike); together they leave it with nobody,
+    so both are shown, and Kommune, which holds everyone, and the whole organisation with it."""
+    kommune = unit("Kommune")
+    first = unit(units[0], kommune)
+    boss = factories.LeaderFactory(unit=unit("Ledelse", first))
+    for name in units:
+        add_unit(cycle, kommune, name, manager=boss, existing=first if name == units[0] else None)
+        if follow_up_in_a and name == "A":
+            for c in Conversation.objects.filter(employee__unit=first, confirmed_version__isnull=False):
+                FollowUp.objects.create(
+                    conversation=c,
+                    author=boss,
+                    text="Er vi på rett vei?",
+                    goal=c.goals.get(),
+                    item_status="on_track",
+                    created_at=timezone.now() - datetime.timedelta(days=10),
+                )
+    return kommune
+
+
+def add_unit(cycle, parent, name="C", *, confirmed=7, not_held=5, manager=None, existing=None):
+    """A unit below `parent` with `confirmed` employees whose contract is confirmed (one result goal
+    each) and `not_held` with a draft, all reporting to `manager` (the one leader when omitted)."""
+    from organization.models import User
+
+    manager = manager or User.objects.get(is_leader=True)
+    where = existing or unit(name, parent)
+    for i in range(confirmed + not_held):
+        person = factories.UserFactory(unit=where, manager=manager)
+        if i < confirmed:
+            conversation(cycle, manager, person, "confirmed", goals=("result",))
+        else:
+            conversation(cycle, manager, person, "draft")
+    return where

@@ -32,7 +32,6 @@ def figures(held, confirmed, *, kinds=(2.0, 1.0, 0.0), months=None):
                 "conversations_held",
                 "submitted",
                 "confirmed",
-                "changes_requested",
                 "followed_up_last_90_days",
             )
         },

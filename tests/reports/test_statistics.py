@@ -26,8 +26,7 @@ def shown(n):
 
 
 def counts(figures):
-    names = [c for c, _ in statistics.PEOPLE.columns]
-    return [figures[name]["value"] for name in names]
+    return [figures[name]["value"] for name in statistics.PEOPLE_COLUMNS]
 
 
 def group(result, name):
@@ -52,20 +51,26 @@ def build_three_schools(cycle):
     return kommune
 
 
-def test_unit_of_four_is_suppressed_and_a_sibling_with_it(cycle):
+def test_a_unit_where_everyone_did_the_same_shows_no_outcome(cycle):
+    """Worked by hand (k = 5). People per level: Ledelse 6 not held; A 4, B 10, C 12 confirmed.
+    Every column subset with two thresholds or with "followed up" has an empty category somewhere
+    (nobody is held only, nobody followed up), so the cycle shows one of held/submitted/confirmed:
+    confirmed (weight 3). Its categories: not confirmed, confirmed. The whole organisation: 6 and 26,
+    its parts Ledelse (6) and Kommune (26) each less than its 32: shown. Kommune's zone would be
+    0 and 26 (0 < 5: "everyone in Kommune confirmed" would pin A's 4), and so would A's, B's and C's:
+    hidden. People in scope are shown wherever at least 5 (HR knows them)."""
     kommune = build_three_schools(cycle)
 
     result = statistics.cycle_statistics(cycle=cycle, unit=kommune)
+    whole = statistics.cycle_statistics(cycle=cycle)["groups"][0]["current"]
 
     assert result["min_group_size"] == 5
     assert [g["unit"]["name"] for g in result["groups"]] == ["Kommune", "A", "B", "C"]
-    # Kommune: 26 people, all held/submitted/confirmed; nobody asked for changes or was followed up.
-    assert counts(group(result, "Kommune")["current"]) == [26, 26, 26, 26, None, None]
-    # A has 4: suppressed. Kommune has no direct members, so Kommune - B - C would give A: B goes too
-    # (the smaller sibling), in every column.
-    assert counts(group(result, "A")["current"]) == [None] * 6
-    assert counts(group(result, "B")["current"]) == [None] * 6
-    assert counts(group(result, "C")["current"]) == [12, 12, 12, 12, None, None]
+    assert counts(whole) == [32, None, None, 26, None]
+    assert counts(group(result, "Kommune")["current"]) == [26, None, None, None, None]
+    assert counts(group(result, "A")["current"]) == [None] * 5
+    assert counts(group(result, "B")["current"]) == [10, None, None, None, None]
+    assert counts(group(result, "C")["current"]) == [12, None, None, None, None]
     assert group(result, "A")["current"]["employees_in_scope"] == SUPPRESSED
 
 
@@ -73,16 +78,18 @@ def test_rates_and_medians_only_over_shown_groups(cycle):
     kommune = build_three_schools(cycle)
 
     result = statistics.cycle_statistics(cycle=cycle, unit=kommune)
+    whole = statistics.cycle_statistics(cycle=cycle)["groups"][0]["current"]
 
-    total, a, c = (group(result, name)["current"] for name in ("Kommune", "A", "C"))
-    # 26 confirmation times: 4 x 2 days, 10 x 4, 12 x 10; the 13th and 14th are both 4.
-    assert total["median_days_to_confirmation"] == 4.0
-    assert c["median_days_to_confirmation"] == 10.0
-    assert a["median_days_to_confirmation"] is None
-    assert total["confirmed_share_of_employees"] == 1.0
-    assert a["confirmed_share_of_employees"] is None
-    assert a["goals_per_contract"] == {"result": None, "development": None, "relational": None}
-    assert total["follow_up_share"] is None  # followed up is 0, hence suppressed
+    kommune_figures, a, c = (group(result, name)["current"] for name in ("Kommune", "A", "C"))
+    # Confirmed is shown for the whole organisation only (see above). Its 26 confirmation times:
+    # 4 x 2 days, 10 x 4, 12 x 10; the 13th and 14th are both 4.
+    assert whole["median_days_to_confirmation"] == 4.0
+    assert whole["confirmed_share_of_employees"] == round(26 / 32, 3)
+    for hidden in (kommune_figures, a, c):
+        assert hidden["median_days_to_confirmation"] is None
+        assert hidden["confirmed_share_of_employees"] is None
+        assert hidden["goals_per_contract"] == {"result": None, "development": None, "relational": None}
+    assert whole["follow_up_share"] is None  # followed up is not shown
 
 
 def test_nested_counts_do_not_reveal_small_differences(cycle):
@@ -97,7 +104,11 @@ def test_nested_counts_do_not_reveal_small_differences(cycle):
 
     figures = statistics.cycle_statistics(cycle=cycle, unit=x)["groups"][0]["current"]
 
-    assert counts(figures) == [20, None, None, 14, None, None]
+    # Worked by hand: levels 4 not held (the leader and 3 drafts), 2 submitted, 14 confirmed. Held or
+    # submitted as a column leaves 4 below it, followed up nobody above it: only confirmed, with
+    # 6 and 14, passes. X holds all of the organisation's people, so the whole organisation's figures
+    # are X's.
+    assert counts(figures) == [20, None, None, 14, None]
     assert figures["confirmed_share_of_employees"] == 0.7
     assert figures["held_share_of_employees"] is None
 
@@ -125,18 +136,26 @@ def build_followed_unit(cycle):
 
 
 def test_goals_follow_ups_and_statuses(cycle):
+    """Worked by hand (k = 5). Levels: Ledelse 6 not held; Y 6 confirmed (one of them followed up
+    200 days ago: outside the window) and 6 followed up. Columns: confirmed and followed up give the
+    categories 6, 6, 6 for the whole organisation (weight 5); Y alone would be 0, 6, 6, and showing
+    Y in any column leaves Ledelse's 6 with none: so the whole organisation shows confirmed 12 and
+    followed up 6, Y only its people. Goals (24 result, 12 development, 0 relational; statuses 6 on
+    track, 6 achieved) and entries (12 ten days ago) likewise show for the whole organisation: Y
+    would leave Ledelse's part with none of them. Zeros are hidden, and so is the total of statuses
+    (it would say the two hidden ones are 0)."""
     y = build_followed_unit(cycle)
 
-    figures = statistics.cycle_statistics(cycle=cycle, unit=y, now=timezone.now())["groups"][0]["current"]
+    y_figures = statistics.cycle_statistics(cycle=cycle, unit=y)["groups"][0]["current"]
+    figures = statistics.cycle_statistics(cycle=cycle, now=timezone.now())["groups"][0]["current"]
 
-    assert counts(figures) == [12, 12, 12, 12, None, 6]
+    assert counts(y_figures) == [12, None, None, None, None]
+    assert counts(figures) == [18, None, None, 12, 6]
     assert figures["follow_up_share"] == 0.5
     assert figures["median_days_to_confirmation"] == 3.0
-    assert figures["goals_per_contract"] == {"result": 2.0, "development": 1.0, "relational": 0.0}
-    # 12 goals carry a status: 6 on track, 6 achieved; the two zeros are hidden (and only zeros can be
-    # worked out from the total).
+    assert figures["goals_per_contract"] == {"result": 2.0, "development": 1.0, "relational": None}
     assert figures["goal_status"] == {
-        "goals_with_status": shown(12),
+        "goals_with_status": SUPPRESSED,
         "on_track": shown(6),
         "at_risk": SUPPRESSED,
         "off_track": SUPPRESSED,
@@ -163,8 +182,8 @@ def test_previous_cycle_is_shown_exactly_as_when_asked_for_directly(cycle):
     assert both["previous_cycle"]["id"] == earlier.pk
     assert alone["previous_cycle"] is None
     assert both["groups"][0]["previous"] == alone["groups"][0]["current"]
-    # Employees in scope is the same figure for both cycles. 9 of 12 confirmed leaves 3: hidden.
-    assert counts(both["groups"][0]["previous"]) == [12, None, None, None, None, None]
+    # Employees in scope is the same figure for both cycles. Y's 9 of 12 confirmed leaves 3: hidden.
+    assert counts(both["groups"][0]["previous"]) == [12, None, None, None, None]
 
 
 def test_cancelled_conversations_and_the_held_definition(cycle):
@@ -177,18 +196,12 @@ def test_cancelled_conversations_and_the_held_definition(cycle):
         conversation(cycle, leader, person, state, change_request=state == "submitted")
     conversation(cycle, leader, staff[3], "cancelled")
 
-    own = statistics_queries.category_counts([cycle.pk], timezone.localdate())[cycle.pk][z.pk]
+    own = statistics_queries.level_counts([cycle.pk], timezone.localdate())[cycle.pk][z.pk]
 
-    names = statistics.PEOPLE.categories[1:]
-    assert dict(zip(names, own, strict=True)) == {
-        "held_only": 1,
-        "open": 0,
-        "open_changes": 1,
-        "confirmed": 3,
-        "confirmed_followed": 0,
-        "confirmed_changes": 0,
-        "confirmed_changes_followed": 0,
-    }
+    # per level (not held is left at 0: the rest of the unit's people): the person with only a
+    # cancelled conversation and the one with a draft count nowhere; held 1, submitted 1 (the change
+    # request changes nothing), confirmed 3 (one with a cancelled conversation beside it).
+    assert own == [0, 1, 1, 3, 0]
 
 
 @override_settings(SAMTALE_MIN_GROUP_SIZE=3)
@@ -202,9 +215,12 @@ def test_min_group_size_follows_the_setting(cycle):
     result = statistics.cycle_statistics(cycle=cycle, unit=kommune)
     assert result["min_group_size"] == 8
     for g in result["groups"]:
-        for name, _ in statistics.PEOPLE.columns:
+        for name in statistics.PEOPLE_COLUMNS:
             value = g["current"][name]["value"]
             assert value is None or value >= 8
+    # 10 and 12 people are shown, A's 4 not; the organisation's 6 not confirmed (< 8) hide confirmed.
+    assert [g["current"]["employees_in_scope"]["value"] for g in result["groups"]] == [26, None, 10, 12]
+    assert statistics.cycle_statistics(cycle=cycle)["groups"][0]["current"]["confirmed"] == SUPPRESSED
 
 
 def _queries(**kwargs):
@@ -240,7 +256,8 @@ def test_follow_up_activity_counts_local_months(cycle):
         c = person.conversations.get()
         FollowUp.objects.create(conversation=c, author=c.leader, text="Status", created_at=half_past_midnight)
 
-    figures = statistics.cycle_statistics(cycle=cycle, unit=y, now=now)["groups"][0]["current"]
+    # The whole organisation's figures (Y alone would leave Ledelse's part without entries).
+    figures = statistics.cycle_statistics(cycle=cycle, now=now)["groups"][0]["current"]
 
     activity = {a["month"]: a["entries"] for a in figures["follow_up_activity"]}
     before = (first - datetime.timedelta(days=1)).strftime("%Y-%m")

@@ -12,16 +12,16 @@ import time
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task_backends
 
 from conversations.models import Status
-from organization.models import User
 from reports import statistics, statistics_cache, statistics_queries
 from tests import factories
-from tests.reports.statistics_helpers import conversation, figures, people, unit
+from tests.reports.statistics_helpers import add_unit, build_kommune, conversation, figures, people, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +30,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def kommune(cycle):
-    """Kommune with A and B, 7 employees each, all confirmed; their leader in Ledelse."""
-    boss = factories.LeaderFactory(unit=unit("Ledelse"))
-    kommune = unit("Kommune")
-    for name in ("A", "B"):
-        _, staff = people(7, unit(name, kommune), manager=boss)
-        for person in staff:
-            conversation(cycle, boss, person, "confirmed")
-    return kommune
+    """`build_kommune`: A and B with 7 confirmed and 5 not held each, their leader below A; confirmed
+    is shown for Kommune (14), A (7) and B (7)."""
+    return build_kommune(cycle)
 
 
 class QueuedTasks:
@@ -77,12 +72,9 @@ def background(settings):
 
 
 def add_confirmed_unit(cycle, kommune, name="C", size=5):
-    boss = User.objects.get(is_leader=True)
-    new_unit = unit(name, kommune)
-    _, staff = people(size, new_unit, manager=boss)
-    for person in staff:
-        conversation(cycle, boss, person, "confirmed")
-    return new_unit
+    """`size` confirmed and 5 not held (both at least 5): with A and B, A's zone leaves B and C, and
+    B and C shown together leave Kommune's zone with nobody, so all are shown."""
+    return add_unit(cycle, kommune, name, confirmed=size)
 
 
 def test_a_recent_snapshot_is_answered_while_a_new_one_is_computed(cycle, kommune, background):
@@ -114,13 +106,14 @@ def test_a_snapshot_younger_than_refresh_after_is_not_computed_again(cycle, komm
     """While the organisation works the data changes every second: a new snapshot is computed only
     once the answered one is SAMTALE_STATISTICS_REFRESH_AFTER seconds old."""
     settings.SAMTALE_STATISTICS_REFRESH_AFTER = 1
-    first = statistics.cycle_statistics(cycle=cycle, unit=kommune)
-    add_confirmed_unit(cycle, kommune)
+    with time_machine.travel(timezone.now(), tick=False) as clock:  # however long the writes take
+        first = statistics.cycle_statistics(cycle=cycle, unit=kommune)
+        add_confirmed_unit(cycle, kommune)
 
-    young = statistics.cycle_statistics(cycle=cycle, unit=kommune)
-    assert background == []
-    time.sleep(1.1)
-    old_enough = statistics.cycle_statistics(cycle=cycle, unit=kommune)
+        young = statistics.cycle_statistics(cycle=cycle, unit=kommune)
+        assert background == []
+        clock.shift(datetime.timedelta(seconds=1.1))
+        old_enough = statistics.cycle_statistics(cycle=cycle, unit=kommune)
 
     assert young["up_to_date"] is False and old_enough["up_to_date"] is False
     assert old_enough["computed_at"] == first["computed_at"]
@@ -130,7 +123,7 @@ def test_a_snapshot_younger_than_refresh_after_is_not_computed_again(cycle, komm
 def test_every_unit_is_read_from_the_same_snapshot(cycle, kommune, background):
     statistics.cycle_statistics(cycle=cycle, unit=kommune)
     a = kommune.children.get(name="A")
-    cancelled = a.members.first().conversations.get()
+    cancelled = a.members.filter(conversations__confirmed_version__isnull=False).first().conversations.get()
     cancelled.status = Status.CANCELLED
     cancelled.save()
 
@@ -222,13 +215,21 @@ def test_the_medians_of_units_at_every_depth(cycle):
     10, 12 days); five people without a unit, confirmed after 100 days. Klasse 1: 3.0; Klasse 2:
     (6 + 8) / 2 = 7.0; Skole, the 11 together sorted 1 2 2 3 4 4 5 6 8 10 12: the 6th, 4.0; the whole
     organisation, 16 with those without a unit: the 8th and 9th, (6 + 8) / 2 = 7.0."""
-    ledelse = unit("Ledelse")  # five leaders without conversations: "not confirmed" is never 1..4
+    ledelse = unit("Ledelse")  # five leaders without conversations
     boss, *_ = (factories.LeaderFactory(unit=ledelse) for _ in range(5))
     skole = unit("Skole", unit("Kommune"))
+    # Each Klasse also has 5 people with a draft, so that every zone holds at least 5 not confirmed
+    # and medians (shown where confirmed is) are shown at every depth: the whole organisation 15 and
+    # 16; Skole 10 and 11, leaving Ledelse's 5 and the 5 without a unit (10, and 5 confirmed) to the
+    # whole organisation's zone; Klasse 1 and 2 (5 and 5, 5 and 6) shown together, leaving nobody to
+    # Skole's; Kommune holds Skole's people only, so its figures are Skole's.
     for name, days in (("Klasse 1", (1, 2, 3, 4, 5)), ("Klasse 2", (2, 4, 6, 8, 10, 12))):
-        _, staff = people(len(days), unit(name, skole), manager=boss)
+        klasse = unit(name, skole)
+        _, staff = people(len(days), klasse, manager=boss)
         for person, n in zip(staff, days, strict=True):
             conversation(cycle, boss, person, "confirmed", days_to_confirm=n)
+        for person in people(5, klasse, manager=boss)[1]:
+            conversation(cycle, boss, person, "draft")
     for _ in range(5):
         without_unit = factories.UserFactory(unit=None, manager=boss)
         conversation(cycle, boss, without_unit, "confirmed", days_to_confirm=100)
@@ -268,11 +269,7 @@ def test_the_background_computation_is_a_task(settings):
     settings.SAMTALE_STATISTICS_MAX_AGE = 600
     settings.SAMTALE_STATISTICS_REFRESH_AFTER = 0
     cycle = factories.CycleFactory(starts_on=datetime.date(2027, 1, 1), deadline=datetime.date(2027, 3, 1))
-    boss = factories.LeaderFactory(unit=unit("Ledelse"))
-    kommune = unit("Kommune")
-    _, staff = people(7, unit("A", kommune), manager=boss)
-    for person in staff:
-        conversation(cycle, boss, person, "confirmed")
+    kommune = build_kommune(cycle, units=("A",))  # Kommune, and with it the organisation, is A
     assert statistics.cycle_statistics(cycle=cycle, unit=kommune)["up_to_date"] is True
     add_confirmed_unit(cycle, kommune)
 
