@@ -55,6 +55,7 @@ MASKS = (
     (re.compile(r'(name="csrf-token" content=")[^"]+"'), r'\1<csrf>"'),
     (re.compile(r"(csrftoken=)[A-Za-z0-9]+"), r"\1<csrf>"),
     (re.compile(r'(nonce=")[^"]+"'), r'\1<nonce>"'),
+    (re.compile(r'(X-CSRFTOKEN"\] = ")[^"]+"'), r'\1<csrf>"'),  # the API docs' page
     (re.compile(r"('nonce-)[^']+'"), r"\1<nonce>'"),
 )
 KEPT_HEADERS = ("Content-Type", "ETag", "Content-Disposition", "Location", "Allow", "Content-Language")
