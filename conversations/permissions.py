@@ -8,21 +8,18 @@ Deputy rights also need an active grant at the moment of the check, so an expire
 at once even before `expire_grants` removes its rows.
 """
 
-import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conversations.compiled_queries import CompiledQuery
 from conversations.models import (
     FINISHED_STATUSES,
     Conversation,
@@ -68,27 +65,12 @@ def visible_ids_subquery(user_id: int, today):
     return Conversation.objects.filter(_visible_conditions(user_id, today)).values("pk")
 
 
-_VISIBLE_SQL: dict = {}
-_ANY_USER = -(2**62)  # stand for the user and the day while compiling
-_ANY_DAY = datetime.date(1, 1, 2)
-
-
 def visible_conversation_filter(user) -> Q:
-    """A filter for the conversations `user` may see; used by `Conversation.objects.visible_to`.
-
-    The conditions (`_visible_conditions`) take Django longer to build and compile than PostgreSQL
-    takes to run them, on every list. So they are compiled once per process and database vendor, as a
-    self-contained subquery of ids with stand-ins for the user and the day, and used as raw SQL."""
+    """A filter for the conversations `user` may see; used by `Conversation.objects.visible_to`: the
+    ids of `visible_ids_subquery` for today, as a subquery."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
-    if connection.vendor not in _VISIBLE_SQL:
-        ids = visible_ids_subquery(_ANY_USER, _ANY_DAY)
-        _VISIBLE_SQL[connection.vendor] = ids.query.sql_with_params()
-    sql, params = _VISIBLE_SQL[connection.vendor]
-    # Compiled parameters are in the database's form (SQLite's dates are text), so are their stand-ins.
-    any_day, today = (connection.ops.adapt_datefield_value(d) for d in (_ANY_DAY, timezone.localdate()))
-    values = [user.pk if p == _ANY_USER else today if p == any_day else p for p in params]
-    return Q(pk__in=RawSQL(sql, values))  # noqa: S611 - SQL Django compiled from the conditions above
+    return Q(pk__in=visible_ids_subquery(user.pk, timezone.localdate()))
 
 
 def _is_party(user, conversation: Conversation) -> bool:
@@ -105,18 +87,14 @@ def _has_active_grant(user, conversation: Conversation) -> bool:
     )
 
 
-_RIGHTS_HELD = CompiledQuery(
-    lambda pk: ConversationUserObjectPermission.objects.filter(content_object_id=pk).values_list(
-        "user_id", "permission__codename"
-    )
-)
-
-
 def rights_holders(conversation: Conversation) -> dict[int, frozenset[str]]:
     """Every right held on `conversation`, by user id, in one query (the rows, before the checks of
     `conversation_perms`)."""
     held = defaultdict(set)
-    for user_id, codename in _RIGHTS_HELD(conversation.pk):
+    rows = ConversationUserObjectPermission.objects.filter(content_object_id=conversation.pk).values_list(
+        "user_id", "permission__codename"
+    )
+    for user_id, codename in rows:
         held[user_id].add(codename)
     return {user_id: frozenset(codenames) for user_id, codenames in held.items()}
 
@@ -168,24 +146,16 @@ class Access:
 ACCESS_RELATED = ("employee", "leader", "cycle", "unit", "confirmed_version")
 
 
-_CONVERSATION_WITH: dict[tuple[str, ...], CompiledQuery] = {}
-
-
 def _conversation_with(related: tuple[str, ...], pk) -> Conversation:
-    """The conversation `pk` with `related` joined, through SQL compiled once per `related`; 404 when
-    there is none (also for an id no row can have)."""
+    """The conversation `pk` with `related` joined; 404 when there is none (also for an id no row can
+    have)."""
     try:
         pk = int(pk)
     except (TypeError, ValueError, OverflowError):
         raise Http404 from None
     if not is_id(pk):
         raise Http404
-    query = _CONVERSATION_WITH.get(related)
-    if query is None:
-        query = _CONVERSATION_WITH[related] = CompiledQuery(
-            lambda conversation_id: Conversation.objects.select_related(*related).filter(pk=conversation_id)
-        )
-    rows = query(pk)
+    rows = list(Conversation.objects.select_related(*related).filter(pk=pk))
     if not rows:
         raise Http404
     return rows[0]

@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conversations import dialogue, history, notifications
-from conversations.compiled_queries import CompiledInsert, CompiledQuery
 from conversations.models import (
     AccessLogEntry,
     AgendaPoint,
@@ -38,18 +37,13 @@ def _conversations_with_employee(queryset):
     return queryset.select_related("employee").order_by("pk")
 
 
-_LOCKED_CONVERSATION = CompiledQuery(
-    lambda pk: (
-        Conversation.objects.select_for_update(of=("self",))
-        .select_related("employee", "leader")
-        .filter(pk=pk)
-    )
-)
-
-
 def _fresh(conversation: Conversation) -> Conversation:
     """The conversation re-read under a row lock, so state checks see the committed truth."""
-    rows = _LOCKED_CONVERSATION(conversation.pk)
+    rows = list(
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("employee", "leader")
+        .filter(pk=conversation.pk)
+    )
     if not rows:
         raise Conversation.DoesNotExist("Conversation matching query does not exist.")
     return rows[0]
@@ -330,12 +324,9 @@ def _validate_follow_up(entry: FollowUp) -> None:
         )
 
 
-_ACCESS_LOG_INSERT = CompiledInsert(AccessLogEntry, ("conversation_id", "user_id", "channel", "accessed_at"))
-
-
 def access_log_record(*, conversation: Conversation, user, channel: str) -> None:
-    """One row in the conversation's access log (on every read of its content): a plain INSERT."""
-    _ACCESS_LOG_INSERT(
+    """One row in the conversation's access log (on every read of its content)."""
+    AccessLogEntry.objects.create(
         conversation_id=conversation.pk,
         user_id=user.pk if user is not None else None,
         channel=channel,

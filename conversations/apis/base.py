@@ -5,13 +5,11 @@ import json
 from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.drainage import set_override
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed, ParseError
+from rest_framework.exceptions import ParseError
 from rest_framework.metadata import SimpleMetadata
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -20,7 +18,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conversations import selectors
-from conversations.compiled_queries import CompiledQuery
 from conversations.serializers.common import ErrorSerializer
 from conversations.serializers.conversations import ConversationDetailSerializer
 from core.etag import with_etag
@@ -119,28 +116,6 @@ class DescriptionMetadata(SimpleMetadata):
         return {}
 
 
-_TOKEN_WITH_USER = CompiledQuery(lambda key: Token.objects.select_related("user").filter(key=key))
-
-
-class CompiledTokenAuthentication(TokenAuthentication):
-    """DRF's token authentication with its lookup (the token and its user) compiled once per process:
-    the same checks and errors, without building the query on every request."""
-
-    def authenticate_credentials(self, key):
-        tokens = _TOKEN_WITH_USER(key)
-        if not tokens:
-            raise AuthenticationFailed(_("Invalid token."))
-        token = tokens[0]
-        if not token.user.is_active:
-            raise AuthenticationFailed(_("User inactive or deleted."))
-        return (token.user, token)
-
-
-# The schema's `tokenAuth` scheme is DRF's (views elsewhere name TokenAuthentication itself); this class
-# authenticates the same way, so the two are one scheme, not a collision of names.
-set_override(CompiledTokenAuthentication, "suppress_collision_warning", True)
-
-
 class FirstPagePagination(PageNumberPagination):
     """Page numbers, as DRF's, but the first page is counted from its own rows when they all fit on it
     (a person's conversations, a conversation's comments nearly always do): one query instead of a
@@ -168,7 +143,7 @@ class ApiView(APIView):
     declared per method with extend_schema. `serializer_class` is only the body the browsable API
     offers a form for."""
 
-    authentication_classes = [CompiledTokenAuthentication, SessionAuthentication]
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
     metadata_class = DescriptionMetadata
     parser_classes = PARSER_CLASSES

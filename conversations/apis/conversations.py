@@ -1,7 +1,5 @@
 """Conversations: list and create, detail and change, and the calendar invitation."""
 
-import functools
-
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -11,9 +9,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from conversations import ics, selectors, services
 from conversations.apis.base import ETAG_HEADER, IF_MATCH, ApiView, errors
-from conversations.models import Conversation
 from conversations.permissions import MANAGE, access_conversation, access_own_report, conversation_access
-from conversations.serializers.compiled import RowOutput
 from conversations.serializers.conversations import (
     ConversationCreateSerializer,
     ConversationDetailSerializer,
@@ -25,12 +21,6 @@ from core.errors import Conflict
 from core.etag import expected_revision
 
 TAGS = ["conversations"]
-
-
-@functools.cache
-def list_output() -> RowOutput:
-    """`ConversationSerializer`'s output of a list page, from database rows (`RowOutput`)."""
-    return RowOutput(ConversationSerializer, computed={"etag": Conversation.etag.fget})
 
 
 def detail_response(serializer, description="The conversation, with its ETag header."):
@@ -50,9 +40,8 @@ class ConversationListView(ApiView):
         filters = self.validated(ConversationFilterSerializer, request.query_params)
         ids = selectors.visible_conversation_ids(user=request.user, **filters)
         page = self.paginator.paginate_queryset(ids, request, view=self)
-        output = list_output()
-        rows = selectors.conversation_rows(page, tuple(output.columns))
-        return self.paginator.get_paginated_response(output.data(rows))
+        rows = selectors.conversations_in_order(page)
+        return self.paginator.get_paginated_response(ConversationSerializer(rows, many=True).data)
 
     @extend_schema(
         tags=TAGS,
