@@ -100,7 +100,9 @@ def concrete_urls() -> list[str]:
         "stedfortredere/": list(DeputyGrant.objects.order_by("pk").values_list("pk", flat=True)),
     }
     employees = list(User.objects.order_by("pk").values_list("pk", flat=True))
-    questions = list(FollowUp.objects.filter(kind="question").order_by("pk").values_list("pk", "conversation_id"))
+    questions = list(
+        FollowUp.objects.filter(kind="question").order_by("pk").values_list("pk", "conversation_id")
+    )
     urls = []
     for route, _name in url_patterns():
         params = re.findall(r"<(?:\w+:)?(\w+)>", route)
@@ -110,8 +112,9 @@ def concrete_urls() -> list[str]:
         fill = re.sub(r"<(?:\w+:)?(\w+)>", "{\\1}", route)
         if params == ["pk"]:
             prefix = route.split("<")[0]
-            ids = by_prefix.get(prefix, conversations if prefix.startswith(("api/v1/conversations/", "samtaler/"))
-                                else [])
+            ids = by_prefix.get(
+                prefix, conversations if prefix.startswith(("api/v1/conversations/", "samtaler/")) else []
+            )
             urls += ["/" + fill.format(pk=pk) for pk in ids]
         elif params == ["employee_pk"]:
             urls += ["/" + fill.format(employee_pk=pk) for pk in employees]
@@ -165,9 +168,7 @@ def body_text(response) -> str:
         text = pdf_text(content)
     elif content.startswith(b"PK\x03\x04"):
         archive = zipfile.ZipFile(io.BytesIO(content))
-        text = "\n".join(
-            f"== {info.filename}\n{pdf_text(archive.read(info))}" for info in archive.infolist()
-        )
+        text = "\n".join(f"== {info.filename}\n{pdf_text(archive.read(info))}" for info in archive.infolist())
     elif "json" in kind:
         try:
             text = json.dumps(json.loads(content), indent=1, ensure_ascii=False)
@@ -196,7 +197,10 @@ def main(out: Path) -> None:
     call_command("migrate", verbosity=0)
     from organization.models import User
 
-    with time_machine.travel(MOMENT, tick=False), override_settings(SECRET_KEY="compare-" * 8, ALLOWED_HOSTS=["testserver"]):
+    with (
+        time_machine.travel(MOMENT, tick=False),
+        override_settings(SECRET_KEY="compare-" * 8, ALLOWED_HOSTS=["testserver"]),
+    ):
         call_command("seed_demo", stdout=io.StringIO())
         urls = concrete_urls()
         print(f"{len(urls)} URLs x {len(USERS)} users x {len(LANGUAGES)} languages", file=sys.stderr)
@@ -212,7 +216,8 @@ def main(out: Path) -> None:
                     response = client.get(url)
                     headers = "".join(f"{h}: {response[h]}\n" for h in KEPT_HEADERS if response.has_header(h))
                     (folder / (file_name(url) + ".txt")).write_text(
-                        f"GET {url}\n{response.status_code}\n{headers}{body_text(response)}\n", encoding="utf-8"
+                        f"GET {url}\n{response.status_code}\n{headers}{body_text(response)}\n",
+                        encoding="utf-8",
                     )
                 print(f"{language} {employee_id}: done", file=sys.stderr)
 
