@@ -130,7 +130,7 @@ def test_no_private_framework_names_in_the_project():
     assert not found, "private Django/DRF/psycopg names:\n" + "\n".join(sum(found.values(), []))
 
 
-def test_the_check_finds_what_it_is_meant_to_find(tmp_path):
+def test_the_check_finds_what_it_is_meant_to_find():
     """The rule must be able to fail: private imports and attributes in a module are reported."""
     source = (
         "from django.db.models.query import ModelIterable, get_related_populators, _prefetch\n"
@@ -150,10 +150,10 @@ def test_the_check_finds_what_it_is_meant_to_find(tmp_path):
     path = ROOT / "example.py"
     found = violations(path, ast.parse(source), own=set())
     assert sorted(found) == [
+        "example.py:10: Manager._create_user overrides a private method",
         "example.py:1: from django.db.models.query import _prefetch",
         "example.py:2: import psycopg._encodings",
         "example.py:3: from rest_framework._private import ...",
-        "example.py:10: Manager._create_user overrides a private method",
         "example.py:5: ._iterable_class",
         "example.py:6: ._prepare_cursor",
     ]
