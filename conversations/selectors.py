@@ -180,11 +180,14 @@ def allowed_actions(user, conversation: Conversation, perms: frozenset[str] | No
     return actions + [name for name, allowed in extra.items() if allowed]
 
 
-def conversation_detail(*, conversation: Conversation, user, access: Access | None = None) -> Conversation:
+def conversation_detail(
+    *, conversation: Conversation, user, access: Access | None = None, load=load_contract
+) -> Conversation:
     """`conversation` with its items, version summaries and the caller's allowed actions loaded.
     `access`: what `permissions.conversation_access` read for this request, to use instead of reading
-    the rights again."""
-    load_contract(conversation)
+    the rights again; `load`: what loads the items and versions (`fast_reads.load_contract` for the
+    API's detail)."""
+    load(conversation)
     conversation.allowed_actions = allowed_actions(user, conversation, access.perms if access else None)
     conversation.active_deputies = active_deputy_grants(conversation, access.holders if access else None)
     return conversation

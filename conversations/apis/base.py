@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conversations import selectors
+from conversations.serializers import output
 from conversations.serializers.common import ErrorSerializer
-from conversations.serializers.conversations import ConversationDetailSerializer
 from core.etag import with_etag
 
 VALIDATION_ERROR_SCHEMA = {
@@ -175,7 +175,7 @@ class ApiView(APIView):
         return self.paginator.get_paginated_response(serializer_class(page, many=True).data)
 
     def conversation_response(
-        self, conversation, *, status: int = 200, reload: bool = True, access=None
+        self, conversation, *, status: int = 200, reload: bool = True, access=None, load=None
     ) -> Response:
         """The conversation detail for the caller, with its ETag. After a write the row is re-read (and
         the rights with it); `access`: the rights just read (`conversation_access`) when nothing was
@@ -183,7 +183,10 @@ class ApiView(APIView):
         if reload:
             conversation, access = selectors.load_conversation(conversation.pk), None
         detail = selectors.conversation_detail(
-            conversation=conversation, user=self.request.user, access=access
+            conversation=conversation,
+            user=self.request.user,
+            access=access,
+            load=load or selectors.load_contract,
         )
-        response = Response(ConversationDetailSerializer(detail).data, status=status)
+        response = Response(output.conversation_detail(detail), status=status)
         return with_etag(response, detail)
