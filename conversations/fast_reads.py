@@ -8,9 +8,9 @@ these reads, and only these, are plain SQL run through Django's cursor (`connect
 API), written here once from the models' table and column names; objects are made with the documented
 `Model.from_db`, and the list's output straight from the rows.
 
-Each function here has an ORM twin that the rest of the project uses, and tests/conversations/
-test_fast_reads.py compares them on the same data (leaders, employees, deputies with running and
-expired grants, filters, every item kind): `visible_conversation_ids` with
+Each function here has an ORM twin that the rest of the project uses, and tests/test_scale.py compares
+them on the `seed_scale` organisation (leaders, employees, HR, deputies with running and expired
+grants, every filter, every state and item kind, ids no row has): `visible_conversation_ids` with
 `selectors.visible_conversation_ids`, `conversation_page` with `output.conversation_list` of
 `selectors.conversations_in_order`, `conversation_access` with `permissions.conversation_access`,
 `load_contract` with `selectors.load_contract`. The same SQL runs on SQLite and PostgreSQL.
@@ -24,11 +24,7 @@ from django.db.models import DateTimeField
 from django.http import Http404
 from django.utils import timezone
 
-from conversations.models import (
-    ContractVersion,
-    Conversation,
-    Cycle,
-)
+from conversations.models import ContractVersion, Conversation, Cycle
 from conversations.permissions import VIEW, Access, require
 from conversations.serializers.output import iso_date, iso_datetime
 from core.ids import is_id

@@ -4,8 +4,8 @@ These are the two busiest answers of the API. DRF's generic `to_representation` 
 through field objects, which for a page of conversations costs more CPU than the database does; these
 functions build the same dictionaries directly. `ConversationSerializer` and
 `ConversationDetailSerializer` still describe the output (the OpenAPI schema) and read input elsewhere;
-tests/conversations/test_output.py compares these functions with them on every shape, so a field added
-to one and not the other fails there.
+tests/test_scale.py compares these functions with them on the `seed_scale` organisation, so a field
+added to one and not the other fails there.
 
 Values are written as DRF writes them: date-times in ISO 8601 in the current time zone (UTC as "Z"),
 dates in ISO 8601, None as None.
