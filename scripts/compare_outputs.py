@@ -103,48 +103,36 @@ def concrete_urls() -> list[str]:
     questions = list(
         FollowUp.objects.filter(kind="question").order_by("pk").values_list("pk", "conversation_id")
     )
+    from conversations.models import AgendaPoint
+
+    points = list(AgendaPoint.objects.order_by("pk").values_list("pk", "conversation_id"))
+    every_item = [(kind, pk, conversation) for kind, rows in items.items() for pk, conversation in rows]
+    # The values of each combination of parameters (other than a lone `pk`), in the order asked.
+    fillings = {
+        ("employee_pk",): [{"employee_pk": pk} for pk in employees],
+        ("grant_pk",): [{"grant_pk": pk} for pk in by_prefix["stedfortredere/"]],
+        ("pk", "kind"): [{"pk": pk, "kind": kind} for pk in conversations for kind in items],
+        ("pk", "kind", "item_pk"): [{"pk": c, "kind": k, "item_pk": pk} for k, pk, c in every_item],
+        ("pk", "item_key"): [{"pk": c, "item_key": f"{k}-{pk}"} for k, pk, c in every_item],
+        ("pk", "question_pk"): [{"pk": c, "question_pk": q} for q, c in questions],
+        ("pk", "point_pk"): [{"pk": c, "point_pk": p} for p, c in points],
+        ("pk", "name"): [{"pk": pk, "name": "submit"} for pk in conversations],
+    }
     urls = []
     for route, _name in url_patterns():
-        params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+        params = tuple(re.findall(r"<(?:\w+:)?(\w+)>", route))
+        fill = re.sub(r"<(?:\w+:)?(\w+)>", "{\\1}", route)
         if not params:
             urls.append("/" + route)
-            continue
-        fill = re.sub(r"<(?:\w+:)?(\w+)>", "{\\1}", route)
-        if params == ["pk"]:
+        elif params == ("pk",):
             prefix = route.split("<")[0]
-            ids = by_prefix.get(
-                prefix, conversations if prefix.startswith(("api/v1/conversations/", "samtaler/")) else []
-            )
+            conversation_route = prefix.startswith(("api/v1/conversations/", "samtaler/"))
+            ids = by_prefix.get(prefix, conversations if conversation_route else [])
             urls += ["/" + fill.format(pk=pk) for pk in ids]
-        elif params == ["employee_pk"]:
-            urls += ["/" + fill.format(employee_pk=pk) for pk in employees]
-        elif params == ["grant_pk"]:
-            urls += ["/" + fill.format(grant_pk=pk) for pk in by_prefix["stedfortredere/"]]
-        elif params == ["pk", "kind"]:
-            urls += ["/" + fill.format(pk=pk, kind=kind) for pk in conversations for kind in items]
-        elif params == ["pk", "kind", "item_pk"]:
-            urls += [
-                "/" + fill.format(pk=conversation, kind=kind, item_pk=pk)
-                for kind, rows in items.items()
-                for pk, conversation in rows
-            ]
-        elif params == ["pk", "item_key"]:
-            urls += [
-                "/" + fill.format(pk=conversation, item_key=f"{kind}-{pk}")
-                for kind, rows in items.items()
-                for pk, conversation in rows
-            ]
-        elif params == ["pk", "question_pk"]:
-            urls += ["/" + fill.format(pk=c, question_pk=q) for q, c in questions]
-        elif params == ["pk", "point_pk"]:
-            from conversations.models import AgendaPoint
-
-            points = AgendaPoint.objects.order_by("pk").values_list("pk", "conversation_id")
-            urls += ["/" + fill.format(pk=c, point_pk=p) for p, c in points]
-        elif params == ["pk", "name"]:
-            urls += ["/" + fill.format(pk=pk, name="submit") for pk in conversations]
+        elif params in fillings:
+            urls += ["/" + fill.format(**values) for values in fillings[params]]
         else:
-            print(f"not asked (parameters {params}): {route}", file=sys.stderr)
+            print(f"not asked (parameters {list(params)}): {route}", file=sys.stderr)
     # Query strings the pages and the API read.
     cycles = by_prefix["api/v1/cycles/"]
     api = "/api/v1/conversations/"
