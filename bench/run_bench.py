@@ -42,7 +42,6 @@ SERVER_ENV = {
     "DJANGO_SECURE_SSL_REDIRECT": "false",
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
     "DJANGO_CONN_MAX_AGE": "600",
-    "DJANGO_DB_PREPARE_THRESHOLD": "5",  # as production: the hot paths' statements are prepared
     "DJANGO_LOG_LEVEL": "WARNING",
     # The benchmark must measure the endpoints, not the rate limits.
     "SAMTALE_THROTTLE_AUTH": "1000000/min",

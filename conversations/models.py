@@ -1,12 +1,10 @@
 """The conversation, its cycle, versions, confirmations and the dialogue around them."""
 
-import datetime
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
-from django.db import connection, models
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -104,10 +102,6 @@ MANAGE = "manage_conversation"
 RESPOND = "respond_conversation"
 COMMENT = "comment_conversation"
 
-_VISIBLE_SQL: dict = {}
-_ANY_USER = -(2**62)  # stand for the user and the day while compiling
-_ANY_DAY = datetime.date(1, 1, 2)
-
 
 def active_grant_filter(user, today, conversation_ref="pk", leader_ref="leader"):
     """The deputy grants of `user` active on `today` for the outer conversation (its own or its
@@ -135,22 +129,10 @@ class ConversationQuerySet(models.QuerySet):
         return self.filter(status__in=FINISHED_STATUSES)
 
     def visible_to(self, user):
-        """The conversations `user` may see (none for an anonymous or inactive user).
-
-        The conditions (`visible_conditions`) take Django longer to build and compile than PostgreSQL
-        takes to run them, on every list. So they are compiled once per process and database vendor,
-        as a self-contained subquery of ids with stand-ins for the user and the day, and used as raw
-        SQL."""
+        """The conversations `user` may see today (none for an anonymous or inactive user)."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.filter(pk__in=[])
-        if connection.vendor not in _VISIBLE_SQL:
-            ids = Conversation.objects.visible_ids(_ANY_USER, _ANY_DAY)
-            _VISIBLE_SQL[connection.vendor] = ids.query.sql_with_params()
-        sql, params = _VISIBLE_SQL[connection.vendor]
-        # Compiled parameters are in the database's form (SQLite's dates are text), so are their stand-ins.
-        any_day, today = (connection.ops.adapt_datefield_value(d) for d in (_ANY_DAY, timezone.localdate()))
-        values = [user.pk if p == _ANY_USER else today if p == any_day else p for p in params]
-        return self.filter(pk__in=RawSQL(sql, values))  # noqa: S611 - SQL Django compiled from the conditions
+        return self.filter(pk__in=Conversation.objects.visible_ids(user.pk, timezone.localdate()))
 
     def visible_ids(self, user_id: int, today):
         """The ids of the conversations the user (an active one) may see on `today`, as a subquery."""

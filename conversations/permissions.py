@@ -24,7 +24,6 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conversations.compiled_queries import CompiledQuery
 from conversations.models import (
     COMMENT,
     FINISHED_STATUSES,
@@ -68,18 +67,14 @@ def _has_active_grant(user, conversation: Conversation) -> bool:
     )
 
 
-_RIGHTS_HELD = CompiledQuery(
-    lambda pk: ConversationUserObjectPermission.objects.filter(content_object_id=pk).values_list(
-        "user_id", "permission__codename"
-    )
-)
-
-
 def rights_holders(conversation: Conversation) -> dict[int, frozenset[str]]:
     """Every right held on `conversation`, by user id, in one query (the rows, before the checks of
     `conversation_perms`)."""
     held = defaultdict(set)
-    for user_id, codename in _RIGHTS_HELD(conversation.pk):
+    rows = ConversationUserObjectPermission.objects.filter(content_object_id=conversation.pk).values_list(
+        "user_id", "permission__codename"
+    )
+    for user_id, codename in rows:
         held[user_id].add(codename)
     return {user_id: frozenset(codenames) for user_id, codenames in held.items()}
 
@@ -131,24 +126,16 @@ class Access:
 ACCESS_RELATED = ("employee", "leader", "cycle", "unit", "confirmed_version")
 
 
-_CONVERSATION_WITH: dict[tuple[str, ...], CompiledQuery] = {}
-
-
 def _conversation_with(related: tuple[str, ...], pk) -> Conversation:
-    """The conversation `pk` with `related` joined, through SQL compiled once per `related`; 404 when
-    there is none (also for an id no row can have)."""
+    """The conversation `pk` with `related` joined; 404 when there is none (also for an id no row can
+    have)."""
     try:
         pk = int(pk)
     except (TypeError, ValueError, OverflowError):
         raise Http404 from None
     if not is_id(pk):
         raise Http404
-    query = _CONVERSATION_WITH.get(related)
-    if query is None:
-        query = _CONVERSATION_WITH[related] = CompiledQuery(
-            lambda conversation_id: Conversation.objects.select_related(*related).filter(pk=conversation_id)
-        )
-    rows = query(pk)
+    rows = list(Conversation.objects.select_related(*related).filter(pk=pk))
     if not rows:
         raise Http404
     return rows[0]

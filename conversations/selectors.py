@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from conversations.compiled_queries import CompiledQuery
 from conversations.models import (
     FINISHED_STATUSES,
     AccessLogEntry,
@@ -64,31 +63,14 @@ def visible_conversation_ids(
 
     With `conversations_in_order`, the API's list in two short queries rather than one long one:
     PostgreSQL plans the visibility conditions together with the joins of the page in several times
-    the time it plans them apart, and the number of ids is the count the page needs. The query is
-    compiled once per combination of filters (`compiled_queries`)."""
+    the time it plans them apart, and the number of ids is the count the page needs."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     given = {"status": status or None, "cycle_id": cycle, "employee_id": employee}
     given = {name: value for name, value in given.items() if value is not None}
-    query = _VISIBLE_IDS.get(tuple(given))
-    if query is None:
-        query = _VISIBLE_IDS[tuple(given)] = CompiledQuery(_visible_ids_builder(tuple(given)))
-    return [pk for (pk,) in query(user.pk, timezone.localdate(), *given.values())]
-
-
-_VISIBLE_IDS: dict[tuple[str, ...], CompiledQuery] = {}
-
-
-def _visible_ids_builder(filters: tuple[str, ...]):
-    def build(user_id, today, *values):
-        queryset = Conversation.objects.filter(pk__in=Conversation.objects.visible_ids(user_id, today))
-        return (
-            queryset.filter(**dict(zip(filters, values, strict=True)))
-            .order_by("-created_at", "-id")
-            .values_list("pk")
-        )
-
-    return build
+    visible = Conversation.objects.visible_ids(user.pk, timezone.localdate())
+    queryset = Conversation.objects.filter(pk__in=visible)
+    return list(queryset.filter(**given).order_by("-created_at", "-id").values_list("pk", flat=True))
 
 
 # What a list shows of each conversation (`ConversationSerializer`): only these columns are read, which
@@ -106,28 +88,6 @@ def conversations_in_order(ids: list[int]) -> list[Conversation]:
     """The conversations `ids`, with the rows a list shows joined, in the order of `ids`."""
     by_pk = Conversation.objects.select_related(*PERSON_FIELDS).only(*LIST_FIELDS).in_bulk(ids)
     return [by_pk[pk] for pk in ids if pk in by_pk]
-
-
-COMPILED_PAGE = 100  # a page is at most 50 (REST_FRAMEWORK["PAGE_SIZE"])
-
-
-def conversation_rows(ids: list[int], columns: tuple[str, ...]) -> list[tuple]:
-    """The values of `columns` (`values_list` paths) of the conversations `ids`, in the order of `ids`,
-    without model instances (`serializers.compiled.RowOutput` turns them into a list's output). Up to
-    `COMPILED_PAGE` ids, through SQL compiled once per number of ids."""
-    if not ids:
-        return []
-    query = _ROWS.get(columns)
-    if query is None:
-        query = _ROWS[columns] = CompiledQuery(
-            lambda *pks: Conversation.objects.filter(pk__in=pks).order_by().values_list("pk", *columns)
-        )
-    rows = query(*ids) if len(ids) <= COMPILED_PAGE else query.build(*ids)
-    by_pk = {row[0]: row[1:] for row in rows}
-    return [by_pk[pk] for pk in ids if pk in by_pk]
-
-
-_ROWS: dict[tuple[str, ...], CompiledQuery] = {}
 
 
 def load_conversation(pk: int) -> Conversation:
@@ -188,20 +148,13 @@ def _versions_of(conversation_id):
     return version_summaries().filter(conversation_id=conversation_id)
 
 
-_TASKS_OF = CompiledQuery(_tasks_of)
-_GOALS_OF = CompiledQuery(_goals_of)
-_EXPECTATIONS_OF = CompiledQuery(_expectations_of)
-_VERSIONS_OF = CompiledQuery(_versions_of)
-
-
 def load_contract(conversation: Conversation) -> None:
-    """`contract_prefetches` for one conversation (a detail request): the same four queries, run from
-    SQL compiled once per process, since compiling them costs more than running them."""
+    """`contract_prefetches` for one conversation (a detail request): the same four queries."""
     pk = conversation.pk
-    conversation.task_list = _TASKS_OF(pk)
-    conversation.goal_list = _GOALS_OF(pk)
-    conversation.expectation_list = _EXPECTATIONS_OF(pk)
-    conversation.version_list = _VERSIONS_OF(pk)
+    conversation.task_list = list(_tasks_of(pk))
+    conversation.goal_list = list(_goals_of(pk))
+    conversation.expectation_list = list(_expectations_of(pk))
+    conversation.version_list = list(_versions_of(pk))
 
 
 def allowed_actions(user, conversation: Conversation, perms: frozenset[str] | None = None) -> list[str]:
@@ -227,11 +180,14 @@ def allowed_actions(user, conversation: Conversation, perms: frozenset[str] | No
     return actions + [name for name, allowed in extra.items() if allowed]
 
 
-def conversation_detail(*, conversation: Conversation, user, access: Access | None = None) -> Conversation:
+def conversation_detail(
+    *, conversation: Conversation, user, access: Access | None = None, load=load_contract
+) -> Conversation:
     """`conversation` with its items, version summaries and the caller's allowed actions loaded.
     `access`: what `permissions.conversation_access` read for this request, to use instead of reading
-    the rights again."""
-    load_contract(conversation)
+    the rights again; `load`: what loads the items and versions (`fast_reads.load_contract` for the
+    API's detail)."""
+    load(conversation)
     conversation.allowed_actions = allowed_actions(user, conversation, access.perms if access else None)
     conversation.active_deputies = active_deputy_grants(conversation, access.holders if access else None)
     return conversation

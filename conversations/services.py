@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conversations import dialogue, history, notifications
-from conversations.compiled_queries import CompiledInsert
 from conversations.models import (
     FINISHED_STATUSES,
     AccessLogEntry,
@@ -323,12 +322,9 @@ def _validate_follow_up(entry: FollowUp) -> None:
         )
 
 
-_ACCESS_LOG_INSERT = CompiledInsert(AccessLogEntry, ("conversation_id", "user_id", "channel", "accessed_at"))
-
-
 def access_log_record(*, conversation: Conversation, user, channel: str) -> None:
-    """One row in the conversation's access log (on every read of its content): a plain INSERT."""
-    _ACCESS_LOG_INSERT(
+    """One row in the conversation's access log (on every read of its content)."""
+    AccessLogEntry.objects.create(
         conversation_id=conversation.pk,
         user_id=user.pk if user is not None else None,
         channel=channel,

@@ -63,22 +63,6 @@ def register_functions(sender, connection, **kwargs) -> None:
     raw.create_function("samtale_audit_context_metadata", 0, _context_metadata)
     raw.create_function("samtale_audit_recording", 0, _recording)
     raw.create_function("samtale_audit_protected", 0, _protected)
-    _let_flush_empty_the_trail(connection.ops)
-
-
-def _let_flush_empty_the_trail(ops) -> None:
-    """A flush deletes every row of every table (on PostgreSQL by TRUNCATE, which row triggers ignore;
-    on SQLite by DELETE): the trail goes with the rest, and the deletions are not recorded."""
-    if getattr(ops, "_samtale_audit_flush", False):
-        return
-    execute_sql_flush = ops.execute_sql_flush
-
-    def flush_without_audit(sql_list):
-        with _flag("flushing"):
-            return execute_sql_flush(sql_list)
-
-    ops.execute_sql_flush = flush_without_audit
-    ops._samtale_audit_flush = True
 
 
 @contextmanager
@@ -88,6 +72,13 @@ def _flag(name: str):
         yield
     finally:
         setattr(_state, name, False)
+
+
+def flushing():
+    """A flush deletes every row of every table (on PostgreSQL by TRUNCATE, which row triggers ignore;
+    on SQLite by DELETE): the trail goes with the rest, and the deletions are not recorded. Entered by
+    the project's SQLite backend (`core.sqlite_backend`) around every flush."""
+    return _flag("flushing")
 
 
 def purging():

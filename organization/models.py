@@ -42,7 +42,7 @@ class OrgUnit(models.Model):
 
 
 class SamtaleUserManager(UserManager):
-    def _create_user(self, employee_id, email, password, **extra_fields):
+    def _new_user(self, employee_id, email, password, **extra_fields):
         email = self.normalize_email(email)
         user = self.model(employee_id=employee_id, email=email, **extra_fields)
         user.set_password(password)
@@ -52,12 +52,12 @@ class SamtaleUserManager(UserManager):
     def create_user(self, employee_id, email=None, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
-        return self._create_user(employee_id, email, password, **extra_fields)
+        return self._new_user(employee_id, email, password, **extra_fields)
 
     def create_superuser(self, employee_id, email=None, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
-        return self._create_user(employee_id, email, password, **extra_fields)
+        return self._new_user(employee_id, email, password, **extra_fields)
 
 
 @audit.track(exclude=["password", "last_login"])

@@ -14,12 +14,12 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.http import Http404
 from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from conversations import contract, selectors
-from conversations.apis.conversations import list_output
+from conversations import contract, fast_reads, selectors
 from conversations.models import (
     Confirmation,
     ContractVersion,
@@ -36,10 +36,8 @@ from conversations.permissions import (
     desired_perms,
     sync_conversation_permissions,
 )
-from conversations.serializers import compiled
+from conversations.serializers import output
 from conversations.serializers.conversations import ConversationDetailSerializer, ConversationSerializer
-from conversations.serializers.dialogue import FollowUpSerializer
-from conversations.serializers.people import MeSerializer
 from demo.management.commands.seed_scale import wipe
 from demo.scale_data import QUERY_COUNTS, TOP_UNIT, bench_calls
 from organization.models import OrgUnit, User
@@ -176,42 +174,8 @@ def test_query_count_of_each_measured_endpoint(endpoint, django_assert_num_queri
     assert response.status_code in (200, 201)
 
 
-# --- compiled serializer output is DRF's output ---------------------------------------------------------
-
-
-def both_ways(serializer):
-    """(compiled output, DRF's own output) of a fresh serializer made by `serializer()`, as JSON."""
-    fast = serializer().data
-    compiled.ENABLED = False
-    try:
-        slow = serializer().data
-    finally:
-        compiled.ENABLED = True
-    return json.dumps(fast, sort_keys=True), json.dumps(slow, sort_keys=True)
-
-
 @pytest.mark.django_db
-def test_compiled_output_is_drf_output():
-    for call in bench_calls(limit=12)["detail"]:
-        user = User.objects.get(pk=call.user_id)
-        access = conversation_access(user, call.path.split("/")[-2])
-        conversation = access.conversation
-        detail = selectors.conversation_detail(conversation=conversation, user=user, access=access)
-        page = list(selectors.conversation_list(user=user)[:50])
-        me = User.objects.select_related("unit", "manager").get(pk=user.pk)
-        entries = list(FollowUp.objects.filter(conversation=conversation).select_related("author"))
-        for serializer_class, data, many in (
-            (ConversationDetailSerializer, detail, False),
-            (ConversationSerializer, page, True),
-            (MeSerializer, me, False),
-            (FollowUpSerializer, entries, True),
-        ):
-            fast, slow = both_ways(lambda c=serializer_class, d=data, m=many: c(d, many=m))
-            assert fast == slow
-
-
-@pytest.mark.django_db
-def test_detail_reads_from_compiled_sql_what_the_orm_reads():
+def test_the_detail_reads_what_the_prefetches_read():
     confirmed = Conversation.objects.filter(confirmed_version__isnull=False).order_by("pk")[:20]
     drafts = Conversation.objects.filter(status=Status.DRAFT, confirmed_version__isnull=True)[:5]
     for conversation in [*confirmed, *drafts]:
@@ -231,9 +195,9 @@ def test_detail_reads_from_compiled_sql_what_the_orm_reads():
 
 
 @pytest.mark.django_db
-def test_the_compiled_visibility_filter_is_the_visibility_conditions():
-    """`visible_to` runs SQL compiled once with stand-ins for the user and the day; it must select
-    what the conditions select, also for a deputy whose grant ran out yesterday (stale rights)."""
+def test_the_visibility_filter_is_the_visibility_conditions():
+    """`visible_to` selects what the conditions select, also for a deputy whose grant ran out
+    yesterday (stale rights)."""
     leader = User.objects.filter(is_leader=True, unit__depth=3, reports__isnull=False).first()
     deputy = User.objects.filter(is_leader=True).exclude(pk=leader.pk).first()
     today = timezone.localdate()
@@ -247,9 +211,18 @@ def test_the_compiled_visibility_filter_is_the_visibility_conditions():
     for person in people:
         expected = Conversation.objects.filter(visible_conditions(person.pk, today))
         assert set(Conversation.objects.visible_to(person)) == set(expected)
+        # The API list's hand-written SQL selects the same, in the list's order.
+        ordered = list(expected.order_by("-created_at", "-id").values_list("pk", flat=True))
+        assert fast_reads.visible_conversation_ids(user=person) == ordered
     assert not Conversation.objects.visible_to(deputy).filter(leader=leader).exists()
+    assert not set(fast_reads.visible_conversation_ids(user=deputy)) & {
+        c.pk for c in Conversation.objects.filter(leader=leader)
+    }
     DeputyGrant.objects.filter(deputy=deputy).update(until=today)
     assert Conversation.objects.visible_to(deputy).filter(leader=leader).exists()
+    assert set(fast_reads.visible_conversation_ids(user=deputy)) >= {
+        c.pk for c in Conversation.objects.filter(leader=leader)
+    }
 
 
 @pytest.mark.django_db
@@ -263,37 +236,76 @@ def test_a_list_page_reads_only_what_it_shows(django_assert_num_queries):
 
 
 @pytest.mark.django_db
-def test_list_rows_are_the_serializers_output(django_assert_num_queries):
-    """The API's list builds its page from database rows (`RowOutput`), not objects: the same JSON as
-    DRF's own ConversationSerializer, for leaders, employees and HR, with and without filters."""
-    output = list_output()
-    columns = tuple(output.columns)
+def test_the_api_list_page_is_the_serializers_output(django_assert_num_queries):
+    """The API's list page (`fast_reads.conversation_page`, hand-written SQL) and the explicit output
+    of the ORM's objects (`output.conversation_list`) are DRF's ConversationSerializer output, for
+    leaders, employees and HR, with and without filters."""
     cycle = Conversation.objects.order_by("-cycle_id").values_list("cycle_id", flat=True).first()
     people = [
         *User.objects.filter(is_leader=True).order_by("pk")[:8],
         *User.objects.filter(is_leader=False).order_by("pk")[:8],
+        *User.objects.filter(is_hr=True).order_by("pk")[:2],
     ]
     compared = 0
     for person in people:
         for filters in ({}, {"cycle": cycle}, {"status": Status.CONFIRMED}):
             ids = selectors.visible_conversation_ids(user=person, **filters)[:50]
+            objects = selectors.conversations_in_order(ids)
+            expected = json.dumps(ConversationSerializer(objects, many=True).data)
+            assert json.dumps(output.conversation_list(objects)) == expected
             with django_assert_num_queries(1 if ids else 0):
-                rows = selectors.conversation_rows(ids, columns)
-            fast = output.data(rows)
-            compiled.ENABLED = False
-            try:
-                slow = ConversationSerializer(selectors.conversations_in_order(ids), many=True).data
-            finally:
-                compiled.ENABLED = True
-            assert json.dumps(fast) == json.dumps(slow)
+                page = fast_reads.conversation_page(ids)
+            assert json.dumps(page) == expected
             compared += len(ids)
     assert compared > 50
 
 
 @pytest.mark.django_db
-def test_compiled_lists_select_what_the_orm_selects():
-    """The ids of a list come from SQL compiled once per combination of filters: the same ids in the
-    same order as the ORM's `conversation_list`, for every combination, and none for a left user."""
+def test_the_api_detail_is_the_serializers_output_of_the_orms_reads():
+    """The API's detail reads (`fast_reads.conversation_access`, `fast_reads.load_contract`) load what
+    the ORM loads, and `output.conversation_detail` writes DRF's ConversationDetailSerializer output:
+    for the employee, the leader and a deputy, drafts and confirmed contracts."""
+    confirmed = Conversation.objects.filter(confirmed_version__isnull=False).order_by("pk")[:15]
+    drafts = Conversation.objects.filter(status=Status.DRAFT).order_by("pk")[:5]
+    granted = DeputyGrant.objects.filter(ended_at__isnull=True).order_by("pk")[:5]
+    cases = [(c.employee, c) for c in [*confirmed, *drafts]] + [(c.leader, c) for c in confirmed[:5]]
+    for grant in granted:
+        for conversation in Conversation.objects.filter(leader=grant.leader).order_by("pk")[:2]:
+            cases.append((grant.deputy, conversation))
+    with_contract = 0
+    for user, conversation in cases:
+        fast = fast_reads.conversation_access(user, conversation.pk)
+        orm = conversation_access(user, conversation.pk, related=selectors.PERSON_FIELDS)
+        assert (fast.perms, fast.holders) == (orm.perms, orm.holders)
+        assert fields(fast.conversation) == fields(orm.conversation)
+        for name in selectors.PERSON_FIELDS:
+            assert fields(getattr(fast.conversation, name)) == fields(getattr(orm.conversation, name))
+        fast_detail = selectors.conversation_detail(
+            conversation=fast.conversation, user=user, access=fast, load=fast_reads.load_contract
+        )
+        orm_detail = selectors.conversation_detail(conversation=orm.conversation, user=user, access=orm)
+        for attr in ("task_list", "goal_list", "expectation_list", "version_list"):
+            assert [fields(o) for o in getattr(fast_detail, attr)] == [
+                fields(o) for o in getattr(orm_detail, attr)
+            ]
+        expected = json.dumps(ConversationDetailSerializer(orm_detail).data)
+        assert json.dumps(output.conversation_detail(orm_detail)) == expected
+        assert json.dumps(output.conversation_detail(fast_detail)) == expected
+        with_contract += bool(fast_detail.goal_list and fast_detail.version_list)
+    assert with_contract >= 10
+    user = User.objects.filter(is_active=True).first()
+    for pk in (0, -1, 2**63, "x", Conversation.objects.order_by("-pk").first().pk + 1):
+        with pytest.raises(Http404):
+            fast_reads.conversation_access(user, pk)
+    hidden = Conversation.objects.exclude(employee=user).exclude(leader=user).first()
+    with pytest.raises(Http404):
+        fast_reads.conversation_access(user, hidden.pk)
+
+
+@pytest.mark.django_db
+def test_the_list_ids_are_the_lists():
+    """The ids of the API's list (`visible_conversation_ids`): the same ids in the same order as
+    `conversation_list`, for every combination of filters, and none for a left user."""
     cycle = Conversation.objects.order_by("-cycle_id").values_list("cycle_id", flat=True).first()
     leaders = list(User.objects.filter(is_leader=True).order_by("pk")[:6])
     for leader in leaders:
@@ -308,8 +320,10 @@ def test_compiled_lists_select_what_the_orm_selects():
         ):
             expected = list(selectors.conversation_list(user=leader, **filters).values_list("pk", flat=True))
             assert selectors.visible_conversation_ids(user=leader, **filters) == expected
+            assert fast_reads.visible_conversation_ids(user=leader, **filters) == expected
     leaders[0].is_active = False
     assert selectors.visible_conversation_ids(user=leaders[0]) == []
+    assert fast_reads.visible_conversation_ids(user=leaders[0]) == []
 
 
 def fields(obj) -> dict | None:
@@ -320,14 +334,13 @@ def fields(obj) -> dict | None:
 
 
 @pytest.mark.django_db
-def test_compiled_reads_of_a_request_are_the_orms():
-    """Token, conversation with its relations, rights and the locked row: compiled once, the same
-    objects and values as the ORM reads; a missing or absurd id is a 404."""
+def test_the_reads_of_a_request_are_the_orms():
+    """Conversation with its relations, rights and the locked row: the same objects and values as the
+    ORM reads; a missing or absurd id is a 404."""
     from django.db import transaction
     from django.http import Http404
 
     from conversations import services
-    from conversations.apis.base import CompiledTokenAuthentication
     from conversations.permissions import ACCESS_RELATED, rights_holders
 
     for conversation in Conversation.objects.order_by("pk")[::40]:
@@ -353,8 +366,6 @@ def test_compiled_reads_of_a_request_are_the_orms():
                 conversation.status,
             )
     user = User.objects.filter(is_active=True).first()
-    token = Token.objects.get_or_create(user=user)[0]
-    assert CompiledTokenAuthentication().authenticate_credentials(token.key) == (user, token)
     for pk in (0, -1, 2**63, "x", Conversation.objects.order_by("-pk").first().pk + 1):
         with pytest.raises(Http404):
             conversation_access(user, pk)

@@ -91,6 +91,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, with a flush that empties the audit trail too (core/sqlite_backend).
+    DATABASES["default"]["ENGINE"] = "core.sqlite_backend"
     # SQLite as a web server's database (many threads writing at once): readers never wait for the
     # writer (WAL), a writer waits up to 20 s for the lock instead of failing at once with "database is
     # locked", and a transaction takes the write lock when it begins (IMMEDIATE), so it never fails

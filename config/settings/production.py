@@ -37,15 +37,11 @@ STORAGES = {
 # restarts from the app servers.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DJANGO_CONN_HEALTH_CHECKS", True)  # noqa: F405
 
-# PostgreSQL keeps the plans of the hot paths' statements (`conversations.compiled_queries` prepares
-# them on first use, per connection): planning a list's visibility conditions costs it more than running
-# them. Statements Django builds otherwise keep client-side binding and are never prepared. Set
-# DJANGO_DB_PREPARE_THRESHOLD=off behind a pooler in transaction mode (PgBouncer), which cannot keep
-# prepared statements.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
-    _threshold = os.environ.get("DJANGO_DB_PREPARE_THRESHOLD", "5")
-    if _threshold != "off":
-        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = int(_threshold)  # noqa: F405
+# Statements are not prepared: Django's documented way (OPTIONS "server_side_binding": True with
+# psycopg's "prepare_threshold") sends every statement with server-side binding, and django-pghistory
+# puts its audit context in front of each write as a second statement in the same call, which
+# PostgreSQL refuses for a prepared statement ("cannot insert multiple commands into a prepared
+# statement"). With the default client-side binding psycopg never prepares.
 
 # A cache shared by every worker process: the rate limits (DRF throttling) must count across workers,
 # and the statistics computed by one worker serve all. The default keeps it in PostgreSQL (run

@@ -2,19 +2,13 @@
 
 The view itself, its parsers, metadata and pagination are `core.api`'s."""
 
-from django.utils.translation import gettext_lazy as _
-from drf_spectacular.drainage import set_override
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.response import Response
 
 from conversations import selectors
-from conversations.compiled_queries import CompiledQuery
+from conversations.serializers import output
 from conversations.serializers.common import ErrorSerializer
-from conversations.serializers.conversations import ConversationDetailSerializer
 from core import api
 from core.etag import with_etag
 
@@ -80,36 +74,12 @@ def errors(*codes: int, media_type: str | None = None) -> dict:
     }
 
 
-_TOKEN_WITH_USER = CompiledQuery(lambda key: Token.objects.select_related("user").filter(key=key))
-
-
-class CompiledTokenAuthentication(TokenAuthentication):
-    """DRF's token authentication with its lookup (the token and its user) compiled once per process:
-    the same checks and errors, without building the query on every request."""
-
-    def authenticate_credentials(self, key):
-        tokens = _TOKEN_WITH_USER(key)
-        if not tokens:
-            raise AuthenticationFailed(_("Invalid token."))
-        token = tokens[0]
-        if not token.user.is_active:
-            raise AuthenticationFailed(_("User inactive or deleted."))
-        return (token.user, token)
-
-
-# The schema's `tokenAuth` scheme is DRF's (views elsewhere name TokenAuthentication itself); this class
-# authenticates the same way, so the two are one scheme, not a collision of names.
-set_override(CompiledTokenAuthentication, "suppress_collision_warning", True)
-
-
 class ApiView(api.ApiView):
-    # `core.api.ApiView` with the token lookup compiled once per process, and the conversation detail as
-    # an answer. No docstring of its own: the schema describes views without one by the base's.
-
-    authentication_classes = [CompiledTokenAuthentication, SessionAuthentication]
+    # `core.api.ApiView` with the conversation detail as an answer. No docstring of its own: the schema
+    # describes views without one by the base's.
 
     def conversation_response(
-        self, conversation, *, status: int = 200, reload: bool = True, access=None
+        self, conversation, *, status: int = 200, reload: bool = True, access=None, load=None
     ) -> Response:
         """The conversation detail for the caller, with its ETag. After a write the row is re-read (and
         the rights with it); `access`: the rights just read (`conversation_access`) when nothing was
@@ -117,7 +87,10 @@ class ApiView(api.ApiView):
         if reload:
             conversation, access = selectors.load_conversation(conversation.pk), None
         detail = selectors.conversation_detail(
-            conversation=conversation, user=self.request.user, access=access
+            conversation=conversation,
+            user=self.request.user,
+            access=access,
+            load=load or selectors.load_contract,
         )
-        response = Response(ConversationDetailSerializer(detail).data, status=status)
+        response = Response(output.conversation_detail(detail), status=status)
         return with_etag(response, detail)

@@ -1,7 +1,5 @@
 """Conversations: list and create, detail and change, and the calendar invitation."""
 
-import functools
-
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -9,11 +7,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
-from conversations import ics, selectors, services
+from conversations import fast_reads, ics, services
 from conversations.apis.base import ETAG_HEADER, IF_MATCH, ApiView, errors
-from conversations.models import Conversation
-from conversations.permissions import MANAGE, access_conversation, access_own_report, conversation_access
-from conversations.serializers.compiled import RowOutput
+from conversations.permissions import MANAGE, access_conversation, access_own_report
 from conversations.serializers.conversations import (
     ConversationCreateSerializer,
     ConversationDetailSerializer,
@@ -25,12 +21,6 @@ from core.errors import Conflict
 from core.etag import expected_revision
 
 TAGS = ["conversations"]
-
-
-@functools.cache
-def list_output() -> RowOutput:
-    """`ConversationSerializer`'s output of a list page, from database rows (`RowOutput`)."""
-    return RowOutput(ConversationSerializer, computed={"etag": Conversation.etag.fget})
 
 
 def detail_response(serializer, description="The conversation, with its ETag header."):
@@ -48,11 +38,9 @@ class ConversationListView(ApiView):
     def get(self, request):
         """The conversations the caller may see, newest first."""
         filters = self.validated(ConversationFilterSerializer, request.query_params)
-        ids = selectors.visible_conversation_ids(user=request.user, **filters)
+        ids = fast_reads.visible_conversation_ids(user=request.user, **filters)
         page = self.paginator.paginate_queryset(ids, request, view=self)
-        output = list_output()
-        rows = selectors.conversation_rows(page, tuple(output.columns))
-        return self.paginator.get_paginated_response(output.data(rows))
+        return self.paginator.get_paginated_response(fast_reads.conversation_page(page))
 
     @extend_schema(
         tags=TAGS,
@@ -80,9 +68,11 @@ class ConversationDetailView(ApiView):
     )
     def get(self, request, pk):
         """The conversation and its contract. The read is written to the conversation's access log."""
-        access = conversation_access(request.user, pk, related=selectors.PERSON_FIELDS)
+        access = fast_reads.conversation_access(request.user, pk)
         services.access_log_record(conversation=access.conversation, user=request.user, channel="api")
-        return self.conversation_response(access.conversation, reload=False, access=access)
+        return self.conversation_response(
+            access.conversation, reload=False, access=access, load=fast_reads.load_contract
+        )
 
     @extend_schema(
         tags=TAGS,

@@ -5,21 +5,19 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from conversations.compiled_queries import CompiledQuery
 from conversations.models import Cycle, Template
-from conversations.serializers.compiled import CompiledOutput
 from core.ids import MAX_ID, is_id
 from organization.models import OrgUnit, User
 
 
-class PersonSerializer(CompiledOutput, serializers.ModelSerializer):
+class PersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "employee_id", "full_name"]
         read_only_fields = fields
 
 
-class UnitSerializer(CompiledOutput, serializers.ModelSerializer):
+class UnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = OrgUnit
         fields = ["id", "name", "path"]
@@ -54,7 +52,7 @@ class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(pk)
 
 
-class CycleSerializer(CompiledOutput, serializers.ModelSerializer):
+class CycleSerializer(serializers.ModelSerializer):
     """A cycle; HR creates them. The deadline cannot come before the start."""
 
     serializer_field_mapping = {
@@ -96,18 +94,6 @@ class StrictIdField(serializers.Field):
         return value
 
 
-_ITEM_QUERIES: dict[type, CompiledQuery] = {}
-
-
-def _item_query(model) -> CompiledQuery:
-    """An item of one conversation by id, through SQL compiled once per model (`compiled_queries`)."""
-    if model not in _ITEM_QUERIES:
-        _ITEM_QUERIES[model] = CompiledQuery(
-            lambda conversation_id, pk: model.objects.filter(conversation_id=conversation_id, pk=pk)
-        )
-    return _ITEM_QUERIES[model]
-
-
 class ConversationItemField(StrictPrimaryKeyRelatedField):
     """An item (goal, task, expectation) of the conversation in the serializer's context."""
 
@@ -121,7 +107,7 @@ class ConversationItemField(StrictPrimaryKeyRelatedField):
         conversation = self.context.get("conversation")
         if not conversation:
             return super().lookup(pk)  # none to choose from: DRF's own error
-        items = _item_query(self.queryset.model)(conversation.pk, pk)
+        items = list(self.queryset.model.objects.filter(conversation_id=conversation.pk, pk=pk))
         if not items:
             self.fail("does_not_exist", pk_value=pk)
         return items[0]

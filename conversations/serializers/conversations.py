@@ -13,7 +13,6 @@ from conversations.serializers.common import (
     StrictPrimaryKeyRelatedField,
     UnitSerializer,
 )
-from conversations.serializers.compiled import CompiledOutput
 from core.ids import MAX_ID
 from goals.models import Expectation, Goal, Task, UnitGoal
 
@@ -48,7 +47,7 @@ ACTIONS = [
 # --- items ----------------------------------------------------------------------------------------------
 
 
-class ItemSerializer(CompiledOutput, serializers.ModelSerializer):
+class ItemSerializer(serializers.ModelSerializer):
     """Base for the contract items: the same shape in and out; bookkeeping fields are read-only."""
 
     serializer_field_mapping = {
@@ -119,7 +118,7 @@ class ExpectationSerializer(ItemSerializer):
 # --- the conversation -----------------------------------------------------------------------------------
 
 
-class VersionSummarySerializer(CompiledOutput, serializers.Serializer):
+class VersionSummarySerializer(serializers.Serializer):
     number = serializers.IntegerField()
     sha256 = serializers.CharField()
     submitted_at = serializers.DateTimeField()
@@ -131,7 +130,7 @@ class ConfirmedVersionSerializer(serializers.Serializer):
     confirmed_at = serializers.DateTimeField()
 
 
-class ConversationSerializer(CompiledOutput, serializers.ModelSerializer):
+class ConversationSerializer(serializers.ModelSerializer):
     """A conversation as it appears in lists."""
 
     employee = PersonSerializer(read_only=True)
@@ -162,7 +161,7 @@ class ConversationSerializer(CompiledOutput, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ActiveDeputySerializer(CompiledOutput, serializers.Serializer):
+class ActiveDeputySerializer(serializers.Serializer):
     deputy = PersonSerializer(read_only=True)
     until = serializers.DateField(read_only=True, help_text="Last day of access (inclusive).")
 

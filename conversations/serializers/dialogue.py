@@ -24,7 +24,6 @@ from conversations.serializers.common import (
     StrictCharField,
     StrictPrimaryKeyRelatedField,
 )
-from conversations.serializers.compiled import CompiledOutput
 from core.ids import MAX_ID
 from goals.models import Expectation, Goal, Task
 
@@ -166,7 +165,7 @@ class ItemResponseInputSerializer(ItemReferenceSerializer):
         return self.check_one_item(attrs, required=True)
 
 
-class FollowUpSerializer(CompiledOutput, serializers.ModelSerializer):
+class FollowUpSerializer(serializers.ModelSerializer):
     author = PersonSerializer(read_only=True)
     # Declared so the schema admits the empty status of an entry that gives none.
     item_status = serializers.ChoiceField(

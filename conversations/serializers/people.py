@@ -12,14 +12,13 @@ from conversations.serializers.common import (
     StrictPrimaryKeyRelatedField,
     UnitSerializer,
 )
-from conversations.serializers.compiled import CompiledOutput
 from core.ids import MAX_ID
 from organization.models import User
 
 ROLES = ["employee", "leader", "hr"]
 
 
-class MeSerializer(CompiledOutput, serializers.ModelSerializer):
+class MeSerializer(serializers.ModelSerializer):
     roles = serializers.ListField(child=serializers.ChoiceField(choices=ROLES), read_only=True)
     unit = UnitSerializer(read_only=True, allow_null=True)
     manager = PersonSerializer(read_only=True, allow_null=True)

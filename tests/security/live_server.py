@@ -1,5 +1,5 @@
 """A real server for the tests that need one: gunicorn in a subprocess with the production settings
-(persistent connections, the database cache, prepared statements on PostgreSQL), on its own database:
+(persistent connections, the database cache), on its own database:
 a file-based SQLite database or a throwaway PostgreSQL cluster (`scripts/pg_throwaway.sh`) that the test
 may restart and stop.
 
