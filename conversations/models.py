@@ -464,6 +464,20 @@ class FollowUp(ItemReference):
         return False
 
 
+class DeputyGrantQuerySet(models.QuerySet):
+    def active(self, day=None):
+        """The grants that give access on `day` (today): not ended, not past their date, and to a deputy
+        who leads now (`organization.selectors.leaders`; DESIGN: a deputy is another leader). A grant made
+        before that rule to someone who is no leader, or to a leader who has since stopped leading, gives
+        no access; `services.expire_grants` ends it."""
+        from organization.selectors import leaders  # noqa: PLC0415 - organization imports this app's models
+
+        day = day or timezone.localdate()
+        return self.filter(ended_at__isnull=True, until__gte=day).filter(
+            models.Exists(leaders().filter(pk=models.OuterRef("deputy")))
+        )
+
+
 @audit.track()
 class DeputyGrant(models.Model):
     """A leader lets a deputy see and follow up one or all of their conversations until a date."""
@@ -480,6 +494,8 @@ class DeputyGrant(models.Model):
     until = models.DateField(_("until"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    objects = DeputyGrantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
