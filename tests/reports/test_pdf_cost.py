@@ -122,3 +122,15 @@ def test_worst_case_renders_in_bounded_cpu_time(db):
     cpu = time.process_time() - started
     assert cpu < CPU_LIMIT_S, f"{cpu:.1f} s of CPU for the worst-case PDF"
     assert len(PdfReader(io.BytesIO(body)).pages) > 10  # all of it printed
+
+
+def test_characters_the_fonts_lack_are_not_logged_one_by_one(db, caplog):
+    """WeasyPrint warns for every glyph drawn that no font has; in a PDF of CJK text that was a log line
+    per character and half the CPU time. They are printed (as boxes) unlogged."""
+    conversation = build_contract(tasks=0, goals=1, expectations=0, follow_ups=0)
+    conversation_services.comment_create(
+        conversation=conversation, actor=conversation.employee, text="漢字かな한글 " * 200
+    )
+    caplog.set_level(logging.WARNING)
+    assert PdfReader(io.BytesIO(render(conversation))).pages
+    assert not [record for record in caplog.records if record.name.startswith("weasyprint")]
