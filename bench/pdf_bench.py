@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/pdf_bench.py [--renders 20] [--language nb] [--json bench-results/pdf.json]
     .venv/bin/python bench/pdf_bench.py --worst [--all-kinds] [--shape word] [--renders 10]
-    .venv/bin/python bench/pdf_bench.py --each-shape [--renders 5]
+    .venv/bin/python bench/pdf_bench.py --each-shape [--renders 5] [--only "all kinds,bidi"]
 
 `--worst` renders the worst case of `bench/pdf_worst_case.py` instead: every printed field at its
 maximum length, the fields taking the hostile text shapes in turn (or all `--shape`); one task, goal and
@@ -104,6 +104,8 @@ def each_shape(args) -> list[dict]:
     """The mixed worst case, the all-kinds one and one per shape, measured one after the other."""
     cases = [("mixed", tuple(SHAPES), {}), ("all kinds", tuple(SHAPES), ALL_KINDS)]
     cases += [(shape, (shape,), {}) for shape in SHAPES]
+    if args.only:
+        cases = [case for case in cases if case[0] in args.only.split(",")]
     results = []
     for name, shapes, kinds in cases:
         conversation = build_worst_case(shapes, **kinds)
@@ -138,6 +140,7 @@ def main() -> None:
     parser.add_argument(
         "--each-shape", action="store_true", help="The worst cases: mixed, all kinds, and each shape."
     )
+    parser.add_argument("--only", help='With --each-shape: these cases, e.g. "all kinds,bidi".')
     args = parser.parse_args()
 
     setup_test_environment()
