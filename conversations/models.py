@@ -1,6 +1,5 @@
 """The conversation, its cycle, versions, confirmations and the dialogue around them."""
 
-
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -106,8 +105,13 @@ COMMENT = "comment_conversation"
 def active_grant_filter(user, today, conversation_ref="pk", leader_ref="leader"):
     """The deputy grants of `user` active on `today` for the outer conversation (its own or its
     leader's), as a subquery for `Exists`."""
-    return DeputyGrant.objects.filter(deputy=user, ended_at__isnull=True, until__gte=today).filter(
-        Q(conversation=OuterRef(conversation_ref)) | Q(conversation__isnull=True, leader=OuterRef(leader_ref))
+    return (
+        DeputyGrant.objects.active(today)
+        .filter(deputy=user)
+        .filter(
+            Q(conversation=OuterRef(conversation_ref))
+            | Q(conversation__isnull=True, leader=OuterRef(leader_ref))
+        )
     )
 
 
@@ -500,6 +504,20 @@ class FollowUp(ItemReference):
         return False
 
 
+class DeputyGrantQuerySet(models.QuerySet):
+    def active(self, day=None):
+        """The grants that give access on `day` (today): not ended, not past their date, and to a deputy
+        who leads now (`organization.selectors.leaders`; DESIGN: a deputy is another leader). A grant made
+        before that rule to someone who is no leader, or to a leader who has since stopped leading, gives
+        no access; `services.expire_grants` ends it."""
+        from organization.selectors import leaders  # noqa: PLC0415 - organization imports this app's models
+
+        day = day or timezone.localdate()
+        return self.filter(ended_at__isnull=True, until__gte=day).filter(
+            models.Exists(leaders().filter(pk=models.OuterRef("deputy")))
+        )
+
+
 @audit.track()
 class DeputyGrant(models.Model):
     """A leader lets a deputy see and follow up one or all of their conversations until a date."""
@@ -516,6 +534,8 @@ class DeputyGrant(models.Model):
     until = models.DateField(_("until"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    objects = DeputyGrantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

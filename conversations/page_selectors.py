@@ -312,7 +312,8 @@ def grants_given(leader):
 
 def grants_received(user):
     return (
-        DeputyGrant.objects.filter(deputy=user, ended_at__isnull=True, until__gte=timezone.localdate())
+        DeputyGrant.objects.active()
+        .filter(deputy=user)
         .select_related("leader", "conversation__employee")
         .order_by("until")
     )

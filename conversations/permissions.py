@@ -61,7 +61,8 @@ def _is_party(user, conversation: Conversation) -> bool:
 
 def _has_active_grant(user, conversation: Conversation) -> bool:
     return (
-        DeputyGrant.objects.filter(deputy=user, ended_at__isnull=True, until__gte=timezone.localdate())
+        DeputyGrant.objects.active()
+        .filter(deputy=user)
         .filter(Q(conversation=conversation) | Q(conversation__isnull=True, leader_id=conversation.leader_id))
         .exists()
     )
@@ -195,9 +196,7 @@ def _permission_ids() -> dict[str, int]:
 def _active_grants_by_leader(leader_ids: Iterable[int]) -> dict[int, list[DeputyGrant]]:
     grants = defaultdict(list)
     today = timezone.localdate()
-    for grant in DeputyGrant.objects.filter(
-        leader_id__in=set(leader_ids), ended_at__isnull=True, until__gte=today
-    ):
+    for grant in DeputyGrant.objects.active(today).filter(leader_id__in=set(leader_ids)):
         grants[grant.leader_id].append(grant)
     return grants
 

@@ -6,7 +6,7 @@ their query count does not grow with their length.
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from conversations.models import (
@@ -32,6 +32,7 @@ from conversations.permissions import (
 )
 from conversations.workflow import TRANSITIONS, allowed_transitions
 from goals.models import Expectation, Goal, Task
+from organization import selectors as people
 
 PERSON_FIELDS = ("employee", "leader", "cycle", "unit")
 
@@ -205,9 +206,8 @@ def active_deputy_grants(conversation: Conversation, holders: dict | None = None
     if holders is not None and not set(holders) - {conversation.employee_id, conversation.leader_id}:
         return []
     return list(
-        DeputyGrant.objects.filter(
-            leader_id=conversation.leader_id, ended_at__isnull=True, until__gte=timezone.localdate()
-        )
+        DeputyGrant.objects.active()
+        .filter(leader_id=conversation.leader_id)
         .filter(Q(conversation=conversation) | Q(conversation__isnull=True))
         .exclude(deputy_id=conversation.employee_id)
         .select_related("deputy")
@@ -296,6 +296,7 @@ def deputy_grants(user) -> QuerySet:
     """Grants the user gave as leader or received as deputy: both parties see a grant."""
     return (
         DeputyGrant.objects.filter(Q(leader=user) | Q(deputy=user))
+        .annotate(deputy_leads=Exists(people.leaders().filter(pk=OuterRef("deputy"))))
         .select_related("leader", "deputy")
         .order_by("-created_at", "-id")
     )

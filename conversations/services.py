@@ -395,16 +395,32 @@ def deputy_grant_end(*, grant: DeputyGrant, actor) -> DeputyGrant:
 
 @transaction.atomic
 def expire_grants() -> int:
-    """End every grant whose date has passed and drop the rights it gave. Returns how many ended."""
-    expired = list(DeputyGrant.objects.filter(ended_at__isnull=True, until__lt=timezone.localdate()))
-    if not expired:
-        return 0
-    DeputyGrant.objects.filter(pk__in=[g.pk for g in expired]).update(ended_at=timezone.now())
-    leader_ids = {g.leader_id for g in expired}
-    sync_conversation_permissions(
-        _conversations_with_employee(Conversation.objects.filter(leader_id__in=leader_ids))
+    """End every grant whose date has passed, and every open grant to a deputy who does not lead (made
+    before deputies had to be leaders, or to a leader who has since stopped leading: such a grant gives no
+    access already, `DeputyGrant.objects.active`), and drop the rights they gave. A grant ended for its
+    deputy is recorded in the history of each conversation it covered, so both parties see it. Returns how
+    many ended."""
+    open_grants = DeputyGrant.objects.filter(ended_at__isnull=True)
+    expired = list(open_grants.filter(until__lt=timezone.localdate()))
+    not_leading = list(
+        open_grants.filter(until__gte=timezone.localdate())
+        .exclude(Exists(people.leaders().filter(pk=OuterRef("deputy"))))
+        .select_related("leader", "deputy")
     )
-    return len(expired)
+    ended = expired + not_leading
+    if not ended:
+        return 0
+    DeputyGrant.objects.filter(pk__in=[g.pk for g in ended]).update(ended_at=timezone.now())
+    leader_ids = {g.leader_id for g in ended}
+    conversations = list(_conversations_with_employee(Conversation.objects.filter(leader_id__in=leader_ids)))
+    sync_conversation_permissions(conversations)
+    for grant in not_leading:
+        for target in conversations:
+            if target.leader_id == grant.leader_id and grant.conversation_id in (None, target.pk):
+                history.record(
+                    target, None, "deputy_ended", deputy=grant.deputy.employee_id, reason="not_a_leader"
+                )
+    return len(ended)
 
 
 @transaction.atomic

@@ -19,7 +19,6 @@ from core.errors import NotAllowed
 from reports import pdf, pdf_cache, selectors
 
 TAGS = ["reports"]
-LOG_CHANNEL = "pdf"
 ERRORS = {
     (401, "application/json"): OpenApiResponse(description="Not authenticated."),
     (403, "application/json"): OpenApiResponse(description="The caller is not a leader."),
@@ -58,7 +57,7 @@ class ConversationPdfView(DownloadView):
         conversation = access_conversation(request.user, pk)
         data = selectors.conversation_pdf_data(conversation)
         body = pdf_cache.conversation_pdf(data, language=reader_language(request))
-        access_log_record(conversation=conversation, user=request.user, channel=LOG_CHANNEL)
+        access_log_record(conversation=conversation, user=request.user, channel=pdf.LOG_CHANNEL)
         return _attachment(body, "application/pdf", pdf.pdf_filename(data))
 
 
@@ -85,11 +84,15 @@ class CyclePdfZipView(DownloadView):
             raise NotAllowed(_("Only leaders can download the PDFs of a cycle."))
         conversations = selectors.cycle_conversations_for_leader(leader=request.user, cycle_id=cycle.pk)
         buffer = io.BytesIO()
+
+        def logged(conversation):
+            access_log_record(conversation=conversation, user=request.user, channel=pdf.LOG_CHANNEL)
+
         pdf.write_conversations_zip(
             buffer,
             conversations,
             language=reader_language(request),
-            after_each=lambda c: access_log_record(conversation=c, user=request.user, channel=LOG_CHANNEL),
+            after_each=logged,
             render=pdf_cache.conversation_pdf,
         )
         filename = pdf.cycle_archive_filename(cycle, request.user)

@@ -26,6 +26,7 @@ from conversations.models import Conversation
 from reports.selectors import ConversationPdfData, conversation_pdf_data
 
 TEMPLATE = "reports/pdf/conversation.html"
+LOG_CHANNEL = "pdf"  # the access log's channel of a PDF read (download, archive, export)
 PDF_VARIANT = "pdf/a-3u"
 
 

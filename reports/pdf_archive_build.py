@@ -14,8 +14,6 @@ from reports import pdf, pdf_cache
 from reports.models import PdfArchive
 from reports.selectors import cycle_conversations_for_leader
 
-LOG_CHANNEL = "pdf"
-
 
 def pdf_archive_build(archive_id: int) -> str:
     """Build archive `archive_id` from the conversations its leader may see now. Safe to run again
@@ -45,7 +43,7 @@ def pdf_archive_build(archive_id: int) -> str:
 
 
 def _made_one(archive: PdfArchive, conversation: Conversation) -> None:
-    access_log_record(conversation=conversation, user=archive.leader, channel=LOG_CHANNEL)
+    access_log_record(conversation=conversation, user=archive.leader, channel=pdf.LOG_CHANNEL)
     PdfArchive.objects.filter(pk=archive.pk).update(done=F("done") + 1)
 
 

@@ -60,7 +60,14 @@ class DeputyGrantSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_active(self, grant) -> bool:
-        return grant.is_active_on(timezone.localdate())
+        """Not ended, not past its date, and the deputy leads now (`deputy_leads`, annotated by
+        `selectors.deputy_grants`; asked here for a single grant)."""
+        if not grant.is_active_on(timezone.localdate()):
+            return False
+        leads = getattr(grant, "deputy_leads", None)
+        if leads is None:
+            leads = DeputyGrant.objects.active().filter(pk=grant.pk).exists()
+        return leads
 
 
 @extend_schema_field(

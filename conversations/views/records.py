@@ -67,6 +67,7 @@ FIELD_LABELS = {
     "answers_kept": _("Answers kept from the previous version"),
     "until": _("Until"),
     "deputy": _("Deputy"),
+    "reason": _("Grunn"),
 }
 
 VALUE_LABELS = {
@@ -74,6 +75,7 @@ VALUE_LABELS = {
     **dict(Expectation.Direction.choices),
     **dict(Status.choices),
     **dict(ItemResponse.Stance.choices),
+    "not_a_leader": _("Stedfortrederen er ikke leder"),  # a grant ended by `expire_grants`
 }
 
 SECTION_TITLES = {"tasks": _("Tasks"), "goals": _("Goals"), "expectations": _("Expectations")}

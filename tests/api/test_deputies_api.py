@@ -1,14 +1,18 @@
 """Deputy grants: given by a leader, seen by both parties, ended by the leader."""
 
 import datetime
+import io
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from conversations.models import DeputyGrant
+from conversations.models import Conversation, ConversationUserObjectPermission, DeputyGrant, HistoryEntry
+from organization.models import User
 from tests import factories
 from tests.api.helpers import count_queries, url
 
@@ -222,3 +226,69 @@ def test_the_page_refuses_a_deputy_who_is_no_leader_and_never_tells_whether_the_
         assert "Stedfortrederen må være en leder" in page
     assert not DeputyGrant.objects.filter(deputy__in=[world.hr, world.other_employee]).exists()
     assert texts[0] == texts[1] == texts[2]
+
+
+# --- grants from before deputies had to be leaders ------------------------------------------------------
+
+
+def legacy_grant(leader, deputy):
+    """A grant for all of `leader`'s conversations as the service made it before it required a leader:
+    the row, and the rights rows the sync of that time wrote for the deputy."""
+    grant = DeputyGrant.objects.create(leader=leader, deputy=deputy, until=in_days(30))
+    permissions = Permission.objects.filter(codename__in=("view_conversation", "comment_conversation"))
+    ConversationUserObjectPermission.objects.bulk_create(
+        ConversationUserObjectPermission(user=deputy, content_object=target, permission=permission)
+        for target in Conversation.objects.filter(leader=leader)
+        for permission in permissions
+    )
+    return grant
+
+
+@pytest.mark.parametrize("who", ["hr", "colleague", "other_employee"])
+def test_a_grant_made_before_the_rule_to_someone_who_is_no_leader_gives_no_access(world, client_for, who):
+    deputy = world.role(who)
+    grant = legacy_grant(world.leader, deputy)
+    conversation = world.conversation
+    client = client_for(deputy)
+    for path in ("", "pdf/", "history/", "comments/", "follow-ups/"):
+        assert client.get(url(f"conversations/{conversation.pk}/{path}")).status_code == 404, path
+    assert client.post(url(f"conversations/{conversation.pk}/comments/"), {"text": "Hei"}).status_code == 404
+    assert conversation.pk not in [c["id"] for c in client.get(url("conversations/")).json()["results"]]
+    # Both parties see the grant, and that it gives no access.
+    for user in (world.leader, deputy):
+        listed = {g["id"]: g for g in client_for(user).get(url("deputies/")).json()["results"]}
+        assert listed[grant.pk]["active"] is False
+    # The conversation does not name them among its active deputies; the leader's real deputy still works.
+    detail = client_for(world.leader).get(url(f"conversations/{conversation.pk}/")).json()
+    named = [entry["deputy"]["id"] for entry in detail["deputies"]]
+    assert world.deputy.pk in named and deputy.pk not in named
+    assert client_for(world.deputy).get(url(f"conversations/{conversation.pk}/")).status_code == 200
+
+
+def test_a_deputy_who_stops_leading_loses_access_at_once(world, client_for):
+    address = url(f"conversations/{world.conversation.pk}/")
+    assert client_for(world.deputy).get(address).status_code == 200
+    User.objects.filter(pk=world.deputy.pk).update(is_leader=False)  # e.g. by the org import
+    assert client_for(world.deputy).get(address).status_code == 404
+    listed = client_for(world.deputy).get(url("conversations/")).json()["results"]
+    assert world.conversation.pk not in [c["id"] for c in listed]
+    User.objects.filter(pk=world.deputy.pk).update(is_leader=True)
+    assert client_for(world.deputy).get(address).status_code == 200
+
+
+def test_expire_grants_ends_grants_to_non_leaders_with_a_trail_both_parties_see(world, client_for):
+    grant = legacy_grant(world.leader, world.hr)
+    call_command("expire_grants", stdout=io.StringIO())
+    grant.refresh_from_db()
+    assert grant.ended_at is not None
+    assert not ConversationUserObjectPermission.objects.filter(user=world.hr).exists()
+    # One entry in the history of each conversation the grant covered, which both parties read.
+    entries = HistoryEntry.objects.filter(action="deputy_ended", changes__deputy=world.hr.employee_id)
+    assert entries.count() == Conversation.objects.filter(leader=world.leader).count()
+    assert entries.get(conversation=world.conversation).changes["reason"] == "not_a_leader"
+    for party in (world.leader, world.employee):
+        rows = client_for(party).get(url(f"conversations/{world.conversation.pk}/history/")).json()["results"]
+        assert [row["action"] for row in rows].count("deputy_ended") == 1
+    # The grant to a real leader is untouched.
+    assert DeputyGrant.objects.get(leader=world.leader, deputy=world.deputy).ended_at is None
+    assert client_for(world.deputy).get(url(f"conversations/{world.conversation.pk}/")).status_code == 200

@@ -9,7 +9,6 @@ from conversations.models import Cycle
 from conversations.services import access_log_record
 from organization.models import User
 from reports import pdf, pdf_cache, selectors
-from reports.apis import LOG_CHANNEL
 
 
 class Command(BaseCommand):
@@ -40,7 +39,7 @@ class Command(BaseCommand):
         with tqdm(total=len(conversations), desc="PDF", unit="pdf", file=stream) as progress:
 
             def done(conversation):
-                access_log_record(conversation=conversation, user=person, channel=LOG_CHANNEL)
+                access_log_record(conversation=conversation, user=person, channel=pdf.LOG_CHANNEL)
                 progress.update(1)
 
             try:
