@@ -66,8 +66,9 @@ class _Loader:
 # --- the list -------------------------------------------------------------------------------------------
 
 
-# `permissions._visible_conditions` for one user and day: a view right, held as a party (employee,
-# leader, the employee's current manager) or through a deputy grant active that day.
+# `models.visible_conditions` for one user and day: a view right, held as a party (employee, leader, the
+# employee's current manager) or through a deputy grant active that day to a deputy who leads now
+# (`DeputyGrant.objects.active`, `organization.selectors.leaders`).
 VISIBLE_IDS_SQL = """
 SELECT c."id" FROM "conversations_conversation" c
 INNER JOIN "organization_user" e ON e."id" = c."employee_id"
@@ -81,6 +82,13 @@ WHERE c."id" IN (
         SELECT 1 FROM "conversations_deputygrant" d
         WHERE d."deputy_id" = %(user)s AND d."ended_at" IS NULL AND d."until" >= %(today)s
         AND (d."conversation_id" = c."id" OR (d."conversation_id" IS NULL AND d."leader_id" = c."leader_id"))
+        AND EXISTS (
+            SELECT 1 FROM "organization_user" u WHERE u."id" = d."deputy_id" AND u."is_active" AND (
+                u."is_leader" OR EXISTS (
+                    SELECT 1 FROM "organization_user" r WHERE r."manager_id" = u."id" AND r."is_active"
+                )
+            )
+        )
     )
 )"""
 LIST_FILTERS = {
