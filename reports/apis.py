@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -20,6 +20,7 @@ from conversations.models import Cycle
 from conversations.permissions import access_conversation
 from conversations.services import access_log_record
 from core.errors import NotAllowed
+from identity.authentication import ExpiringTokenAuthentication
 from reports import pdf, pdf_cache, selectors
 
 TAGS = ["reports"]
@@ -68,7 +69,7 @@ class PathNamesFormat(BaseContentNegotiation):
 
 class DownloadView(APIView):
     # Token first, so an unauthenticated request gets 401 with `WWW-Authenticate: Token`.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [ExpiringTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
     content_negotiation_class = PathNamesFormat
     throttle_scope = "pdf"

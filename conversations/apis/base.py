@@ -24,6 +24,7 @@ from conversations.compiled_queries import CompiledQuery
 from conversations.serializers.common import ErrorSerializer
 from conversations.serializers.conversations import ConversationDetailSerializer
 from core.etag import with_etag
+from identity.authentication import check_token_lifetime
 
 VALIDATION_ERROR_SCHEMA = {
     "type": "object",
@@ -124,7 +125,8 @@ _TOKEN_WITH_USER = CompiledQuery(lambda key: Token.objects.select_related("user"
 
 class CompiledTokenAuthentication(TokenAuthentication):
     """DRF's token authentication with its lookup (the token and its user) compiled once per process:
-    the same checks and errors, without building the query on every request."""
+    the same checks and errors, without building the query on every request; an expired token is
+    refused (`identity.authentication`)."""
 
     def authenticate_credentials(self, key):
         tokens = _TOKEN_WITH_USER(key)
@@ -133,6 +135,7 @@ class CompiledTokenAuthentication(TokenAuthentication):
         token = tokens[0]
         if not token.user.is_active:
             raise AuthenticationFailed(_("User inactive or deleted."))
+        check_token_lifetime(token)
         return (token.user, token)
 
 
