@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import urllib.parse
 from pathlib import Path
 
 import dj_database_url
@@ -273,6 +274,10 @@ OIDC_USE_NONCE = True
 OIDC_STORE_ID_TOKEN = True  # the hint for the provider's logout
 OIDC_CREATE_USER = False  # people come from the organisation (import_org, SCIM), never from a sign-in
 OIDC_TIMEOUT = 10
+if SAMTALE_OIDC_LOGOUT_ENDPOINT:
+    # Signing out is a form whose redirect ends at the provider's logout: form-action must allow it.
+    _logout = urllib.parse.urlsplit(SAMTALE_OIDC_LOGOUT_ENDPOINT)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_logout.scheme}://{_logout.netloc}")
 # Local passwords (login page, API token endpoint); false: only the identity provider signs people in.
 SAMTALE_PASSWORD_LOGIN = env_bool("SAMTALE_PASSWORD_LOGIN", True)
 # How long an API token lasts; then it is refused and the owner makes a new one.
