@@ -21,9 +21,8 @@ def people():
     unit = OrgUnitFactory(name="Skole", path="Kommune/Skole")
     leader = LeaderFactory(employee_id="10100", full_name="Lina Leder", unit=unit)
     employee = UserFactory(employee_id="10101", full_name="Emil Ansatt", unit=unit, manager=leader)
-    UserFactory(
-        employee_id="10199", full_name="Siri Sluttet", unit=unit, is_active=False, left_on=timezone.localdate()
-    )
+    left_on = timezone.localdate()
+    UserFactory(employee_id="10199", full_name="Siri Sluttet", unit=unit, is_active=False, left_on=left_on)
     return leader, employee
 
 
@@ -80,7 +79,14 @@ def test_an_employee_lands_on_waiting_for_you(visitor, oidc_provider, people, li
     ("employee_id", "says"),
     [("10199", "registrert som sluttet"), ("99999", "ikke registrert i Samtale")],
 )
-def test_someone_who_left_or_is_unknown_is_refused(visitor, oidc_provider, people, live_server, employee_id, says):  # noqa: F811
+def test_someone_who_left_or_is_unknown_is_refused(
+    visitor,
+    oidc_provider,  # noqa: F811
+    people,
+    live_server,
+    employee_id,
+    says,
+):
     v = visitor()
     v.go("/accounts/login/")
     statuses = []
