@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.factories import LeaderFactory, OrgUnitFactory, UserFactory
-from tests.identity.conftest import oidc_provider  # noqa: F401 - the fixture
+from tests.identity.conftest import oidc_provider, oidc_provider_process  # noqa: F401 - the fixtures
 from tests.identity.oidc_provider import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -21,11 +21,19 @@ def point_samtale_at(settings, provider) -> None:
     settings.CONTENT_SECURITY_POLICY = csp
 
 
-@pytest.fixture
-def oidc_provider(tmp_path, live_server, settings):
-    """The provider, with Samtale (the live server) registered as its client and set up to use it.
-    In CI a provider that cannot start fails the test (it is installed with the test dependencies)."""
-    provider = start_provider(tmp_path, samtale_url=live_server.url, people=PEOPLE_AT_PROVIDER)
-    point_samtale_at(settings, provider)
+@pytest.fixture(scope="session")
+def oidc_provider_process(tmp_path_factory, live_server):
+    """The provider, with Samtale (the live server) registered as its client; one for the session.
+    In CI a provider that cannot start fails the tests (it is installed with the test dependencies)."""
+    provider = start_provider(
+        tmp_path_factory.mktemp("oidc"), samtale_url=live_server.url, people=PEOPLE_AT_PROVIDER
+    )
     yield provider
     provider.stop()
+
+
+@pytest.fixture
+def oidc_provider(oidc_provider_process, settings):
+    """The provider, and Samtale set up to sign in there for this test."""
+    point_samtale_at(settings, oidc_provider_process)
+    return oidc_provider_process
