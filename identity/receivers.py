@@ -1,7 +1,7 @@
 """Whatever marks a person as having left (the import, SCIM, the admin) ends their access at once."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -28,3 +28,9 @@ def end_access_when_saved_as_left(sender, instance, created, **kwargs):
         not instance.is_active or (instance.left_on and instance.left_on <= timezone.localdate())
     ):
         services.access_end(user_ids=[instance.pk])
+
+
+@receiver(user_logged_out)
+def forget_session(sender, request, user, **kwargs):
+    if request is not None and request.session.session_key:
+        services.session_forget(session_key=request.session.session_key)

@@ -86,3 +86,7 @@ def current_token(*, user) -> Token | None:
     """The person's API token while it lasts."""
     token = Token.objects.filter(user=user).first()
     return token if token is not None and not token_expired(token) else None
+
+
+def session_forget(*, session_key: str) -> None:
+    UserSession.objects.filter(session_key=session_key).delete()
