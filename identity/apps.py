@@ -7,4 +7,4 @@ class IdentityConfig(AppConfig):
     verbose_name = _("Sign-in and provisioning")
 
     def ready(self):
-        from identity import receivers  # noqa: F401
+        from identity import checks, receivers  # noqa: F401
