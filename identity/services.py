@@ -39,6 +39,13 @@ def token_issue(*, user) -> Token:
     return Token.objects.create(user=user)
 
 
+@transaction.atomic
+def token_replace(*, user) -> Token:
+    """A new API token for the person; the one they held stops working at once."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)
+
+
 def token_revoke(*, user) -> bool:
     """The owner withdraws their API token at once. True if there was one."""
     deleted, _ = Token.objects.filter(user=user).delete()

@@ -125,8 +125,7 @@ def api_token(request):
         if request.POST.get("action") == "revoke":
             services.token_revoke(user=request.user)
         else:
-            services.token_revoke(user=request.user)
-            new_key = services.token_issue(user=request.user).key
+            new_key = services.token_replace(user=request.user).key
     token = services.current_token(user=request.user)
     return render(
         request,
