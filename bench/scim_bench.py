@@ -28,6 +28,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 
 from identity import services  # noqa: E402
 from organization.models import User  # noqa: E402
@@ -102,4 +103,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with override_settings(ALLOWED_HOSTS=["testserver"]):
+        main()

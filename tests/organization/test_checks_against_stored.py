@@ -26,7 +26,7 @@ def test_a_manager_among_the_stored_people_is_known():
 def test_a_change_that_closes_a_circle_through_stored_people_is_refused():
     problems = check_rows([row("A", "C")], others={k: v for k, v in STORED.items() if k != "A"})
     assert codes(problems) == ["reporting_cycle"]
-    assert "B → A → C → B" in problems[0].message  # each person manages the one before
+    assert "B → A → C → B" in problems[0].message  # each one reports to the next
 
 
 def test_a_circle_only_among_stored_people_is_not_the_change_s_doing():
