@@ -79,7 +79,10 @@ class TokenView(ObtainAuthToken):
         return super().get_permissions()
 
     @extend_schema(
-        tags=["auth"], operation_id="auth_token_destroy", request=None, responses={204: None, **errors(401)}
+        tags=["auth"],
+        operation_id="auth_token_destroy",
+        request=None,
+        responses={204: None, **errors(401, 429)},
     )
     def delete(self, request, *args, **kwargs):
         """Withdraw the caller's API token at once (whichever way the caller signed in)."""
