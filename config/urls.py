@@ -17,6 +17,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before Django's own: the login page with the identity provider first, logout at both ends.
+    path("", include("identity.urls")),
     # Before Django's own: the reset page with its limits (the other auth pages use Samtale's templates).
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),

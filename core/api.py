@@ -7,7 +7,6 @@ from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import ParseError
 from rest_framework.metadata import SimpleMetadata
 from rest_framework.negotiation import BaseContentNegotiation
@@ -78,7 +77,7 @@ class ApiView(APIView):
     declared per method with extend_schema. `serializer_class` is only the body the browsable API
     offers a form for."""
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    # The settings' DEFAULT_AUTHENTICATION_CLASSES: tokens that expire (`identity`), then the session.
     permission_classes = [IsAuthenticated]
     metadata_class = DescriptionMetadata
     parser_classes = PARSER_CLASSES

@@ -2,7 +2,7 @@
 
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 
 from django.conf import settings
@@ -13,8 +13,9 @@ from django.utils import timezone
 from core.db import in_chunks
 from organization import importer, selectors
 from organization.changes import ManagerChange
-from organization.importer import ImportPlan, ImportSummary, OrgRow, Person, StoredPerson
+from organization.importer import ImportPlan, ImportSummary, OrgFileRefused, OrgRow, Person, StoredPerson
 from organization.models import PATH_SEPARATOR, OrgUnit, User
+from organization.signals import people_left
 
 BATCH_SIZE = 1000
 REWRITTEN_FIELDS = ["full_name", "email", "unit", "manager", "is_leader", "is_hr", "is_active", "left_on"]
@@ -56,6 +57,57 @@ def org_import_apply(
         return ImportResult(plan.summary)
     changes = _write(plan, unit_ids, user_ids={person.employee_id: person.pk for person in stored})
     return ImportResult(plan.summary, changes)
+
+
+@dataclass(frozen=True)
+class Provisioned:
+    """One person as provisioning left them, and their manager change if any, for the caller to hand
+    to the conversations (`conversations.services.manager_changes_applied`) in the same transaction."""
+
+    user: User
+    manager_changes: tuple[ManagerChange, ...] = ()
+
+
+@transaction.atomic
+def person_provision(*, row: OrgRow) -> Provisioned:
+    """Create or change one person as the identity provider's provisioning (SCIM) describes them, under
+    the import's rules: the same checks of the person (`importer.row_from_values`) and of the reporting
+    lines, now across the whole stored organisation (the manager must be an active person, no cycle),
+    and the same writes (units created, the person upserted, a returning person active again, the
+    manager change returned for the conversations' hand-over). Someone with active reports stays a
+    leader, and whoever becomes a manager is made one, as the import does for everyone managing someone
+    in the file.
+
+    Raises `importer.OrgFileRefused` with the problems, and changes nothing, when the person cannot be
+    taken as they are."""
+    others = selectors.reporting_lines(exclude=row.employee_id)
+    problems = importer.check_rows([row], others=others)
+    if problems:
+        raise OrgFileRefused(problems)
+    stored = selectors.stored_people(employee_ids=[row.employee_id])
+    former_manager = stored[0].manager_id if stored else None
+    if stored and selectors.has_active_reports(stored[0].pk):
+        row = replace(row, roles=row.roles | {"leader"})
+    unit_ids = selectors.unit_ids_by_path()
+    plan = importer.plan_import([row], stored, unit_ids)
+    wanted = [row.employee_id, *(i for i in (row.manager_id, former_manager) if i)]
+    user_ids = selectors.user_ids_by_employee_id(employee_ids=wanted)
+    changes = _write(plan, unit_ids, user_ids)
+    if row.manager_id:
+        User.objects.filter(employee_id=row.manager_id, is_leader=False).update(is_leader=True)
+    return Provisioned(User.objects.get(employee_id=row.employee_id), changes)
+
+
+@transaction.atomic
+def person_mark_left(*, user: User) -> None:
+    """Mark one person as having left today, as the import does for everyone missing from its file
+    (never deleted; their tokens and sessions end at once, see `signals.people_left`). Superusers are
+    never marked as left. Nothing happens to someone who has left already."""
+    if user.is_superuser or not user.is_active:
+        return
+    stored = selectors.stored_people(employee_ids=[user.employee_id])
+    _mark_left(stored)
+    user.refresh_from_db(fields=["is_active", "left_on"])
 
 
 def _write(plan: ImportPlan, unit_ids: dict[str, int], user_ids: dict[str, int]) -> tuple[ManagerChange, ...]:
@@ -123,3 +175,4 @@ def _mark_left(people: Iterable[StoredPerson]) -> None:
     today = timezone.localdate()
     for pks in in_chunks(person.pk for person in people):
         User.objects.filter(pk__in=pks).update(is_active=False, left_on=today)
+        people_left.send(sender=User, user_ids=pks)

@@ -7,7 +7,17 @@ The import graph is read by grimp (every `import` statement, also those inside f
 import grimp
 import pytest
 
-PACKAGES = ("config", "core", "background", "organization", "conversations", "goals", "reports", "demo")
+PACKAGES = (
+    "config",
+    "core",
+    "background",
+    "organization",
+    "conversations",
+    "goals",
+    "reports",
+    "identity",
+    "demo",
+)
 
 # Cycles allowed for now, each as the package that holds all its modules. The statistics'
 # suppression package is being rewritten into a few modules without a cycle (issue 18).
@@ -22,6 +32,7 @@ MAY_IMPORT = {
     "conversations": {"core", "background", "organization"},
     "goals": {"core", "background", "organization", "conversations"},
     "reports": {"core", "background", "organization", "conversations", "goals"},
+    "identity": {"core", "background", "organization", "conversations"},
 }
 
 # Imports against the layers that are still to turn, each listed (importer, imported) so the list can
@@ -43,6 +54,10 @@ NOT_YET_TURNED = {
     ("conversations.services", "goals.carry_over"),
     ("conversations.views.actions", "goals.services"),
     ("conversations.views.records", "goals.models"),
+    # The API's token endpoints (`auth/token/`) still live among the people endpoints; they issue and
+    # revoke through `identity.services` (tokens that expire), which hands SCIM's manager changes to the
+    # conversations: the endpoints move to `identity` with the conversations' sub-packages.
+    ("conversations.apis.people", "identity.services"),
 }
 
 

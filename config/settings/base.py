@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import urllib.parse
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "conversations",
     "goals",
     "reports",
+    "identity",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +120,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if os.environ.get("SAMTALE_OIDC_CLIENT_ID"):
+    AUTHENTICATION_BACKENDS.append("identity.oidc.OIDCBackend")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -181,7 +185,7 @@ GUARDIAN_RAISE_403 = False
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "identity.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -248,6 +252,61 @@ SAMTALE_TEXT_MAX_LENGTH = 5000
 # `import_org` refuses a file that would mark more than this share of the active people as having left
 # (0.10: 10 %), unless run with --allow-mass-leave.
 SAMTALE_IMPORT_MAX_LEAVE_SHARE = float(os.environ.get("SAMTALE_IMPORT_MAX_LEAVE_SHARE", "0.10"))
+
+# Sign-in by OpenID Connect (identity.oidc, mozilla-django-oidc): on when a client id is set. The
+# authorization code flow with PKCE, state and nonce; the ID token's signature (the provider's JWKS),
+# audience, issuer and expiry are verified. See the README for Entra ID and ID-porten.
+OIDC_RP_CLIENT_ID = os.environ.get("SAMTALE_OIDC_CLIENT_ID", "")
+SAMTALE_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = os.environ.get("SAMTALE_OIDC_CLIENT_SECRET", "")
+SAMTALE_OIDC_ISSUER = os.environ.get("SAMTALE_OIDC_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("SAMTALE_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("SAMTALE_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("SAMTALE_OIDC_JWKS_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = ""  # not used: the person is found from the verified ID token's claims
+SAMTALE_OIDC_LOGOUT_ENDPOINT = os.environ.get("SAMTALE_OIDC_LOGOUT_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("SAMTALE_OIDC_SIGN_ALGORITHM", "RS256")
+OIDC_RP_SCOPES = os.environ.get("SAMTALE_OIDC_SCOPES", "openid profile")
+OIDC_TOKEN_USE_BASIC_AUTH = env_bool("SAMTALE_OIDC_CLIENT_SECRET_BASIC", False)
+SAMTALE_OIDC_EMPLOYEE_ID_CLAIM = os.environ.get("SAMTALE_OIDC_EMPLOYEE_ID_CLAIM", "employee_id")
+SAMTALE_OIDC_PROVIDER_NAME = os.environ.get("SAMTALE_OIDC_PROVIDER_NAME", "")
+SAMTALE_OIDC_CLOCK_SKEW = int(os.environ.get("SAMTALE_OIDC_CLOCK_SKEW", "60"))
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the hint for the provider's logout
+OIDC_CREATE_USER = False  # people come from the organisation (import_org, SCIM), never from a sign-in
+OIDC_TIMEOUT = 10
+if SAMTALE_OIDC_LOGOUT_ENDPOINT:
+    # Signing out is a form whose redirect ends at the provider's logout: form-action must allow it.
+    _logout = urllib.parse.urlsplit(SAMTALE_OIDC_LOGOUT_ENDPOINT)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_logout.scheme}://{_logout.netloc}")
+# Local passwords (login page, API token endpoint); false: only the identity provider signs people in.
+SAMTALE_PASSWORD_LOGIN = env_bool("SAMTALE_PASSWORD_LOGIN", True)
+# How long an API token lasts; then it is refused and the owner makes a new one.
+SAMTALE_API_TOKEN_LIFETIME_DAYS = int(os.environ.get("SAMTALE_API_TOKEN_LIFETIME_DAYS", "30"))
+
+# SCIM 2.0 provisioning (django-scim2, identity.scim) at /scim/v2/, for provisioning clients' bearer
+# tokens only (`manage.py create_scim_token`).
+SCIM_SERVICE_PROVIDER = {
+    "NETLOC": "localhost",  # not used: locations come from the request (identity.scim_support.base_location)
+    "AUTHENTICATION_SCHEMES": [
+        {
+            "type": "oauthbearertoken",
+            "name": "Bearer token",
+            "description": "A token made by `manage.py create_scim_token`.",
+            "primary": True,
+        }
+    ],
+    "USER_ADAPTER": "identity.scim.PersonAdapter",
+    "USER_FILTER_PARSER": "identity.scim_support.PersonFilter",
+    "SERVICE_PROVIDER_CONFIG_MODEL": "identity.scim_support.ServiceProviderConfig",
+    "BASE_LOCATION_GETTER": "identity.scim_support.base_location",
+    "AUTH_CHECK_MIDDLEWARE": "identity.scim_support.BearerTokenCheck",
+    "GET_EXTRA_MODEL_EXCLUDE_KWARGS_GETTER": "identity.scim_support.exclude_superusers",
+    "GET_OBJECT_POST_PROCESSOR_GETTER": "identity.scim_support.refuse_superusers",
+    "GET_QUERYSET_POST_PROCESSOR_GETTER": "identity.scim_support.with_unit_and_manager",
+    "WWW_AUTHENTICATE_HEADER": 'Bearer realm="samtale-scim"',
+}
 
 LOGGING = {
     "version": 1,

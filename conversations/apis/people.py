@@ -1,13 +1,16 @@
 """The caller (`me/...`), tokens, cycles and deputy grants."""
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from conversations import selectors, services, waiting
 from conversations.apis.base import ApiView, errors
@@ -26,13 +29,15 @@ from conversations.serializers.people import (
 from core.api import PARSER_CLASSES
 from core.errors import NotAllowed
 from core.security import ClientAddressThrottle, cooloff_seconds
+from identity import services as identity_services
 from organization.models import User
 
 TAG_ME = ["me"]
 
 
 class TokenView(ObtainAuthToken):
-    """Exchange employee id and password for an API token. People who have left cannot sign in."""
+    """Exchange employee id and password for an API token (POST), or withdraw one's own (DELETE).
+    People who have left cannot sign in. A token lasts SAMTALE_API_TOKEN_LIFETIME_DAYS."""
 
     authentication_classes: list = []
     parser_classes = PARSER_CLASSES
@@ -44,18 +49,46 @@ class TokenView(ObtainAuthToken):
         tags=["auth"],
         operation_id="auth_token_create",
         request=AuthTokenSerializer,
-        responses={200: TokenSerializer, **errors(400, 429)},
+        responses={200: TokenSerializer, **errors(400, 403, 429)},
         auth=[],
     )
     def post(self, request, *args, **kwargs):
+        if not settings.SAMTALE_PASSWORD_LOGIN:
+            raise PermissionDenied(
+                _("Signing in with a password is switched off. Make a token on the API token page.")
+            )
+        serializer = self.get_serializer(data=request.data)
         try:
-            return super().post(request, *args, **kwargs)
+            serializer.is_valid(raise_exception=True)
         except ValidationError:
             # django-axes marks the request when the account, or the address, is locked after too many
             # failures.
             if getattr(request, "axes_locked_out", False):
                 raise LockedOut(wait=cooloff_seconds()) from None
             raise
+        token = identity_services.token_issue(user=serializer.validated_data["user"])
+        return Response({"token": token.key, "expires": identity_services.token_expires_at(token)})
+
+    def get_authenticators(self):
+        if getattr(self, "request", None) is not None and self.request.method == "DELETE":
+            return [auth() for auth in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+        return super().get_authenticators()
+
+    def get_permissions(self):
+        if self.request.method == "DELETE":
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+    @extend_schema(
+        tags=["auth"],
+        operation_id="auth_token_destroy",
+        request=None,
+        responses={204: None, **errors(401, 429)},
+    )
+    def delete(self, request, *args, **kwargs):
+        """Withdraw the caller's API token at once (whichever way the caller signed in)."""
+        identity_services.token_revoke(user=request.user)
+        return Response(status=204)
 
 
 class LockedOut(APIException):

@@ -125,6 +125,7 @@ class ShareHistorySerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+    expires = serializers.DateTimeField(read_only=True, help_text="After this the token is refused (401).")
 
 
 class WaitingItemSerializer(serializers.Serializer):

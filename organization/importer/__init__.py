@@ -22,7 +22,7 @@ from organization.importer.planning import (
     plan_import,
     write_order,
 )
-from organization.importer.reading import read_org_file
+from organization.importer.reading import read_org_file, row_from_values
 from organization.importer.rows import (
     COLUMNS,
     MAX_LENGTHS,
@@ -55,5 +55,6 @@ __all__ = [
     "plan_import",
     "read_org_file",
     "reporting_cycles",
+    "row_from_values",
     "write_order",
 ]

@@ -55,8 +55,12 @@ def _is_email(text: str) -> bool:
     return True
 
 
-def check_rows(rows: list[OrgRow]) -> list[ImportProblem]:
-    """Problems between rows: duplicate ids, unknown managers, people managing themselves, cycles."""
+def check_rows(rows: list[OrgRow], others: dict[str, str | None] | None = None) -> list[ImportProblem]:
+    """Problems between rows: duplicate ids, unknown managers, people managing themselves, cycles.
+
+    Without `others` the rows are the whole organisation (the import's file). Provisioning (SCIM)
+    changes a few people at a time: `others` then maps every other active person's employee id to their
+    manager's, and a manager is known, and a reporting cycle found, across the rows and `others`."""
     first_line: dict[str, int] = {}
     problems = []
     for row in rows:
@@ -68,42 +72,64 @@ def check_rows(rows: list[OrgRow]) -> list[ImportProblem]:
             problems.append(ImportProblem(row.line, "duplicate_employee_id", message % params))
         else:
             first_line[row.employee_id] = row.line
-    problems.extend(_manager_problems(rows, first_line))
-    problems.extend(_cycle_problems(rows, first_line))
+    problems.extend(_manager_problems(rows, first_line, others))
+    problems.extend(_cycle_problems(rows, first_line, others))
     return problems
 
 
-def _manager_problems(rows: list[OrgRow], first_line: dict[str, int]) -> Iterator[ImportProblem]:
+def _manager_problems(
+    rows: list[OrgRow], first_line: dict[str, int], others: dict[str, str | None] | None
+) -> Iterator[ImportProblem]:
     for row in rows:
         if not row.manager_id:
             continue
         if row.manager_id == row.employee_id:
             message = _("%(id)s is given as their own manager (manager_id).") % {"id": row.employee_id}
             yield ImportProblem(row.line, "self_manager", message)
-        elif row.manager_id not in first_line:
+        elif row.manager_id in first_line:
+            continue
+        elif others is None:
             message = _("The manager %(manager)s (manager_id) is not in the file.")
+            yield ImportProblem(row.line, "unknown_manager", message % {"manager": row.manager_id})
+        elif row.manager_id not in others:
+            message = _("The manager %(manager)s is not an active person in the organisation.")
             yield ImportProblem(row.line, "unknown_manager", message % {"manager": row.manager_id})
 
 
-def _cycle_problems(rows: list[OrgRow], first_line: dict[str, int]) -> Iterator[ImportProblem]:
+def _cycle_problems(
+    rows: list[OrgRow], first_line: dict[str, int], others: dict[str, str | None] | None
+) -> Iterator[ImportProblem]:
+    known = first_line.keys() | (others or {}).keys()
     manager_of = {
-        row.employee_id: row.manager_id
+        person: manager
+        for person, manager in (others or {}).items()
+        if person not in first_line and manager in known and manager != person
+    }
+    manager_of.update(
+        (row.employee_id, row.manager_id)
         for row in rows
         if row.employee_id and first_line[row.employee_id] == row.line
-        if row.manager_id in first_line and row.manager_id != row.employee_id
-    }
+        if row.manager_id in known and row.manager_id != row.employee_id
+    )
     for cycle in reporting_cycles(manager_of):
-        chain = " → ".join(
-            _("%(id)s (line %(line)d)") % {"id": person, "line": first_line[person]} for person in cycle
-        )
+        if not any(person in first_line for person in cycle):
+            continue  # a cycle among the stored people alone is not this change's doing
+        chain = " → ".join(_person_on_line(person, first_line) for person in cycle)
         message = _(
             "The reporting lines go round in a circle: %(chain)s → %(first)s. Someone must be at the top."
         )
         yield ImportProblem(
-            min(first_line[p] for p in cycle),
+            min(first_line[p] for p in cycle if p in first_line),
             "reporting_cycle",
             message % {"chain": chain, "first": cycle[0]},
         )
+
+
+def _person_on_line(person: str, first_line: dict[str, int]) -> str:
+    """The person's id, with the line they are on (not for stored people, nor rows without a line)."""
+    if not first_line.get(person):
+        return person
+    return _("%(id)s (line %(line)d)") % {"id": person, "line": first_line[person]}
 
 
 def reporting_cycles(manager_of: dict[str, str]) -> list[list[str]]:

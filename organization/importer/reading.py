@@ -145,7 +145,16 @@ def _cell_count_problems(line: int, cells: list[str], header: list[str]) -> list
 
 
 def _parse_row(line: int, cells: list[str], columns: dict[str, int]) -> tuple[OrgRow, list[ImportProblem]]:
-    value = {column: (cells[i] if i < len(cells) else "").strip() for column, i in columns.items()}
+    return row_from_values(
+        line, {column: (cells[i] if i < len(cells) else "") for column, i in columns.items()}
+    )
+
+
+def row_from_values(line: int, values: dict[str, str]) -> tuple[OrgRow, list[ImportProblem]]:
+    """One person's values by column name (`COLUMNS`; roles separated by ";"), cleaned as a file's
+    line is, and the problems of that person alone. The import reads the file's lines through it,
+    provisioning (SCIM) the values a request sends; line 0 for values that are on no line."""
+    value = {column: (values.get(column) or "").strip() for column in COLUMNS}
     unit_parts = [part.strip() for part in value["unit"].split(PATH_SEPARATOR)]
     roles = frozenset(role.strip().lower() for role in value["roles"].split(ROLE_SEPARATOR) if role.strip())
     row = OrgRow(
@@ -161,4 +170,6 @@ def _parse_row(line: int, cells: list[str], columns: dict[str, int]) -> tuple[Or
         ImportProblem(line, code, message)
         for code, message in (*_field_problems(row), *_unit_problems(value["unit"], unit_parts))
     ]
+    if line == 0:  # a file's lines were checked for control characters as a whole record already
+        problems += _control_character_problems(line, list(value.values()), list(value))
     return row, problems
