@@ -43,6 +43,7 @@ NOT_YET_TURNED = {
     ("conversations.apis.items", "goals.models"),
     ("conversations.apis.items", "goals.services"),
     ("conversations.dialogue", "goals.models"),
+    ("conversations.fast_reads", "goals.models"),
     ("conversations.forms", "goals.models"),
     ("conversations.forms", "goals.selectors"),
     ("conversations.page_selectors", "goals.models"),
