@@ -72,6 +72,7 @@ def conversation_create(
     carried = carry_over_open_items(conversation) if carry_over else {}
     sync_conversation_permissions([conversation])
     history.record(conversation, actor, "create", cycle=cycle.pk if cycle else None, carried_over=carried)
+    notifications.meeting_scheduled(conversation)
     return conversation
 
 
@@ -113,6 +114,8 @@ def conversation_update(*, conversation: Conversation, actor, expected_revision:
     conversation.save(update_fields=[*data, "revision", "updated_at"])
     if changes:
         history.record(conversation, actor, "update", fields=changes)
+    if "scheduled_at" in changes:
+        notifications.meeting_scheduled(conversation)
     return conversation
 
 

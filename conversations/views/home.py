@@ -21,6 +21,8 @@ WAITING_LABELS = {
     waiting.AT_RISK: gettext_lazy("An item marked at risk or off track"),
     waiting.STATEMENT: gettext_lazy("A supplementary statement you have not read"),
     waiting.CHECK_IN: gettext_lazy("Time for a follow-up"),
+    waiting.PROPOSAL: gettext_lazy("Et forslag til avtalen som venter på svar"),
+    waiting.PROPOSAL_DECLINED: gettext_lazy("Et forslag som ble avslått"),
 }
 
 
