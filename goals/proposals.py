@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conversations import history
+from conversations import history, notifications
 from conversations.models import Conversation, Status
 from conversations.permissions import DECIDE_PROPOSAL, PROPOSE, require
 from core.errors import InvalidInput, InvalidTransition
@@ -49,8 +49,6 @@ def proposal_create(
 ) -> Proposal:
     """The employee proposes an item. Precondition: the conversation is a draft. Records it in the
     history; it then waits on the leader (`conversations.waiting`), who is told by e-mail."""
-    from conversations import notifications
-
     conversation = (
         Conversation.objects.select_for_update(of=("self",))
         .select_related("employee")
@@ -103,8 +101,6 @@ def proposal_accept(*, proposal: Proposal, actor) -> Proposal:
     """The leader of record accepts a pending proposal: it becomes an item of the draft through
     `goals.services.item_create` (so only while the agreement can be edited; a change request is
     turned back into a draft as for any edit). The employee is told by e-mail."""
-    from conversations import notifications
-
     proposal = _pending(proposal, actor)
     model, data = _item_data(proposal)
     item = services.item_create(model=model, conversation=proposal.conversation, actor=actor, **data)
@@ -118,8 +114,6 @@ def proposal_accept(*, proposal: Proposal, actor) -> Proposal:
 def proposal_decline(*, proposal: Proposal, actor, reason: str) -> Proposal:
     """The leader of record declines a pending proposal, with a reason (required) the employee sees
     on the conversation page and on Venter på deg, and by e-mail."""
-    from conversations import notifications
-
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("Skriv hvorfor du avslår forslaget."))
