@@ -451,3 +451,10 @@ def history_share_set(*, employee, shared: bool) -> None:
     for conversation in conversations:
         conversation.employee = employee
     sync_conversation_permissions(conversations)
+
+
+def email_digest_set(*, person, digest: bool) -> None:
+    """The person's choice: one e-mail per thing (False) or one digest a day listing them (True).
+    Applies to what is told from now on; what waits for a digest is sent with the next one."""
+    person.email_digest = bool(digest)
+    person.save(update_fields=["email_digest"])

@@ -17,6 +17,7 @@ from conversations.serializers.export import PersonalExportSerializer
 from conversations.serializers.people import (
     DeputyGrantInputSerializer,
     DeputyGrantSerializer,
+    EmailDigestSerializer,
     MeSerializer,
     ReportSerializer,
     ShareHistorySerializer,
@@ -124,6 +125,21 @@ class ShareHistoryView(ApiView):
         data = self.validated(ShareHistorySerializer, request.data)
         services.history_share_set(employee=request.user, shared=data["shared"])
         return Response({"shared": request.user.shares_history})
+
+
+class EmailDigestView(ApiView):
+    serializer_class = EmailDigestSerializer
+
+    @extend_schema(
+        tags=TAG_ME,
+        request=EmailDigestSerializer,
+        responses={200: EmailDigestSerializer, **errors(400, 401)},
+    )
+    def post(self, request):
+        """Choose one e-mail per thing or a daily digest."""
+        data = self.validated(EmailDigestSerializer, request.data)
+        services.email_digest_set(person=request.user, digest=data["digest"])
+        return Response({"digest": request.user.email_digest})
 
 
 class CycleListView(ApiView):

@@ -36,6 +36,7 @@ class MeSerializer(CompiledOutput, serializers.ModelSerializer):
             "manager",
             "language",
             "shares_history",
+            "email_digest",
             "left_on",
         ]
         read_only_fields = fields
@@ -114,6 +115,13 @@ class DeputyGrantInputSerializer(serializers.Serializer):
 class ShareHistorySerializer(serializers.Serializer):
     shared = serializers.BooleanField(
         help_text="true: the current leader may read the employee's closed conversations."
+    )
+
+
+class EmailDigestSerializer(serializers.Serializer):
+    digest = serializers.BooleanField(
+        help_text="true: one e-mail a day listing everything new that waits on the caller, each with its "
+        "link; false: one e-mail per thing. Calendar invitations are always sent at once."
     )
 
 
