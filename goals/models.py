@@ -194,7 +194,7 @@ class Proposal(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=300, blank=True)
     text = models.TextField(_("text"), blank=True, max_length=TEXT_MAX)
-    goal_kind = models.CharField(_("kind of goal"), max_length=16, choices=Goal.Kind.choices, blank=True)
+    goal_kind = models.CharField(_("type mål"), max_length=16, choices=Goal.Kind.choices, blank=True)
     direction = models.CharField(
         _("direction"), max_length=24, choices=Expectation.Direction.choices, blank=True
     )
@@ -202,14 +202,14 @@ class Proposal(TimeStampedModel):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True, max_length=TEXT_MAX)
-    item_id = models.PositiveBigIntegerField(_("item"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("avgjort"), null=True, blank=True)
+    reason = models.TextField(_("begrunnelse"), blank=True, max_length=TEXT_MAX)
+    item_id = models.PositiveBigIntegerField(_("punkt"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = _("proposal")
-        verbose_name_plural = _("proposals")
+        verbose_name = _("forslag")
+        verbose_name_plural = _("forslagene")
         indexes = [models.Index(fields=["conversation", "state"], name="proposal_conversation_state")]
         constraints = [
             models.CheckConstraint(
