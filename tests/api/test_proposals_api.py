@@ -156,3 +156,10 @@ def test_list_query_count_does_not_grow(world, client_for, django_assert_max_num
         propose(employee, world.conversation, TASK)
     with django_assert_max_num_queries(few):
         assert employee.get(proposals_url(world.conversation)).json()["count"] == 9
+
+
+def test_the_employees_proposals_are_in_their_export_only(world, client_for):
+    proposal = propose(client_for(world.employee), world.conversation, TASK)
+    mine = client_for(world.employee).get(url("me/export/")).json()["proposals"]
+    assert [(p["id"], p["title"]) for p in mine] == [(proposal["id"], "Rydde arkivet")]
+    assert client_for(world.leader).get(url("me/export/")).json()["proposals"] == []
