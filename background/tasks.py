@@ -12,7 +12,7 @@ import logging
 from email.mime.text import MIMEText
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
@@ -56,10 +56,10 @@ def send_email(email_id: int) -> str:
     return email.state
 
 
-def _message(email: OutgoingEmail) -> EmailMessage:
+def _message(email: OutgoingEmail) -> EmailMultiAlternatives:
     """The e-mail as sent; an invitation goes with it as a text/calendar; method=REQUEST part, which
     calendar programs (Outlook, Gmail, Apple Calendar) offer to accept."""
-    message = EmailMessage(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to])
+    message = EmailMultiAlternatives(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to])
     if email.calendar:
         part = MIMEText(email.calendar, "calendar", "utf-8")
         part.set_param("method", "REQUEST")
