@@ -163,3 +163,18 @@ def test_the_employees_proposals_are_in_their_export_only(world, client_for):
     mine = client_for(world.employee).get(url("me/export/")).json()["proposals"]
     assert [(p["id"], p["title"]) for p in mine] == [(proposal["id"], "Rydde arkivet")]
     assert client_for(world.leader).get(url("me/export/")).json()["proposals"] == []
+
+
+def test_proposals_and_decisions_are_in_the_audit_trail(world, client_for):
+    from django.apps import apps
+
+    event_model = apps.get_model("goals", "ProposalEvent")
+    proposal = propose(client_for(world.employee), world.conversation, TASK)
+    decide(client_for(world.leader), proposal["id"], "decline", reason="Ikke i år")
+    events = list(event_model.objects.filter(pgh_obj_id=proposal["id"]).order_by("pgh_id"))
+    assert [(e.pgh_label, e.state, e.reason) for e in events] == [
+        ("insert", "pending", ""),
+        ("update", "declined", "Ikke i år"),
+    ]
+    assert events[0].pgh_context.metadata["user"] == world.employee.pk
+    assert events[1].pgh_context.metadata["user"] == world.leader.pk
