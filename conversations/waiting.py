@@ -104,9 +104,15 @@ class Waiting:
             "employee": conversation.employee.__dict__,
             "leader": conversation.leader.__dict__,
             "item": self.item,
-            "since": self.since.isoformat().replace("+00:00", "Z"),
+            "since": _iso(self.since),
             "url": self.url,
         }
+
+
+def _iso(moment: datetime.datetime) -> str:
+    """As DRF's DateTimeField writes it: in the current time zone, UTC as "Z"."""
+    text = timezone.localtime(moment).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def waiting_on(user) -> list[Waiting]:
