@@ -70,7 +70,9 @@ def proposal_create(
     )
     proposal.full_clean()
     proposal.save()
-    history.record(conversation, actor, "proposal_created", id=proposal.pk, kind=kind, title=title or text)
+    history.record(
+        conversation, actor, "proposal_created", id=proposal.pk, proposal_kind=kind, title=title or text
+    )
     notifications.proposal_changed(proposal)
     return proposal
 

@@ -70,6 +70,7 @@ FIELD_LABELS = {
     "answers_kept": _("Answers kept from the previous version"),
     "until": _("Until"),
     "deputy": _("Deputy"),
+    "reason": _("Begrunnelse"),
 }
 
 VALUE_LABELS = {
