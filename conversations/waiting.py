@@ -1,15 +1,17 @@
 """What waits on whom: the things in a person's conversations that the next step belongs to them for.
 
 Read in at most three queries whatever the number of conversations: one for the conversations with
-what the list needs to know about each (latest version, change request, follow-up by each side,
-statement, the reader's last visit, proposals), then, only when there can be any, one for open
-questions and items marked at risk or off track, and one for unread statements. Rows are read with
-`values()`, so no model objects are built. Each thing waits on a side: the employee, or the leader's
+what the list needs to know about each (latest version, change request, follow-up by each side, latest
+statement, proposals), then, only when there can be any, one for open questions and items marked at
+risk or off track, and one for unread statements. Rows are read with `values()`, so no model objects
+are built, and the conversations' queryset with its subqueries is built once per process and cloned
+per request (building it cost Django more CPU than PostgreSQL needs to run it). Each thing waits on a side: the employee, or the leader's
 side (the leader and the deputies); drafts, change requests, check-ins and proposals wait on the
 leader of record only, never a deputy.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, OuterRef, Q, Subquery
@@ -26,6 +28,7 @@ from conversations.models import (
     FollowUp,
     Status,
 )
+from conversations.permissions import visible_conversation_filter
 from goals.models import Proposal
 
 DRAFT = "draft"
@@ -80,7 +83,7 @@ class Waiting:
     conversation: ConversationSummary
     since: datetime.datetime
     item: dict | None = None  # {"kind": "goal", "id": 12}
-    entry_id: int | None = None  # the follow-up entry or proposal it is about
+    entry_id: int | None = None  # the follow-up entry it is about
 
     @property
     def kinds_key(self) -> tuple[str, str]:
@@ -89,11 +92,8 @@ class Waiting:
     @property
     def url(self) -> str:
         page = reverse("web:conversation", args=[self.conversation.pk])
-        if self.entry_id and self.kind in (QUESTION, AT_RISK):
-            return f"{page}#follow-up-{self.entry_id}"
-        if self.entry_id:
-            return f"{page}#proposal-{self.entry_id}"
-        return f"{page}#{ANCHORS[self.kind]}"
+        anchor = f"follow-up-{self.entry_id}" if self.entry_id else ANCHORS[self.kind]
+        return f"{page}#{anchor}"
 
     def as_json(self) -> dict:
         """The API's form (`WaitingSerializer` documents it)."""
@@ -120,8 +120,8 @@ def waiting_on(user) -> list[Waiting]:
     (as employee, leader or deputy)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    things = waiting_in(Conversation.objects.visible_to(user), reader_id=user.pk)
-    mine = [t for t in things if _waits_on(t, user.pk)]
+    rows = _rows_base().filter(visible_conversation_filter(user), status__in=OPEN_STATUSES)
+    mine = [t for t in _things(list(rows), reader_id=user.pk) if _waits_on(t, user.pk)]
     return sorted(mine, key=lambda t: (t.since, t.conversation.pk, KINDS.index(t.kind)))
 
 
@@ -140,12 +140,24 @@ def waiting_in(conversations, *, reader_id: int) -> list[Waiting]:
     """What waits on either side in the open ones of `conversations` (a queryset). A statement waits
     until `reader_id` has opened the conversation after it was added (the access log is the receipt);
     a declined proposal until the employee has."""
-    rows = list(_conversation_rows(conversations.filter(status__in=OPEN_STATUSES), reader_id))
+    rows = _rows_base().filter(pk__in=conversations.values("pk"), status__in=OPEN_STATUSES)
+    return _things(list(rows), reader_id=reader_id)
+
+
+def _things(rows: list[dict], *, reader_id: int) -> list[Waiting]:
     summaries = {row["pk"]: _summary(row) for row in rows}
     things = [thing for row in rows for thing in _conversation_things(row, summaries[row["pk"]])]
     things += _entry_things(rows, summaries)
-    things += _statement_things(rows, summaries)
+    things += _statement_things(rows, summaries, reader_id)
     return things
+
+
+@functools.cache
+def _rows_base():
+    """The conversations' rows with what the list needs to know about each, built once per process:
+    building and resolving the subqueries costs Django more than running them, so each request only
+    clones this queryset (`filter()`) with its own conditions. Never evaluated itself."""
+    return _conversation_rows(Conversation.objects.all())
 
 
 def _latest(queryset, field: str) -> Subquery:
@@ -159,7 +171,7 @@ _ROW_FIELDS = (
 )
 
 
-def _conversation_rows(scope, reader_id: int):
+def _conversation_rows(scope):
     by_employee = FollowUp.objects.filter(author=OuterRef("employee"))
     by_others = FollowUp.objects.exclude(author=OuterRef("employee"))
     seen_by_employee = AccessLogEntry.objects.filter(
@@ -177,12 +189,8 @@ def _conversation_rows(scope, reader_id: int):
         last_statement=_latest(
             Comment.objects.filter(kind=Comment.Kind.STATEMENT, author=OuterRef("employee")), "created_at"
         ),
-        last_read=_latest(AccessLogEntry.objects.filter(user=reader_id), "accessed_at"),
         first_proposal=Subquery(
             pending.filter(conversation=OuterRef("pk")).order_by("created_at").values("created_at")[:1]
-        ),
-        first_proposal_id=Subquery(
-            pending.filter(conversation=OuterRef("pk")).order_by("created_at").values("pk")[:1]
         ),
         declined=_latest(unseen_declines, "decided_at"),
     ).values(
@@ -192,9 +200,7 @@ def _conversation_rows(scope, reader_id: int):
         "last_by_employee",
         "last_by_others",
         "last_statement",
-        "last_read",
         "first_proposal",
-        "first_proposal_id",
         "declined",
     )
 
@@ -224,9 +230,7 @@ def _conversation_things(row: dict, summary: ConversationSummary) -> list[Waitin
     if due is not None and due <= timezone.now():
         things += [Waiting(CHECK_IN, side, summary, due) for side in (LEADER_SIDE, EMPLOYEE_SIDE)]
     if row["first_proposal"]:
-        things.append(
-            Waiting(PROPOSAL, LEADER_SIDE, summary, row["first_proposal"], None, row["first_proposal_id"])
-        )
+        things.append(Waiting(PROPOSAL, LEADER_SIDE, summary, row["first_proposal"]))
     if row["declined"]:
         things.append(Waiting(PROPOSAL_DECLINED, EMPLOYEE_SIDE, summary, row["declined"]))
     return things
@@ -291,21 +295,23 @@ def _entry_things(rows: list[dict], summaries: dict) -> list[Waiting]:
     return things
 
 
-def _statement_things(rows: list[dict], summaries: dict) -> list[Waiting]:
-    """The employee's statements the reader has not opened the conversation since: one query, and
-    none when no conversation has a statement newer than the reader's last visit."""
-    unread = {
-        row["pk"]: row["last_read"]
-        for row in rows
-        if row["last_statement"] and (row["last_read"] is None or row["last_statement"] > row["last_read"])
-    }
-    if not unread:
+def _statement_things(rows: list[dict], summaries: dict, reader_id: int) -> list[Waiting]:
+    """The employee's statements the reader (on the leader's side) has not opened the conversation
+    since: one query, and none when no such conversation has a statement."""
+    with_statements = [row["pk"] for row in rows if row["last_statement"] and row["employee_id"] != reader_id]
+    if not with_statements:
         return []
-    statements = Comment.objects.filter(
-        conversation__in=list(unread), kind=Comment.Kind.STATEMENT, author=F("conversation__employee")
-    ).values_list("conversation_id", "created_at")
+    read_after = AccessLogEntry.objects.filter(
+        conversation=OuterRef("conversation"), user=reader_id, accessed_at__gte=OuterRef("created_at")
+    )
+    statements = (
+        Comment.objects.filter(
+            conversation__in=with_statements, kind=Comment.Kind.STATEMENT, author=F("conversation__employee")
+        )
+        .exclude(Exists(read_after))
+        .values_list("conversation_id", "created_at")
+    )
     return [
         Waiting(STATEMENT, LEADER_SIDE, summaries[conversation_id], created_at)
         for conversation_id, created_at in statements
-        if unread[conversation_id] is None or created_at > unread[conversation_id]
     ]

@@ -69,7 +69,7 @@ def test_a_proposal_waits_on_the_leader_of_record_and_a_decline_on_the_employee(
     )
     assert kinds_by_person(world, client_for, world.conversation) == only({"leader": ["draft", "proposal"]})
     [row] = [r for r in waiting(client_for, world.leader) if r["kind"] == "proposal"]
-    assert row["url"].endswith(f"/samtaler/{world.conversation.pk}/#proposal-{proposal.pk}")
+    assert row["url"].endswith(f"/samtaler/{world.conversation.pk}/#proposals")
     assert row["since"] == DateTimeField().to_representation(proposal.created_at)  # as the API writes times
     proposals.proposal_decline(proposal=proposal, actor=world.leader, reason="Ikke nå")
     assert kinds_by_person(world, client_for, world.conversation) == only(
