@@ -5,9 +5,10 @@ what the list needs to know about each (latest version, change request, follow-u
 statement, proposals), then, only when there can be any, one for open questions and items marked at
 risk or off track, and one for unread statements. Rows are read with `values()`, so no model objects
 are built, and the conversations' queryset with its subqueries is built once per process and cloned
-per request (building it cost Django more CPU than PostgreSQL needs to run it). Each thing waits on a side: the employee, or the leader's
-side (the leader and the deputies); drafts, change requests, check-ins and proposals wait on the
-leader of record only, never a deputy.
+per request (building it cost Django more CPU than PostgreSQL needs to run it).
+
+Each thing waits on a side: the employee, or the leader's side (the leader and the deputies); drafts,
+change requests, check-ins and proposals wait on the leader of record only, never a deputy.
 """
 
 import datetime
