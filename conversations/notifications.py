@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from background.outbox import email_enqueue
 from conversations import ics
 from conversations.models import Conversation, DeputyGrant, FollowUp
-from goals.models import Proposal
 
 
 def _recipient_for(conversation: Conversation, transition: str):
@@ -170,33 +169,6 @@ def follow_up_added(follow_up_id: int) -> None:
         subject = _follow_up_subject(entry) % {"name": entry.author.full_name}
         body = f"{subject}:\n\n{entry.text}\n\n{link}"
     queue_email(event_key=f"follow-up:{entry.pk}", recipient=recipient, subject=subject, body=body, link=link)
-
-
-def _proposal_subject(proposal: Proposal) -> str:
-    if proposal.state == Proposal.State.PENDING:
-        return _("%(name)s foreslår et punkt til avtalen") % {"name": proposal.author.full_name}
-    name = proposal.conversation.leader.full_name
-    if proposal.state == Proposal.State.ACCEPTED:
-        return _("%(name)s godtok forslaget ditt") % {"name": name}
-    return _("%(name)s avslo forslaget ditt") % {"name": name}
-
-
-def proposal_changed(proposal: Proposal) -> None:
-    """Tell the leader of a new proposal, and the employee of the leader's decision (with the
-    reason), in their language, with a link straight to it (call in the proposal's transaction)."""
-    conversation = proposal.conversation
-    pending = proposal.state == Proposal.State.PENDING
-    recipient = conversation.leader if pending else conversation.employee
-    if not recipient.is_active:
-        return
-    link = link_to(conversation.pk, f"proposal-{proposal.pk}")
-    with translation.override(recipient.language):
-        subject = _proposal_subject(proposal)
-        details = proposal.reason if proposal.state == Proposal.State.DECLINED else ""
-        text = "\n\n".join(filter(None, [proposal.title, proposal.text, details]))
-        body = f"{subject}:\n\n{text}\n\n{link}"
-    event_key = f"proposal:{proposal.pk}:{proposal.state}"
-    queue_email(event_key=event_key, recipient=recipient, subject=subject, body=body, link=link)
 
 
 def meeting_scheduled(conversation: Conversation) -> None:

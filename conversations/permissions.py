@@ -31,7 +31,6 @@ from conversations.models import (
 )
 from core.errors import NotAllowed
 from core.ids import is_id
-from goals.models import Proposal
 from organization.models import User
 
 VIEW = "view_conversation"
@@ -44,8 +43,9 @@ EMPLOYEE_PERMS = frozenset({VIEW, RESPOND, COMMENT})
 DEPUTY_PERMS = frozenset({VIEW, COMMENT})
 SHARED_HISTORY_PERMS = frozenset({VIEW})
 ALL_PERMS = (VIEW, MANAGE, RESPOND, COMMENT)
-# Employee proposals (goals.proposals): the employee proposes items for the draft, the leader of
-# record decides; deputies neither propose nor decide.
+# Employee proposals (goals.proposals, checked through `goals.permissions.access_proposal`): the
+# employee proposes items for the draft, the leader of record decides; deputies neither propose nor
+# decide.
 PROPOSE = RESPOND
 DECIDE_PROPOSAL = MANAGE
 
@@ -212,11 +212,6 @@ def access_item(user, model, pk, perm: str = VIEW):
         raise Http404 from None
     require(user, item.conversation, perm)
     return item
-
-
-def access_proposal(user, pk, perm: str = VIEW):
-    """An employee proposal through its conversation's rights: the same 404 when missing or hidden."""
-    return access_item(user, Proposal, pk, perm)
 
 
 NOT_YOUR_REPORT = _("You can only create conversations with your own direct reports.")

@@ -5,10 +5,10 @@ from rest_framework.response import Response
 
 from conversations.apis.base import ETAG_HEADER, IF_MATCH, ApiView, errors
 from conversations.apis.dialogue import ConversationChildView
-from conversations.permissions import DECIDE_PROPOSAL, PROPOSE, access_proposal
+from conversations.permissions import DECIDE_PROPOSAL, PROPOSE
 from core.etag import expected_revision, with_etag
 from goals import proposals, selectors, unit_goals
-from goals.permissions import access_unit_goal
+from goals.permissions import access_proposal, access_unit_goal
 from goals.serializers import (
     ProposalDeclineSerializer,
     ProposalInputSerializer,

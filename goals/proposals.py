@@ -3,7 +3,8 @@ expectations; the leader of record accepts a proposal (it becomes an item of the
 same service as the leader's own items) or declines it with a reason the employee sees."""
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from conversations import history, notifications
@@ -73,7 +74,7 @@ def proposal_create(
     history.record(
         conversation, actor, "proposal_created", id=proposal.pk, proposal_kind=kind, title=title or text
     )
-    notifications.proposal_changed(proposal)
+    _proposal_changed(proposal)
     return proposal
 
 
@@ -108,7 +109,7 @@ def proposal_accept(*, proposal: Proposal, actor) -> Proposal:
     item = services.item_create(model=model, conversation=proposal.conversation, actor=actor, **data)
     proposal = _decided(proposal, actor, Proposal.State.ACCEPTED, item_id=item.pk)
     history.record(proposal.conversation, actor, "proposal_accepted", id=proposal.pk, item=item.pk)
-    notifications.proposal_changed(proposal)
+    _proposal_changed(proposal)
     return proposal
 
 
@@ -124,5 +125,32 @@ def proposal_decline(*, proposal: Proposal, actor, reason: str) -> Proposal:
         raise InvalidTransition(_("En avsluttet eller avlyst samtale kan ikke endres."))
     proposal = _decided(proposal, actor, Proposal.State.DECLINED, reason=reason)
     history.record(proposal.conversation, actor, "proposal_declined", id=proposal.pk, reason=reason)
-    notifications.proposal_changed(proposal)
+    _proposal_changed(proposal)
     return proposal
+
+
+def _proposal_subject(proposal: Proposal) -> str:
+    if proposal.state == Proposal.State.PENDING:
+        return gettext("%(name)s foreslår et punkt til avtalen") % {"name": proposal.author.full_name}
+    name = proposal.conversation.leader.full_name
+    if proposal.state == Proposal.State.ACCEPTED:
+        return gettext("%(name)s godtok forslaget ditt") % {"name": name}
+    return gettext("%(name)s avslo forslaget ditt") % {"name": name}
+
+
+def _proposal_changed(proposal: Proposal) -> None:
+    """Tell the leader of a new proposal, and the employee of the leader's decision (with the
+    reason), in their language, with a link straight to it (call in the proposal's transaction)."""
+    conversation = proposal.conversation
+    pending = proposal.state == Proposal.State.PENDING
+    recipient = conversation.leader if pending else conversation.employee
+    if not recipient.is_active:
+        return
+    link = notifications.link_to(conversation.pk, f"proposal-{proposal.pk}")
+    with translation.override(recipient.language):
+        subject = _proposal_subject(proposal)
+        details = proposal.reason if proposal.state == Proposal.State.DECLINED else ""
+        text = "\n\n".join(filter(None, [proposal.title, proposal.text, details]))
+        body = f"{subject}:\n\n{text}\n\n{link}"
+    event_key = f"proposal:{proposal.pk}:{proposal.state}"
+    notifications.queue_email(event_key=event_key, recipient=recipient, subject=subject, body=body, link=link)

@@ -37,7 +37,6 @@ from conversations.permissions import (
     PROPOSE,
     RESPOND,
     access_conversation,
-    access_proposal,
 )
 from conversations.views._common import (
     back_to,
@@ -52,6 +51,7 @@ from conversations.views.conversation import TRANSITION_BUTTONS, render_conversa
 from core.errors import StaleVersion
 from goals import proposals
 from goals import services as goal_services
+from goals.permissions import access_proposal
 
 TRANSITION_DONE = {
     "submit": gettext_lazy("The agreement was sent for confirmation."),
