@@ -1,11 +1,12 @@
 """What waits on whom: the things in a person's conversations that the next step belongs to them for.
 
 Read in at most three queries whatever the number of conversations: one for the conversations with
-what the list needs to know about each (latest version, change request, follow-up by each side, latest
-statement, proposals), then, only when there can be any, one for open questions and items marked at
-risk or off track, and one for unread statements. Rows are read with `values()`, so no model objects
-are built, and the conversations' queryset with its subqueries is built once per process and cloned
-per request (building it cost Django more CPU than PostgreSQL needs to run it).
+what the list needs to know about each (latest version, change request, follow-up by each side,
+proposals), then, only when there can be any, one for open questions and items marked at risk or off
+track, and one for unread statements (when the reader is on the leader's side of any). Rows are read
+with `values()`, so no model objects are built, and the conversations' queryset with its subqueries
+is built once per process and cloned per request (building it cost Django more CPU than PostgreSQL
+needs to run it).
 
 Each thing waits on a side: the employee, or the leader's side (the leader and the deputies); drafts,
 change requests, check-ins and proposals wait on the leader of record only, never a deputy.
@@ -187,9 +188,6 @@ def _conversation_rows(scope):
         change_requested=_latest(Comment.objects.filter(kind=Comment.Kind.CHANGE_REQUEST), "created_at"),
         last_by_employee=_latest(by_employee, "created_at"),
         last_by_others=_latest(by_others, "created_at"),
-        last_statement=_latest(
-            Comment.objects.filter(kind=Comment.Kind.STATEMENT, author=OuterRef("employee")), "created_at"
-        ),
         first_proposal=Subquery(
             pending.filter(conversation=OuterRef("pk")).order_by("created_at").values("created_at")[:1]
         ),
@@ -200,7 +198,6 @@ def _conversation_rows(scope):
         "change_requested",
         "last_by_employee",
         "last_by_others",
-        "last_statement",
         "first_proposal",
         "declined",
     )
@@ -298,8 +295,8 @@ def _entry_things(rows: list[dict], summaries: dict) -> list[Waiting]:
 
 def _statement_things(rows: list[dict], summaries: dict, reader_id: int) -> list[Waiting]:
     """The employee's statements the reader (on the leader's side) has not opened the conversation
-    since: one query, and none when no such conversation has a statement."""
-    with_statements = [row["pk"] for row in rows if row["last_statement"] and row["employee_id"] != reader_id]
+    since: one query, none when the reader is the employee of every conversation."""
+    with_statements = [row["pk"] for row in rows if row["employee_id"] != reader_id]
     if not with_statements:
         return []
     read_after = AccessLogEntry.objects.filter(

@@ -894,8 +894,8 @@ QUERY_COUNTS = {
     # (reports.statistics_queries.data_version). A fixed number whatever the size.
     "statistics (whole org)": 3,
     # token; the open conversations the caller may see with what waits in them; open questions and
-    # items at risk (when any conversation has follow-ups); unread statements (when a conversation has
-    # one newer than the caller's last visit) (conversations.waiting). At most 4 whatever the size.
+    # items at risk (when any conversation has follow-ups); unread statements (when the caller is on
+    # the leader's side of any conversation) (conversations.waiting). At most 4 whatever the size.
     "waiting (leader)": 4,
     "waiting (employee)": 3,
 }
