@@ -15,11 +15,26 @@ class OutgoingEmail(models.Model):
         SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        HELD = "held", _("Venter på den daglige samlemeldingen")
+        DIGESTED = "digested", _("Sendt i en samlemelding")
 
     event_key = models.CharField(_("event"), max_length=200, unique=True)
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"))
+    # For the daily digest: the recipient's language and the link straight to the thing.
+    language = models.CharField(_("språk"), max_length=5, blank=True)
+    link = models.CharField(_("lenke"), max_length=500, blank=True)
+    # An iCalendar object sent with the e-mail as a text/calendar; method=REQUEST part.
+    calendar = models.TextField(_("kalenderinvitasjon"), blank=True)
+    digest = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("samlemelding"),
+    )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"))

@@ -9,9 +9,10 @@ the only way an e-mail can arrive twice.
 
 import datetime
 import logging
+from email.mime.text import MIMEText
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
@@ -47,12 +48,24 @@ def send_email(email_id: int) -> str:
     if email is None:
         return "skipped"
     try:
-        send_mail(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to])
+        _message(email).send()
     except Exception as error:  # any failure of the mail server: try again later
         _failed(email, error)
     else:
         _sent(email)
     return email.state
+
+
+def _message(email: OutgoingEmail) -> EmailMultiAlternatives:
+    """The e-mail as sent; an invitation goes with it as a text/calendar; method=REQUEST part, which
+    calendar programs (Outlook, Gmail, Apple Calendar) offer to accept."""
+    message = EmailMultiAlternatives(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to])
+    if email.calendar:
+        part = MIMEText(email.calendar, "calendar", "utf-8")
+        part.set_param("method", "REQUEST")
+        part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
+        message.attach(part)
+    return message
 
 
 def schedule(email: OutgoingEmail) -> None:

@@ -79,6 +79,7 @@ people_patterns = [
     path("me/export/", people.MeExportView.as_view(), name="api-me-export"),
     path("me/waiting/", people.MeWaitingView.as_view(), name="api-me-waiting"),
     path("me/share-history/", people.ShareHistoryView.as_view(), name="api-me-share-history"),
+    path("me/email-digest/", people.EmailDigestView.as_view(), name="api-me-email-digest"),
     path("cycles/", people.CycleListView.as_view(), name="api-cycle-list"),
     path("deputies/", people.DeputyListView.as_view(), name="api-deputy-list"),
     path("deputies/<id:pk>/", people.DeputyDetailView.as_view(), name="api-deputy-detail"),

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from conversations.models import Cycle, FollowUp, ItemResponse
-from goals.models import Expectation, Goal, UnitGoal
+from goals.models import Expectation, Goal, Proposal, UnitGoal
 from goals.selectors import line_of_sight
 
 TEXT_MAX = settings.SAMTALE_TEXT_MAX_LENGTH
@@ -229,6 +229,28 @@ class AnswerForm(PageForm):
     text = _text(_("Text"), rows=2)
 
 
+class ProposalForm(PageForm):
+    """The employee's proposal for the draft: a goal, a task or an expectation."""
+
+    kind = forms.ChoiceField(label=_("Hva foreslår du?"), choices=Proposal.Kind.choices)
+    title = forms.CharField(
+        label=_("Tittel"), max_length=300, required=False, help_text=_("For et mål eller en oppgave.")
+    )
+    text = _text(_("Beskrivelse"), required=False, help_text=_("For en forventning: forventningen selv."))
+    goal_kind = forms.ChoiceField(
+        label=_("Type mål"), choices=[("", _("Ikke et mål")), *Goal.Kind.choices], required=False
+    )
+    direction = forms.ChoiceField(
+        label=_("Forventningen gjelder"),
+        choices=[("", _("Ikke en forventning")), *Expectation.Direction.choices],
+        required=False,
+    )
+
+
+class DeclineForm(PageForm):
+    reason = _text(_("Begrunnelse"), rows=2, help_text=_("Medarbeideren ser begrunnelsen."))
+
+
 class DeputyGrantForm(PageForm):
     deputy = forms.CharField(label=_("Employee ID of the deputy"), max_length=64)
     conversation = forms.ModelChoiceField(label=_("Conversations"), queryset=None, required=False)
@@ -252,6 +274,10 @@ class DeputyGrantForm(PageForm):
 
 class ShareHistoryForm(PageForm):
     shared = forms.BooleanField(required=False)
+
+
+class EmailDigestForm(PageForm):
+    digest = forms.BooleanField(required=False)
 
 
 def focus_first_error(form: forms.Form) -> None:

@@ -66,11 +66,12 @@ def _end_of(start: datetime.datetime) -> datetime.datetime:
         return start
 
 
-def invitation(conversation: Conversation, *, domain: str) -> str:
+def invitation(conversation: Conversation, *, domain: str, method: str | None = None) -> str:
     """The invitation as an iCalendar object. `conversation.scheduled_at` must be set.
 
-    The UID is stable and SEQUENCE follows the conversation's revision, so a downloaded update
-    replaces the earlier event in the calendar instead of adding another."""
+    The UID is stable and SEQUENCE follows the conversation's revision, so an update replaces the
+    earlier event in the calendar instead of adding another. `method="REQUEST"` for the invitation
+    sent by e-mail (RFC 5546), which calendar programs offer to accept; none for a download."""
     start = conversation.scheduled_at
     description = _("Medarbeidersamtale between %(employee)s and %(leader)s.") % {
         "employee": conversation.employee.full_name,
@@ -78,6 +79,10 @@ def invitation(conversation: Conversation, *, domain: str) -> str:
     }
     if conversation.cycle_id:
         description += f" {conversation.cycle.name}."
+    summary = _("Medarbeidersamtale: %(employee)s og %(leader)s") % {
+        "employee": conversation.employee.full_name,
+        "leader": conversation.leader.full_name,
+    }
     event = [
         "BEGIN:VEVENT",
         f"UID:conversation-{conversation.pk}@{domain}",
@@ -85,7 +90,7 @@ def invitation(conversation: Conversation, *, domain: str) -> str:
         f"DTSTART:{utc_stamp(start)}",
         f"DTEND:{utc_stamp(_end_of(start))}",
         f"SEQUENCE:{conversation.revision}",
-        f"SUMMARY:{escape_text(_('Medarbeidersamtale'))}",
+        f"SUMMARY:{escape_text(summary)}",
         f"DESCRIPTION:{escape_text(description)}",
         _party("ORGANIZER", conversation.leader),
         _party("ATTENDEE", conversation.employee, role="REQ-PARTICIPANT"),
@@ -96,7 +101,8 @@ def invitation(conversation: Conversation, *, domain: str) -> str:
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
-        *(line for line in event if line),
+        f"METHOD:{method}" if method else None,
+        *event,
         "END:VCALENDAR",
     ]
-    return "".join(fold(line) + "\r\n" for line in lines)
+    return "".join(fold(line) + "\r\n" for line in lines if line)

@@ -5,12 +5,15 @@ language, and sent by the worker after commit: a slow or failing mail server nev
 change, a refused e-mail is tried again, and one event is never told twice.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from background.outbox import email_enqueue
+from conversations import ics
 from conversations.models import Conversation, DeputyGrant, FollowUp
 
 
@@ -30,10 +33,28 @@ def _subject(transition: str) -> str:
     }[transition]
 
 
-def queue_email(*, event_key: str, recipient, subject: str, body: str) -> bool:
+def queue_email(*, event_key: str, recipient, subject: str, body: str, link: str = "") -> bool:
     """Write the e-mail for `event_key` to `recipient` to the outbox, unless that event was told
-    before or the recipient has no address. True if written."""
-    return email_enqueue(event_key=event_key, to=recipient.email, subject=subject, body=body) is not None
+    before or the recipient has no address. True if written. For someone who chose the daily digest
+    (`email_digest`) it is held for the digest, where `subject` and `link` make its line."""
+    return (
+        email_enqueue(
+            event_key=event_key,
+            to=recipient.email,
+            subject=subject,
+            body=body,
+            link=link,
+            language=recipient.language,
+            for_digest=recipient.email_digest,
+        )
+        is not None
+    )
+
+
+def link_to(conversation_id: int, anchor: str = "") -> str:
+    """The address of a conversation's page, at `anchor`, as a recipient opens it from an e-mail."""
+    path = reverse("web:conversation", args=[conversation_id])
+    return f"{settings.SAMTALE_SITE_URL}{path}" + (f"#{anchor}" if anchor else "")
 
 
 def transition_happened(conversation: Conversation, transition: str) -> None:
@@ -49,7 +70,10 @@ def transition_happened(conversation: Conversation, transition: str) -> None:
             "employee": conversation.employee.full_name,
         }
     event_key = f"transition:{conversation.pk}:{conversation.revision}:{transition}"
-    queue_email(event_key=event_key, recipient=recipient, subject=subject, body=body)
+    link = link_to(conversation.pk, "respond" if transition == "submit" else "contract")
+    queue_email(
+        event_key=event_key, recipient=recipient, subject=subject, body=f"{body}\n\n{link}", link=link
+    )
 
 
 def _deputy_scope(grant: DeputyGrant) -> str:
@@ -85,13 +109,15 @@ def statement_added(statement) -> None:
     leader = conversation.leader
     if not leader.is_active:
         return
-    path = reverse("web:conversation", args=[conversation.pk])
+    link = link_to(conversation.pk, "statements")
     with translation.override(leader.language):
         subject = _("%(name)s added a supplementary statement to the agreement") % {
             "name": conversation.employee.full_name
         }
-        body = f"{subject}:\n\n{statement.text}\n\n{settings.SAMTALE_SITE_URL}{path}#statements"
-    queue_email(event_key=f"statement:{statement.pk}", recipient=leader, subject=subject, body=body)
+        body = f"{subject}:\n\n{statement.text}\n\n{link}"
+    queue_email(
+        event_key=f"statement:{statement.pk}", recipient=leader, subject=subject, body=body, link=link
+    )
 
 
 MAILED_KINDS = (FollowUp.Kind.QUESTION, FollowUp.Kind.ANSWER, FollowUp.Kind.NOT_KEPT)
@@ -138,8 +164,41 @@ def follow_up_added(follow_up_id: int) -> None:
     recipient = entry and _follow_up_recipient(entry)
     if not recipient or not recipient.is_active or recipient.pk == entry.author_id:
         return
-    path = reverse("web:conversation", args=[entry.conversation_id])
+    link = link_to(entry.conversation_id, f"follow-up-{entry.pk}")
     with translation.override(recipient.language):
         subject = _follow_up_subject(entry) % {"name": entry.author.full_name}
-        body = f"{subject}:\n\n{entry.text}\n\n{settings.SAMTALE_SITE_URL}{path}#follow-up-{entry.pk}"
-    queue_email(event_key=f"follow-up:{entry.pk}", recipient=recipient, subject=subject, body=body)
+        body = f"{subject}:\n\n{entry.text}\n\n{link}"
+    queue_email(event_key=f"follow-up:{entry.pk}", recipient=recipient, subject=subject, body=body, link=link)
+
+
+def meeting_scheduled(conversation: Conversation) -> None:
+    """Send both parties the calendar invitation (an iCalendar REQUEST) for the conversation's time,
+    each in their language; a later change of time sends the update (the same UID, a higher
+    SEQUENCE). Call in the transaction that set the time, after `revision` was raised."""
+    if conversation.scheduled_at is None:
+        return
+    domain = urlsplit(settings.SAMTALE_SITE_URL).hostname or "samtale"
+    link = link_to(conversation.pk)
+    for recipient in (conversation.leader, conversation.employee):
+        if not recipient.is_active:
+            continue
+        with translation.override(recipient.language):
+            calendar = ics.invitation(conversation, domain=domain, method="REQUEST")
+            subject = _("Invitasjon: medarbeidersamtale %(when)s") % {
+                "when": formats.date_format(
+                    timezone.localtime(conversation.scheduled_at), "SHORT_DATETIME_FORMAT"
+                )
+            }
+            body = _("%(employee)s og %(leader)s møtes til medarbeidersamtale.") % {
+                "employee": conversation.employee.full_name,
+                "leader": conversation.leader.full_name,
+            }
+        email_enqueue(
+            event_key=f"calendar:{conversation.pk}:{conversation.revision}:{recipient.pk}",
+            to=recipient.email,
+            subject=subject,
+            body=f"{body}\n\n{link}",
+            link=link,
+            language=recipient.language,
+            calendar=calendar,
+        )

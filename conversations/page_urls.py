@@ -23,6 +23,9 @@ conversation_patterns = [
     path("tilleggsmerknad/", actions.statement, name="statement"),
     path("oppfolging/", actions.follow_up, name="follow_up"),
     path("oppfolging/<int:question_pk>/svar/", actions.follow_up_answer, name="follow_up_answer"),
+    path("forslag/", actions.proposal_add, name="proposal_add"),
+    path("forslag/<id:proposal_pk>/godta/", actions.proposal_accept, name="proposal_accept"),
+    path("forslag/<id:proposal_pk>/avsla/", actions.proposal_decline, name="proposal_decline"),
     path("historikk/", records.history, name="history"),
     path("innsynslogg/", records.access_log, name="access_log"),
     path("sammenlign/", records.compare, name="compare"),
@@ -31,6 +34,7 @@ conversation_patterns = [
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("epost/", home.email_digest, name="email_digest"),
     path("medarbeidere/", home.my_reports, name="my_reports"),
     path("medarbeidere/<id:employee_pk>/ny-samtale/", home.conversation_create, name="conversation_create"),
     path("samtaler/", home.my_conversations, name="my_conversations"),

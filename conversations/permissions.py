@@ -43,14 +43,14 @@ EMPLOYEE_PERMS = frozenset({VIEW, RESPOND, COMMENT})
 DEPUTY_PERMS = frozenset({VIEW, COMMENT})
 SHARED_HISTORY_PERMS = frozenset({VIEW})
 ALL_PERMS = (VIEW, MANAGE, RESPOND, COMMENT)
+# Employee proposals (goals.proposals, checked through `goals.permissions.access_proposal`): the
+# employee proposes items for the draft, the leader of record decides; deputies neither propose nor
+# decide.
+PROPOSE = RESPOND
+DECIDE_PROPOSAL = MANAGE
 
 
 # --- checks -------------------------------------------------------------------------------------------
-
-
-def visible_ids_subquery(user_id: int, today):
-    """The ids of the conversations the user (an active one) may see on `today`, as a subquery."""
-    return Conversation.objects.visible_ids(user_id, today)
 
 
 def _is_party(user, conversation: Conversation) -> bool:

@@ -12,13 +12,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from conversations import waiting
 from conversations.models import ContractVersion, Conversation, FollowUp, Reminder, Status
-from conversations.notifications import queue_email
+from conversations.notifications import link_to, queue_email
 from goals.models import Goal
 
 FOLLOW_UP_PERIOD_DAYS = 90
@@ -33,9 +32,14 @@ def _record_once(*, conversation, recipient, kind: str, key: str) -> Reminder | 
         return None
 
 
-def _send(reminder: Reminder, recipient, subject: str, body: str) -> None:
-    """Write the reminder's e-mail to the outbox (sent by the worker, retried, never twice)."""
-    queue_email(event_key=f"reminder:{reminder.pk}", recipient=recipient, subject=subject, body=body)
+def _send(reminder: Reminder, recipient, subject: str, body: str, anchor: str) -> None:
+    """Write the reminder's e-mail to the outbox (sent by the worker, retried, never twice), with the
+    link to the place on the conversation's page where it is done."""
+    link = link_to(reminder.conversation_id, anchor)
+    body = body if link in body else f"{body}\n\n{link}"
+    queue_email(
+        event_key=f"reminder:{reminder.pk}", recipient=recipient, subject=subject, body=body, link=link
+    )
 
 
 @transaction.atomic  # a reminder is recorded together with its e-mail, or not at all
@@ -67,6 +71,7 @@ def remind_awaiting_confirmation(now: datetime.datetime) -> int:
                 _("Reminder: an agreement is waiting for your confirmation"),
                 _("Your agreement (version %(version)s) has waited for your confirmation since %(date)s.")
                 % {"version": conversation.version, "date": conversation.submitted.date().isoformat()},
+                "respond",
             )
         sent += 1
     return sent
@@ -110,6 +115,7 @@ def remind_goals_without_follow_up(now: datetime.datetime) -> int:
                 _("Reminder: goals without follow-up for 90 days"),
                 _("Goals of %(employee)s without follow-up for 90 days: %(goals)s.")
                 % {"employee": conversation.employee.full_name, "goals": "; ".join(g.title for g in goals)},
+                "follow-up",
             )
     return len(due)
 
@@ -154,7 +160,7 @@ def remind_check_in(now: datetime.datetime) -> int:
 
 def _send_check_in(reminder: Reminder, conversation: Conversation, recipient) -> None:
     other = conversation.employee if recipient.pk == conversation.leader_id else conversation.leader
-    link = settings.SAMTALE_SITE_URL + reverse("web:conversation", args=[conversation.pk]) + "#follow-up"
+    link = link_to(conversation.pk, "follow-up")
     with translation.override(recipient.language):
         _send(
             reminder,
@@ -165,6 +171,7 @@ def _send_check_in(reminder: Reminder, conversation: Conversation, recipient) ->
                 "Are you on the right track?\n\n%(link)s"
             )
             % {"other": other.full_name, "link": link},
+            "follow-up",
         )
 
 

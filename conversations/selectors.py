@@ -31,7 +31,7 @@ from conversations.permissions import (
     conversation_perms,
 )
 from conversations.workflow import TRANSITIONS, allowed_transitions
-from goals.models import Expectation, Goal, Task
+from goals.models import Expectation, Goal, Proposal, Task
 from organization import selectors as people
 
 PERSON_FIELDS = ("employee", "leader", "cycle", "unit")
@@ -317,6 +317,7 @@ class PersonalExport:
     agenda_points_elsewhere: list = field(default_factory=list)
     deputy_grants: list = field(default_factory=list)
     access_log_entries_by_me: list = field(default_factory=list)
+    proposals: list = field(default_factory=list)
     generated_at: object = None
 
 
@@ -389,5 +390,6 @@ def personal_export(user) -> PersonalExport:
         ),
         deputy_grants=list(deputy_grants(user)),
         access_log_entries_by_me=list(AccessLogEntry.objects.filter(user=user).select_related("user")),
+        proposals=list(Proposal.objects.filter(author=user).select_related("author", "decided_by")),
         generated_at=timezone.now(),
     )

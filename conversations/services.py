@@ -66,6 +66,7 @@ def conversation_create(
     carried = carry_over_open_items(conversation) if carry_over else {}
     sync_conversation_permissions([conversation])
     history.record(conversation, actor, "create", cycle=cycle.pk if cycle else None, carried_over=carried)
+    notifications.meeting_scheduled(conversation)
     return conversation
 
 
@@ -107,6 +108,8 @@ def conversation_update(*, conversation: Conversation, actor, expected_revision:
     conversation.save(update_fields=[*data, "revision", "updated_at"])
     if changes:
         history.record(conversation, actor, "update", fields=changes)
+    if "scheduled_at" in changes:
+        notifications.meeting_scheduled(conversation)
     return conversation
 
 
@@ -467,3 +470,10 @@ def history_share_set(*, employee, shared: bool) -> None:
     for conversation in conversations:
         conversation.employee = employee
     sync_conversation_permissions(conversations)
+
+
+def email_digest_set(*, person, digest: bool) -> None:
+    """The person's choice: one e-mail per thing (False) or one digest a day listing them (True).
+    Applies to what is told from now on; what waits for a digest is sent with the next one."""
+    person.email_digest = bool(digest)
+    person.save(update_fields=["email_digest"])

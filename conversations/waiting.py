@@ -1,20 +1,26 @@
 """What waits on whom: the things in a person's conversations that the next step belongs to them for.
 
-Read in a constant number of queries (one for the conversations' own states, one each for open
-questions, items marked at risk or off track, and unread statements) whatever the number of
-conversations. Each thing waits on a side: the employee, or the leader's side (the leader and the
-deputies); drafts, change requests and check-ins wait on the leader of record only, never a deputy.
+Read in at most three queries whatever the number of conversations: one for the conversations with
+what the list needs to know about each (latest version, change request, follow-up by each side,
+proposals), then, only when there can be any, one for open questions and items marked at risk or off
+track, and one for unread statements (when the reader is on the leader's side of any). Rows are read
+with `values()`, so no model objects are built, and the conversations' queryset with its subqueries
+is built once per process and cloned per request (building it cost Django more CPU than PostgreSQL
+needs to run it).
+
+Each thing waits on a side: the employee, or the leader's side (the leader and the deputies); drafts,
+change requests, check-ins and proposals wait on the leader of record only, never a deputy.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from conversations.compiled_queries import CompiledQuery
-from conversations.dialogue import EMPLOYEE_SIDE, LEADER_SIDE, side_of
+from conversations.dialogue import EMPLOYEE_SIDE, LEADER_SIDE
 from conversations.models import (
     OPEN_STATUSES,
     AccessLogEntry,
@@ -24,7 +30,7 @@ from conversations.models import (
     FollowUp,
     Status,
 )
-from conversations.permissions import visible_ids_subquery
+from goals.models import Proposal
 
 DRAFT = "draft"
 CONFIRM = "confirm"
@@ -33,9 +39,11 @@ QUESTION = "question"
 AT_RISK = "at_risk"
 STATEMENT = "statement"
 CHECK_IN = "check_in"
-KINDS = (DRAFT, CONFIRM, CHANGE_REQUEST, QUESTION, AT_RISK, STATEMENT, CHECK_IN)
+PROPOSAL = "proposal"
+PROPOSAL_DECLINED = "proposal_declined"
+KINDS = (DRAFT, CONFIRM, CHANGE_REQUEST, QUESTION, AT_RISK, STATEMENT, CHECK_IN, PROPOSAL, PROPOSAL_DECLINED)
 ITEM_KINDS = ("goal", "task", "expectation")
-PARTIES_ONLY = (DRAFT, CHANGE_REQUEST, CHECK_IN)
+PARTIES_ONLY = (DRAFT, CHANGE_REQUEST, CHECK_IN, PROPOSAL)
 DEFAULT_CHECK_IN_DAYS = 90
 # Where on the conversation page each thing is done.
 ANCHORS = {
@@ -44,14 +52,36 @@ ANCHORS = {
     CHANGE_REQUEST: "contract",
     STATEMENT: "statements",
     CHECK_IN: "follow-up",
+    PROPOSAL: "proposals",
+    PROPOSAL_DECLINED: "proposals",
 }
+AT_RISK_STATUSES = (FollowUp.ItemStatus.AT_RISK, FollowUp.ItemStatus.OFF_TRACK)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    employee_id: str
+    full_name: str
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    """What the list shows of a conversation (read with `values()`, not a model object)."""
+
+    pk: int
+    employee_id: int
+    leader_id: int
+    employee: Person
+    leader: Person
+    cycle_name: str | None
 
 
 @dataclass(frozen=True)
 class Waiting:
     kind: str
     side: str  # EMPLOYEE_SIDE or LEADER_SIDE
-    conversation: Conversation  # with employee and leader loaded
+    conversation: ConversationSummary
     since: datetime.datetime
     item: dict | None = None  # {"kind": "goal", "id": 12}
     entry_id: int | None = None  # the follow-up entry it is about
@@ -66,162 +96,220 @@ class Waiting:
         anchor = f"follow-up-{self.entry_id}" if self.entry_id else ANCHORS[self.kind]
         return f"{page}#{anchor}"
 
+    def as_json(self) -> dict:
+        """The API's form (`WaitingSerializer` documents it)."""
+        conversation = self.conversation
+        return {
+            "kind": self.kind,
+            "conversation": conversation.pk,
+            "employee": conversation.employee.__dict__,
+            "leader": conversation.leader.__dict__,
+            "item": self.item,
+            "since": _iso(self.since),
+            "url": self.url,
+        }
+
+
+def _iso(moment: datetime.datetime) -> str:
+    """As DRF's DateTimeField writes it: in the current time zone, UTC as "Z"."""
+    text = timezone.localtime(moment).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
 
 def waiting_on(user) -> list[Waiting]:
     """Everything that waits on `user`, oldest first, across the open conversations they may see
-    (as employee, leader or deputy). Four queries from SQL compiled once per process."""
+    (as employee, leader or deputy)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    arguments = (user.pk, timezone.localdate())
-    rows, questions, at_risk, statements = (query(*arguments) for query in _COMPILED)
-    mine = [t for t in _things(rows, questions, at_risk, statements) if _waits_on_user(t, user.pk)]
+    visible = Conversation.objects.visible_ids(user.pk, timezone.localdate())
+    rows = _rows_base().filter(pk__in=visible, status__in=OPEN_STATUSES)
+    mine = [t for t in _things(list(rows), reader_id=user.pk) if _waits_on(t, user.pk)]
     return sorted(mine, key=lambda t: (t.since, t.conversation.pk, KINDS.index(t.kind)))
 
 
-def _waits_on_user(thing: Waiting, user_id: int) -> bool:
+def _side_of(user_id: int, conversation: ConversationSummary) -> str:
+    return EMPLOYEE_SIDE if user_id == conversation.employee_id else LEADER_SIDE
+
+
+def _waits_on(thing: Waiting, user_id: int) -> bool:
     conversation = thing.conversation
-    if thing.side != side_of(user_id, conversation):
+    if thing.side != _side_of(user_id, conversation):
         return False
     return thing.kind not in PARTIES_ONLY or user_id in (conversation.leader_id, conversation.employee_id)
 
 
 def waiting_in(conversations, *, reader_id: int) -> list[Waiting]:
     """What waits on either side in the open ones of `conversations` (a queryset). A statement waits
-    until `reader_id` has opened the conversation after it was added (the access log is the receipt)."""
-    scope = conversations.filter(status__in=OPEN_STATUSES)
-    return _things(
-        list(_conversation_rows(scope)),
-        list(_open_questions(scope)),
-        list(_marked_at_risk(scope)),
-        list(_unread_statements(scope, reader_id)),
-    )
+    until `reader_id` has opened the conversation after it was added (the access log is the receipt);
+    a declined proposal until the employee has."""
+    rows = _rows_base().filter(pk__in=conversations.values("pk"), status__in=OPEN_STATUSES)
+    return _things(list(rows), reader_id=reader_id)
 
 
-def _things(rows, questions, at_risk, statements) -> list[Waiting]:
-    by_id = {c.pk: c for c in rows}
-    things = [thing for c in rows for thing in _conversation_things(c)]
-    things += _entry_things(QUESTION, [q for q in questions if q.conversation_id in by_id], by_id)
-    things += _entry_things(AT_RISK, [e for e in at_risk if e.conversation_id in by_id], by_id)
-    things += [
-        Waiting(STATEMENT, LEADER_SIDE, by_id[s.conversation_id], s.created_at)
-        for s in statements
-        if s.conversation_id in by_id and s.author_id == by_id[s.conversation_id].employee_id
-    ]
+def _things(rows: list[dict], *, reader_id: int) -> list[Waiting]:
+    summaries = {row["pk"]: _summary(row) for row in rows}
+    things = [thing for row in rows for thing in _conversation_things(row, summaries[row["pk"]])]
+    things += _entry_things(rows, summaries)
+    things += _statement_things(rows, summaries, reader_id)
     return things
 
 
-def _visible_open(user_id: int, today):
-    return Conversation.objects.filter(pk__in=visible_ids_subquery(user_id, today), status__in=OPEN_STATUSES)
-
-
-def _conversation_rows(scope):
-    return scope.select_related("employee", "leader", "cycle").annotate(
-        submitted=_latest(ContractVersion.objects, "submitted_at"),
-        change_requested=_latest(Comment.objects.filter(kind=Comment.Kind.CHANGE_REQUEST), "created_at"),
-        last_follow_up=_latest(FollowUp.objects, "created_at"),
-    )
+@functools.cache
+def _rows_base():
+    """The conversations' rows with what the list needs to know about each, built once per process:
+    building and resolving the subqueries costs Django more than running them, so each request only
+    clones this queryset (`filter()`) with its own conditions. Never evaluated itself."""
+    return _conversation_rows(Conversation.objects.all())
 
 
 def _latest(queryset, field: str) -> Subquery:
     return Subquery(queryset.filter(conversation=OuterRef("pk")).order_by(f"-{field}").values(field)[:1])
 
 
-def _conversation_things(conversation: Conversation) -> list[Waiting]:
-    status = conversation.status
+_ROW_FIELDS = (
+    *("pk", "status", "created_at", "updated_at", "confirmed_at", "employee_id", "leader_id"),
+    *("employee__employee_id", "employee__full_name", "leader__employee_id", "leader__full_name"),
+    *("cycle__name", "cycle__check_in_days"),
+)
+
+
+def _conversation_rows(scope):
+    by_employee = FollowUp.objects.filter(author=OuterRef("employee"))
+    by_others = FollowUp.objects.exclude(author=OuterRef("employee"))
+    seen_by_employee = AccessLogEntry.objects.filter(
+        conversation=OuterRef("conversation"),
+        user=OuterRef("conversation__employee"),
+        accessed_at__gte=OuterRef("decided_at"),
+    )
+    unseen_declines = Proposal.objects.filter(state=Proposal.State.DECLINED).exclude(Exists(seen_by_employee))
+    pending = Proposal.objects.filter(state=Proposal.State.PENDING)
+    return scope.annotate(
+        submitted=_latest(ContractVersion.objects, "submitted_at"),
+        change_requested=_latest(Comment.objects.filter(kind=Comment.Kind.CHANGE_REQUEST), "created_at"),
+        last_by_employee=_latest(by_employee, "created_at"),
+        last_by_others=_latest(by_others, "created_at"),
+        first_proposal=Subquery(
+            pending.filter(conversation=OuterRef("pk")).order_by("created_at").values("created_at")[:1]
+        ),
+        declined=_latest(unseen_declines, "decided_at"),
+    ).values(
+        *_ROW_FIELDS,
+        "submitted",
+        "change_requested",
+        "last_by_employee",
+        "last_by_others",
+        "first_proposal",
+        "declined",
+    )
+
+
+def _summary(row: dict) -> ConversationSummary:
+    return ConversationSummary(
+        pk=row["pk"],
+        employee_id=row["employee_id"],
+        leader_id=row["leader_id"],
+        employee=Person(row["employee_id"], row["employee__employee_id"], row["employee__full_name"]),
+        leader=Person(row["leader_id"], row["leader__employee_id"], row["leader__full_name"]),
+        cycle_name=row["cycle__name"],
+    )
+
+
+def _conversation_things(row: dict, summary: ConversationSummary) -> list[Waiting]:
+    things = []
+    status = row["status"]
     if status == Status.DRAFT:
-        return [Waiting(DRAFT, LEADER_SIDE, conversation, conversation.created_at)]
-    if status == Status.CHANGES_REQUESTED:
-        since = conversation.change_requested or conversation.updated_at
-        return [Waiting(CHANGE_REQUEST, LEADER_SIDE, conversation, since)]
-    if status == Status.AWAITING_CONFIRMATION:
-        since = conversation.submitted or conversation.updated_at
-        return [Waiting(CONFIRM, EMPLOYEE_SIDE, conversation, since)]
-    due = check_in_due(conversation)
-    if status == Status.CONFIRMED and due is not None and due <= timezone.now():
-        return [Waiting(CHECK_IN, side, conversation, due) for side in (LEADER_SIDE, EMPLOYEE_SIDE)]
-    return []
+        things.append(Waiting(DRAFT, LEADER_SIDE, summary, row["created_at"]))
+    elif status == Status.CHANGES_REQUESTED:
+        since = row["change_requested"] or row["updated_at"]
+        things.append(Waiting(CHANGE_REQUEST, LEADER_SIDE, summary, since))
+    elif status == Status.AWAITING_CONFIRMATION:
+        things.append(Waiting(CONFIRM, EMPLOYEE_SIDE, summary, row["submitted"] or row["updated_at"]))
+    due = check_in_due(row) if status == Status.CONFIRMED else None
+    if due is not None and due <= timezone.now():
+        things += [Waiting(CHECK_IN, side, summary, due) for side in (LEADER_SIDE, EMPLOYEE_SIDE)]
+    if row["first_proposal"]:
+        things.append(Waiting(PROPOSAL, LEADER_SIDE, summary, row["first_proposal"]))
+    if row["declined"]:
+        things.append(Waiting(PROPOSAL_DECLINED, EMPLOYEE_SIDE, summary, row["declined"]))
+    return things
 
 
-def check_in_due(conversation: Conversation) -> datetime.datetime | None:
+def _last_follow_up(row: dict) -> datetime.datetime | None:
+    return max(filter(None, (row["last_by_employee"], row["last_by_others"])), default=None)
+
+
+def check_in_due(row: dict) -> datetime.datetime | None:
     """When a confirmed conversation's next follow-up is due: the cycle's check-in interval after
-    the latest follow-up entry (or the first confirmation). Needs `last_follow_up` annotated."""
-    last = max(filter(None, (conversation.last_follow_up, conversation.confirmed_at)), default=None)
+    the latest follow-up entry (or the first confirmation)."""
+    last = max(filter(None, (_last_follow_up(row), row["confirmed_at"])), default=None)
     if last is None:
         return None
-    days = conversation.cycle.check_in_days if conversation.cycle_id else DEFAULT_CHECK_IN_DAYS
-    return last + datetime.timedelta(days=days)
+    return last + datetime.timedelta(days=row["cycle__check_in_days"] or DEFAULT_CHECK_IN_DAYS)
 
 
-def _item(entry) -> dict | None:
+def _item(entry: dict) -> dict | None:
     for kind in ITEM_KINDS:
-        pk = getattr(entry, f"{kind}_id")
-        if pk:
-            return {"kind": kind, "id": pk}
+        if entry[kind]:
+            return {"kind": kind, "id": entry[kind]}
     return None
 
 
-def _other_side(author_id: int, conversation: Conversation) -> str:
-    return LEADER_SIDE if side_of(author_id, conversation) == EMPLOYEE_SIDE else EMPLOYEE_SIDE
-
-
-def _entry_things(kind: str, entries, by_id: dict) -> list[Waiting]:
-    return [
-        Waiting(
-            kind,
-            _other_side(e.author_id, by_id[e.conversation_id]),
-            by_id[e.conversation_id],
-            e.created_at,
-            _item(e),
-            e.pk,
-        )
-        for e in entries
-    ]
-
-
-_ENTRY_FIELDS = ("id", "conversation_id", "author_id", "created_at", "goal_id", "task_id", "expectation_id")
-
-
-def _open_questions(scope):
-    return FollowUp.objects.filter(
-        conversation__in=scope.values("pk"), kind=FollowUp.Kind.QUESTION, answered_by__isnull=True
-    ).only(*_ENTRY_FIELDS)
-
-
-def _marked_at_risk(scope):
-    """Items marked at risk or off track by one side with no entry from the other side since."""
-    later = FollowUp.objects.filter(
-        conversation=OuterRef("conversation"), created_at__gt=OuterRef("created_at")
-    )
-    by_employee = Q(author=F("conversation__employee"))
-    return (
-        FollowUp.objects.filter(
-            conversation__in=scope.values("pk"),
-            item_status__in=[FollowUp.ItemStatus.AT_RISK, FollowUp.ItemStatus.OFF_TRACK],
-        )
+def _entry_things(rows: list[dict], summaries: dict) -> list[Waiting]:
+    """Open questions and items at risk or off track with no entry from the other side since: one
+    query, and none when no conversation has follow-ups."""
+    by_id = {row["pk"]: row for row in rows if _last_follow_up(row)}
+    if not by_id:
+        return []
+    entries = (
+        FollowUp.objects.filter(conversation__in=list(by_id))
         .filter(
-            (by_employee & ~Exists(later.exclude(author=OuterRef("conversation__employee"))))
-            | (~by_employee & ~Exists(later.filter(author=OuterRef("conversation__employee"))))
+            Q(kind=FollowUp.Kind.QUESTION, answered_by__isnull=True) | Q(item_status__in=AT_RISK_STATUSES)
         )
-        .only(*_ENTRY_FIELDS)
+        .values(
+            "id",
+            "conversation_id",
+            "author_id",
+            "created_at",
+            "kind",
+            "item_status",
+            "goal",
+            "task",
+            "expectation",
+            answered=F("answered_by"),
+        )
     )
+    things = []
+    for entry in entries:
+        row, summary = by_id[entry["conversation_id"]], summaries[entry["conversation_id"]]
+        by_employee = entry["author_id"] == row["employee_id"]
+        waits_on = LEADER_SIDE if by_employee else EMPLOYEE_SIDE
+        if entry["kind"] == FollowUp.Kind.QUESTION and entry["answered"] is None:
+            things.append(
+                Waiting(QUESTION, waits_on, summary, entry["created_at"], _item(entry), entry["id"])
+            )
+        reply = row["last_by_others"] if by_employee else row["last_by_employee"]
+        if entry["item_status"] in AT_RISK_STATUSES and (reply is None or reply <= entry["created_at"]):
+            things.append(Waiting(AT_RISK, waits_on, summary, entry["created_at"], _item(entry), entry["id"]))
+    return things
 
 
-def _unread_statements(scope, reader_id: int):
-    """The statements in `scope` that `reader_id` has not opened the conversation since."""
+def _statement_things(rows: list[dict], summaries: dict, reader_id: int) -> list[Waiting]:
+    """The employee's statements the reader (on the leader's side) has not opened the conversation
+    since: one query, none when the reader is the employee of every conversation."""
+    with_statements = [row["pk"] for row in rows if row["employee_id"] != reader_id]
+    if not with_statements:
+        return []
     read_after = AccessLogEntry.objects.filter(
         conversation=OuterRef("conversation"), user=reader_id, accessed_at__gte=OuterRef("created_at")
     )
-    return (
-        Comment.objects.filter(conversation__in=scope.values("pk"), kind=Comment.Kind.STATEMENT)
+    statements = (
+        Comment.objects.filter(
+            conversation__in=with_statements, kind=Comment.Kind.STATEMENT, author=F("conversation__employee")
+        )
         .exclude(Exists(read_after))
-        .only("id", "conversation_id", "author_id", "created_at")
+        .values_list("conversation_id", "created_at")
     )
-
-
-# What waits on one person (`waiting_on`): building these queries costs Django more than running them.
-_COMPILED = (
-    CompiledQuery(lambda user_id, today: _conversation_rows(_visible_open(user_id, today))),
-    CompiledQuery(lambda user_id, today: _open_questions(_visible_open(user_id, today))),
-    CompiledQuery(lambda user_id, today: _marked_at_risk(_visible_open(user_id, today))),
-    CompiledQuery(lambda user_id, today: _unread_statements(_visible_open(user_id, today), user_id)),
-)
+    return [
+        Waiting(STATEMENT, LEADER_SIDE, summaries[conversation_id], created_at)
+        for conversation_id, created_at in statements
+    ]

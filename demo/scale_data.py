@@ -893,10 +893,11 @@ QUERY_COUNTS = {
     # From the snapshot (the second call): token, cycle, then the data version
     # (reports.statistics_queries.data_version). A fixed number whatever the size.
     "statistics (whole org)": 3,
-    # token; the open conversations the caller may see with their states; open questions; items at
-    # risk; unread statements (conversations.waiting). A fixed number whatever the size.
-    "waiting (leader)": 5,
-    "waiting (employee)": 5,
+    # token; the open conversations the caller may see with what waits in them; open questions and
+    # items at risk (when any conversation has follow-ups); unread statements (when the caller is on
+    # the leader's side of any conversation) (conversations.waiting). At most 4 whatever the size.
+    "waiting (leader)": 4,
+    "waiting (employee)": 3,
 }
 TRIVIAL = "trivial (me/)"
 

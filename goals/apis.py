@@ -4,10 +4,15 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
 from conversations.apis.base import ETAG_HEADER, IF_MATCH, ApiView, errors
+from conversations.apis.dialogue import ConversationChildView
+from conversations.permissions import DECIDE_PROPOSAL, PROPOSE
 from core.etag import expected_revision, with_etag
-from goals import selectors, unit_goals
-from goals.permissions import access_unit_goal
+from goals import proposals, selectors, unit_goals
+from goals.permissions import access_proposal, access_unit_goal
 from goals.serializers import (
+    ProposalDeclineSerializer,
+    ProposalInputSerializer,
+    ProposalSerializer,
     UnitGoalCopySerializer,
     UnitGoalCreateSerializer,
     UnitGoalFilterSerializer,
@@ -95,3 +100,63 @@ class UnitGoalCopyView(ApiView):
         copies = unit_goals.unit_goals_copy(actor=request.user, **data)
         goals = selectors.unit_goals().filter(pk__in=[c.pk for c in copies])
         return Response(UnitGoalSerializer(goals, many=True).data, status=201)
+
+
+PROPOSAL_TAGS = ["proposals"]
+
+
+class ProposalListView(ConversationChildView):
+    """The employee's proposals for the draft contract."""
+
+    serializer_class = ProposalInputSerializer
+
+    @extend_schema(
+        tags=PROPOSAL_TAGS,
+        summary="The employee's proposals and the leader's decisions, oldest first.",
+        responses={200: ProposalSerializer(many=True), **errors(401, 404)},
+    )
+    def get(self, request, pk):
+        return self.paginated(selectors.proposals(self.conversation(pk)), ProposalSerializer)
+
+    @extend_schema(
+        tags=PROPOSAL_TAGS,
+        summary="Propose a goal, task or expectation (the employee, while the contract is a draft).",
+        request=ProposalInputSerializer,
+        responses={201: ProposalSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, pk):
+        conversation = self.conversation(pk, PROPOSE)
+        data = self.validated(ProposalInputSerializer, request.data)
+        proposal = proposals.proposal_create(conversation=conversation, actor=request.user, **data)
+        return Response(ProposalSerializer(proposal).data, status=201)
+
+
+class ProposalAcceptView(ApiView):
+    serializer_class = None
+
+    @extend_schema(
+        tags=PROPOSAL_TAGS,
+        request=None,
+        responses={200: ProposalSerializer, **errors(401, 403, 404, 409)},
+    )
+    def post(self, request, pk):
+        """Accept a pending proposal (the leader): it becomes an item of the draft."""
+        proposal = access_proposal(request.user, pk, DECIDE_PROPOSAL)
+        proposal = proposals.proposal_accept(proposal=proposal, actor=request.user)
+        return Response(ProposalSerializer(proposal).data)
+
+
+class ProposalDeclineView(ApiView):
+    serializer_class = ProposalDeclineSerializer
+
+    @extend_schema(
+        tags=PROPOSAL_TAGS,
+        request=ProposalDeclineSerializer,
+        responses={200: ProposalSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, pk):
+        """Decline a pending proposal (the leader), with a reason the employee sees."""
+        proposal = access_proposal(request.user, pk, DECIDE_PROPOSAL)
+        data = self.validated(ProposalDeclineSerializer, request.data)
+        proposal = proposals.proposal_decline(proposal=proposal, actor=request.user, reason=data["reason"])
+        return Response(ProposalSerializer(proposal).data)

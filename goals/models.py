@@ -170,3 +170,53 @@ class UnitGoal(TimeStampedModel):
         above = self.unit.path.startswith(self.supports.unit.subtree_prefix)
         if self.supports.cycle_id != self.cycle_id or not above:
             raise ValidationError({"supports": NOT_ABOVE})
+
+
+@audit.track()
+class Proposal(TimeStampedModel):
+    """A goal, task or expectation the employee proposes for the draft contract. The leader accepts it
+    (it becomes an item of the draft, `item_id`) or declines it with a reason the employee sees."""
+
+    class Kind(models.TextChoices):
+        GOAL = "goal", _("Mål")
+        TASK = "task", _("Oppgave")
+        EXPECTATION = "expectation", _("Forventning")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Venter på leder")
+        ACCEPTED = "accepted", _("Godtatt")
+        DECLINED = "declined", _("Avslått")
+
+    conversation = models.ForeignKey(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="proposals"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    text = models.TextField(_("text"), blank=True, max_length=TEXT_MAX)
+    goal_kind = models.CharField(_("type mål"), max_length=16, choices=Goal.Kind.choices, blank=True)
+    direction = models.CharField(
+        _("direction"), max_length=24, choices=Expectation.Direction.choices, blank=True
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("avgjort"), null=True, blank=True)
+    reason = models.TextField(_("begrunnelse"), blank=True, max_length=TEXT_MAX)
+    item_id = models.PositiveBigIntegerField(_("punkt"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("forslag")
+        verbose_name_plural = _("forslagene")
+        indexes = [models.Index(fields=["conversation", "state"], name="proposal_conversation_state")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="declined") | ~models.Q(reason=""),
+                name="proposal_declined_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.text[:60]

@@ -4,8 +4,9 @@ personal data); HR writes them for any unit, a leader for their own unit and the
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from conversations.permissions import VIEW, access_item
 from core.errors import NotAllowed
-from goals.models import UnitGoal
+from goals.models import Proposal, UnitGoal
 from organization import selectors as people
 from organization.models import OrgUnit
 
@@ -40,3 +41,9 @@ def access_unit_goal(user, pk) -> UnitGoal:
     if goal is None:
         raise Http404
     return goal
+
+
+def access_proposal(user, pk, perm: str = VIEW) -> Proposal:
+    """An employee's proposal through its conversation's rights (`conversations.permissions`): the
+    same 404 when missing or hidden, NotAllowed without `perm`."""
+    return access_item(user, Proposal, pk, perm)

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from conversations.models import Conversation, Status
-from goals.models import Goal, UnitGoal, unit_paths_up_to
+from goals.models import Goal, Proposal, UnitGoal, unit_paths_up_to
 from organization.models import User
 
 
@@ -131,3 +131,8 @@ def unit_page(unit, cycle) -> UnitPage:
         children=tuple(unit.children.order_by("name")),
         parent=unit.parent,
     )
+
+
+def proposals(conversation):
+    """The employee's proposals on `conversation`, oldest first, with the people named in them."""
+    return Proposal.objects.filter(conversation=conversation).select_related("author", "decided_by")

@@ -5,11 +5,12 @@ from rest_framework import serializers
 from conversations.models import Cycle
 from conversations.serializers.common import (
     MAX_ID,
+    PersonSerializer,
     StrictCharField,
     StrictPrimaryKeyRelatedField,
     UnitSerializer,
 )
-from goals.models import UnitGoal
+from goals.models import Expectation, Goal, Proposal, UnitGoal
 from organization.models import OrgUnit
 
 TEXT_MAX = UnitGoal._meta.get_field("description").max_length
@@ -68,3 +69,50 @@ class UnitGoalFilterSerializer(serializers.Serializer):
 class UnitGoalCopySerializer(serializers.Serializer):
     source = StrictPrimaryKeyRelatedField(queryset=Cycle.objects.all(), help_text="Cycle to copy from.")
     target = StrictPrimaryKeyRelatedField(queryset=Cycle.objects.all(), help_text="Cycle to copy into.")
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    """An employee's proposal for the draft contract and the leader's decision."""
+
+    author = PersonSerializer(read_only=True)
+    decided_by = PersonSerializer(read_only=True, allow_null=True)
+    kind = serializers.ChoiceField(choices=Proposal.Kind.choices, read_only=True)
+    state = serializers.ChoiceField(
+        choices=Proposal.State.choices,
+        read_only=True,
+        help_text="pending (waits on the leader), accepted (it is the item `item`), declined (see `reason`).",
+    )
+    goal_kind = serializers.ChoiceField(choices=Goal.Kind.choices, read_only=True, allow_blank=True)
+    direction = serializers.ChoiceField(
+        choices=Expectation.Direction.choices, read_only=True, allow_blank=True
+    )
+    item = serializers.IntegerField(
+        source="item_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The goal, task or expectation it became.",
+    )
+
+    class Meta:
+        model = Proposal
+        fields = [
+            *("id", "conversation", "author", "kind", "title", "text", "goal_kind", "direction", "state"),
+            *("decided_by", "decided_at", "reason", "item", "created_at"),
+        ]
+        read_only_fields = fields
+
+
+class ProposalInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Proposal.Kind.choices)
+    title = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
+    text = StrictCharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    goal_kind = serializers.ChoiceField(
+        choices=Goal.Kind.choices, required=False, allow_blank=True, default=""
+    )
+    direction = serializers.ChoiceField(
+        choices=Expectation.Direction.choices, required=False, allow_blank=True, default=""
+    )
+
+
+class ProposalDeclineSerializer(serializers.Serializer):
+    reason = StrictCharField(max_length=TEXT_MAX, help_text="Why: the employee sees it.")

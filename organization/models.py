@@ -92,6 +92,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     shares_history = models.BooleanField(
         _("shares closed conversations with the current leader"), default=False
     )
+    email_digest = models.BooleanField(
+        _("én samlemelding om dagen i stedet for én e-post per hendelse"), default=False
+    )
     language = models.CharField(
         _("language"), max_length=5, choices=Language.choices, default=Language.BOKMAL
     )

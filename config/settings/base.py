@@ -213,6 +213,9 @@ SPECTACULAR_SETTINGS = {
         "FollowUpKindEnum": "conversations.models.FollowUp.Kind",
         "WaitingKindEnum": "conversations.waiting.KINDS",
         "WaitingItemKindEnum": "conversations.waiting.ITEM_KINDS",
+        "GoalKindEnum": "goals.models.Goal.Kind",
+        "ProposalKindEnum": "goals.models.Proposal.Kind",
+        "ProposalStateEnum": "goals.models.Proposal.State",
     },
 }
 

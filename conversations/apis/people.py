@@ -20,6 +20,7 @@ from conversations.serializers.export import PersonalExportSerializer
 from conversations.serializers.people import (
     DeputyGrantInputSerializer,
     DeputyGrantSerializer,
+    EmailDigestSerializer,
     MeSerializer,
     ReportSerializer,
     ShareHistorySerializer,
@@ -111,7 +112,9 @@ class MeWaitingView(ApiView):
     def get(self, request):
         """What waits on the caller across their open conversations (as employee, leader or deputy),
         oldest first, each with the page where it is done."""
-        return Response(WaitingSerializer(waiting.waiting_on(request.user), many=True).data)
+        # A plain output function: the serializer only documents the shape (the list is read per
+        # page view and per poll, so it is built without serializer fields).
+        return Response([thing.as_json() for thing in waiting.waiting_on(request.user)])
 
 
 class MeView(ApiView):
@@ -156,6 +159,21 @@ class ShareHistoryView(ApiView):
         data = self.validated(ShareHistorySerializer, request.data)
         services.history_share_set(employee=request.user, shared=data["shared"])
         return Response({"shared": request.user.shares_history})
+
+
+class EmailDigestView(ApiView):
+    serializer_class = EmailDigestSerializer
+
+    @extend_schema(
+        tags=TAG_ME,
+        request=EmailDigestSerializer,
+        responses={200: EmailDigestSerializer, **errors(400, 401)},
+    )
+    def post(self, request):
+        """Choose one e-mail per thing or a daily digest."""
+        data = self.validated(EmailDigestSerializer, request.data)
+        services.email_digest_set(person=request.user, digest=data["digest"])
+        return Response({"digest": request.user.email_digest})
 
 
 class CycleListView(ApiView):

@@ -13,6 +13,7 @@ from conversations.serializers.dialogue import (
     VersionSerializer,
 )
 from conversations.serializers.people import DeputyGrantSerializer, MeSerializer
+from goals.serializers import ProposalSerializer
 
 
 class ExportConversationSerializer(ConversationDetailSerializer):
@@ -62,3 +63,4 @@ class PersonalExportSerializer(serializers.Serializer):
     )
     deputy_grants = DeputyGrantSerializer(many=True, help_text="Grants given or received.")
     access_log_entries_by_me = AccessLogEntrySerializer(many=True, help_text="When the person opened what.")
+    proposals = ProposalSerializer(many=True, help_text="Goals, tasks and expectations the person proposed.")

@@ -35,6 +35,7 @@ class MeSerializer(serializers.ModelSerializer):
             "manager",
             "language",
             "shares_history",
+            "email_digest",
             "left_on",
         ]
         read_only_fields = fields
@@ -123,6 +124,13 @@ class ShareHistorySerializer(serializers.Serializer):
     )
 
 
+class EmailDigestSerializer(serializers.Serializer):
+    digest = serializers.BooleanField(
+        help_text="true: one e-mail a day listing everything new that waits on the caller, each with its "
+        "link; false: one e-mail per thing. Calendar invitations are always sent at once."
+    )
+
+
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
     expires = serializers.DateTimeField(read_only=True, help_text="After this the token is refused (401).")
@@ -140,11 +148,13 @@ class WaitingSerializer(serializers.Serializer):
         choices=list(waiting.KINDS),
         help_text="draft (to finish), confirm (a version), change_request, question (unanswered), at_risk "
         "(an item marked at risk or off track since your side's last entry), statement (not read since "
-        "it was added), check_in (no follow-up for longer than the cycle's check-in interval).",
+        "it was added), check_in (no follow-up for longer than the cycle's check-in interval), proposal "
+        "(the employee's proposals waiting for the leader's decision), proposal_declined (a proposal the "
+        "leader declined, until the employee has opened the conversation).",
     )
-    conversation = serializers.IntegerField(source="conversation.pk")
-    employee = PersonSerializer(source="conversation.employee", read_only=True)
-    leader = PersonSerializer(source="conversation.leader", read_only=True)
+    conversation = serializers.IntegerField()
+    employee = PersonSerializer(read_only=True)
+    leader = PersonSerializer(read_only=True)
     item = WaitingItemSerializer(allow_null=True, help_text="The item it is about, if any.")
     since = serializers.DateTimeField(help_text="Since when it has waited.")
     url = serializers.CharField(help_text="The page where it is done.")

@@ -16,9 +16,11 @@ from conversations.forms import (
     AnswerForm,
     CommentForm,
     ConfirmForm,
+    DeclineForm,
     FollowUpForm,
     ItemResponseForm,
     MeetingTimeForm,
+    ProposalForm,
     RequestChangesForm,
     RevisionForm,
     StatementForm,
@@ -28,7 +30,14 @@ from conversations.forms import (
 )
 from conversations.models import AgendaPoint, FollowUp
 from conversations.page_selectors import ITEM_MODELS, item_choices
-from conversations.permissions import COMMENT, MANAGE, RESPOND, access_conversation
+from conversations.permissions import (
+    COMMENT,
+    DECIDE_PROPOSAL,
+    MANAGE,
+    PROPOSE,
+    RESPOND,
+    access_conversation,
+)
 from conversations.views._common import (
     back_to,
     conversation_url,
@@ -40,7 +49,9 @@ from conversations.views._common import (
 )
 from conversations.views.conversation import TRANSITION_BUTTONS, render_conversation, short_label
 from core.errors import StaleVersion
+from goals import proposals
 from goals import services as goal_services
+from goals.permissions import access_proposal
 
 TRANSITION_DONE = {
     "submit": gettext_lazy("The agreement was sent for confirmation."),
@@ -340,3 +351,51 @@ def follow_up_answer(request, pk, question_pk):
     if run_form_action(request, form, add, _("Your answer was added.")):
         return redirect(conversation_url(conversation, f"follow-up-{question.pk}"))
     return _failed(request, conversation, f"answer:{question.pk}", form)
+
+
+@page
+@require_POST
+def proposal_add(request, pk):
+    conversation = access_conversation(request.user, pk, PROPOSE)
+    form = ProposalForm(request.POST, prefix="proposal")
+
+    def add(data):
+        proposals.proposal_create(conversation=conversation, actor=request.user, **data)
+
+    if run_form_action(request, form, add, _("Forslaget ditt er sendt til lederen.")):
+        return redirect(conversation_url(conversation, "proposals"))
+    return _failed(request, conversation, "proposal", form)
+
+
+@page
+@require_POST
+def proposal_accept(request, pk, proposal_pk):
+    proposal = _proposal_of(request.user, pk, proposal_pk)
+    run_action(
+        request,
+        lambda: proposals.proposal_accept(proposal=proposal, actor=request.user),
+        _("Forslaget er godtatt og lagt til i avtalen."),
+    )
+    return redirect(conversation_url(proposal.conversation, "proposals"))
+
+
+@page
+@require_POST
+def proposal_decline(request, pk, proposal_pk):
+    proposal = _proposal_of(request.user, pk, proposal_pk)
+    form = DeclineForm(request.POST, prefix=f"decline-{proposal.pk}")
+
+    def decline(data):
+        proposals.proposal_decline(proposal=proposal, actor=request.user, reason=data["reason"])
+
+    if run_form_action(request, form, decline, _("Forslaget er avslått.")):
+        return redirect(conversation_url(proposal.conversation, "proposals"))
+    return _failed(request, proposal.conversation, f"decline:{proposal.pk}", form)
+
+
+def _proposal_of(user, pk, proposal_pk):
+    """The proposal `proposal_pk` of conversation `pk`, which only the leader of record decides."""
+    proposal = access_proposal(user, proposal_pk, DECIDE_PROPOSAL)
+    if proposal.conversation_id != pk:
+        raise Http404
+    return proposal

@@ -11,17 +11,29 @@ from conversations.forms import (
     AnswerForm,
     CommentForm,
     ConfirmForm,
+    DeclineForm,
     FollowUpForm,
     ItemResponseForm,
     MeetingTimeForm,
+    ProposalForm,
     RequestChangesForm,
     StatementForm,
     focus_field,
     item_form_kwargs,
 )
 from conversations.models import FINISHED_STATUSES, Status
-from conversations.permissions import COMMENT, MANAGE, RESPOND, access_conversation, conversation_perms
+from conversations.permissions import (
+    COMMENT,
+    DECIDE_PROPOSAL,
+    MANAGE,
+    PROPOSE,
+    RESPOND,
+    access_conversation,
+    conversation_perms,
+)
 from conversations.views._common import page
+from goals import selectors as goal_selectors
+from goals.models import Proposal
 
 TRANSITION_BUTTONS = {
     "submit": _("Send for confirmation"),
@@ -95,6 +107,21 @@ def _timeline(conversation, user, follow_ups, forms: dict, *, can_answer: bool) 
     return entries
 
 
+def _proposals(conversation, forms: dict, *, can_decide: bool) -> list[dict]:
+    """The employee's proposals, each pending one with the leader's decline form."""
+    return [
+        {
+            "proposal": proposal,
+            "decline_form": _form(
+                forms, f"decline:{proposal.pk}", lambda pk=proposal.pk: DeclineForm(prefix=f"decline-{pk}")
+            )
+            if can_decide and proposal.state == Proposal.State.PENDING
+            else None,
+        }
+        for proposal in goal_selectors.proposals(conversation)
+    ]
+
+
 def _transition_buttons(conversation, perms) -> list[tuple[str, str]]:
     return [
         (name, TRANSITION_BUTTONS[name])
@@ -115,6 +142,8 @@ def _flags(conversation, perms, data) -> dict:
         "can_respond": RESPOND in perms and awaiting and data.latest_version is not None,
         "can_state": RESPOND in perms and confirmed_once,
         "can_follow_up": COMMENT in perms and confirmed_once and not finished,
+        "can_propose": PROPOSE in perms and conversation.status == Status.DRAFT,
+        "can_decide": DECIDE_PROPOSAL in perms and not finished,
         "awaiting": awaiting,
     }
 
@@ -134,6 +163,7 @@ def _forms(conversation, flags, forms: dict, focus: str | None) -> dict:
         "comment_form": _form(forms, "comment", lambda: CommentForm(prefix="comment")),
         "changes_form": _form(forms, "changes", lambda: RequestChangesForm(prefix="changes")),
         "statement_form": _form(forms, "statement", lambda: StatementForm(prefix="statement")),
+        "proposal_form": _form(forms, "proposal", lambda: ProposalForm(prefix="proposal")),
         "confirm_form": ConfirmForm(initial={"version": latest.number, "sha256": latest.sha256})
         if latest
         else None,
@@ -201,6 +231,7 @@ def render_conversation(request, conversation, *, forms=None, status: int = 200,
                 ),
             ),
         ],
+        "proposals": _proposals(conversation, forms, can_decide=flags["can_decide"]),
         "timeline": _timeline(conversation, user, data.follow_ups, forms, can_answer=flags["can_follow_up"]),
         "has_errors": bool(forms),
         # Where the language switch returns to: the page itself, not the action a form posted to.

@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from conversations import page_selectors, services, waiting
-from conversations.forms import ConversationCreateForm, DeputyGrantForm, ShareHistoryForm, focus_first_error
+from conversations.forms import (
+    ConversationCreateForm,
+    DeputyGrantForm,
+    EmailDigestForm,
+    ShareHistoryForm,
+    focus_first_error,
+)
 from conversations.models import DeputyGrant
 from conversations.permissions import access_own_report
 from conversations.views._common import page, run_action, run_form_action
@@ -21,6 +27,8 @@ WAITING_LABELS = {
     waiting.AT_RISK: gettext_lazy("An item marked at risk or off track"),
     waiting.STATEMENT: gettext_lazy("A supplementary statement you have not read"),
     waiting.CHECK_IN: gettext_lazy("Time for a follow-up"),
+    waiting.PROPOSAL: gettext_lazy("Et forslag til avtalen som venter på svar"),
+    waiting.PROPOSAL_DECLINED: gettext_lazy("Et forslag som ble avslått"),
 }
 
 
@@ -31,6 +39,21 @@ def home(request):
         {"thing": thing, "label": WAITING_LABELS[thing.kind]} for thing in waiting.waiting_on(request.user)
     ]
     return render(request, "conversations/waiting.html", {"rows": rows})
+
+
+@page
+@require_POST
+def email_digest(request):
+    """The e-mail setting on Venter på deg: one e-mail per thing or a daily digest."""
+    form = EmailDigestForm(request.POST)
+    digest = form.is_valid() and form.cleaned_data["digest"]
+    success = (
+        _("Du får nå én samlemelding om dagen i stedet for én e-post per hendelse.")
+        if digest
+        else _("Du får nå én e-post per hendelse.")
+    )
+    run_action(request, lambda: services.email_digest_set(person=request.user, digest=digest), success)
+    return redirect("web:home")
 
 
 @page

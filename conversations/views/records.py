@@ -34,6 +34,9 @@ ACTIONS = {
     "answer": _("Question answered"),
     "promise_kept": _("Promise marked as kept"),
     "promise_not_kept": _("Promise marked as not kept"),
+    "proposal_created": _("Medarbeideren foreslo et punkt"),
+    "proposal_accepted": _("Forslaget ble godtatt"),
+    "proposal_declined": _("Forslaget ble avslått"),
     "deputy_granted": _("Deputy granted access"),
     "deputy_ended": _("Deputy's access ended"),
     "leader_changed": _("New leader"),
@@ -67,7 +70,7 @@ FIELD_LABELS = {
     "answers_kept": _("Answers kept from the previous version"),
     "until": _("Until"),
     "deputy": _("Deputy"),
-    "reason": _("Grunn"),
+    "reason": _("Begrunnelse"),
 }
 
 VALUE_LABELS = {

@@ -389,11 +389,13 @@ def test_calendar_invitation(world, client_for):
     assert "BEGIN:VEVENT" in lines
     assert "DTSTART:20300301T093000Z" in lines
     assert "DTEND:20300301T103000Z" in lines
-    assert "SUMMARY:Medarbeidersamtale" in lines
+    unfolded = text.replace("\r\n ", "")
+    summary = f"SUMMARY:Medarbeidersamtale: {world.employee.full_name} og {world.leader.full_name}"
+    assert summary.replace(",", "\\,") in unfolded.split("\r\n")
+    assert not any(line.startswith("METHOD:") for line in lines)  # a download, not an e-mailed request
     assert any(line.startswith("UID:conversation-") for line in lines)
     assert any(line.startswith("DTSTAMP:") for line in lines)
     assert any(line.startswith("ORGANIZER") and world.leader.email in line for line in lines)
-    unfolded = text.replace("\r\n ", "")
     assert f"mailto:{world.employee.email}" in unfolded
     assert all(len(line.encode()) <= 75 for line in lines)
 

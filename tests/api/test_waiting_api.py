@@ -5,9 +5,11 @@ import datetime
 import pytest
 import time_machine
 from django.utils import timezone
+from rest_framework.fields import DateTimeField
 
 from conversations import services, workflow
 from conversations.models import Cycle
+from goals import proposals
 from goals.models import Goal
 from tests import factories
 from tests.api.helpers import bring_to, confirm, count_queries, url
@@ -59,6 +61,20 @@ def test_a_version_to_confirm_waits_on_the_employee(world, client_for):
 def test_a_change_request_waits_on_the_leader(world, client_for):
     bring_to(world.conversation, "changes_requested")
     assert kinds_by_person(world, client_for, world.conversation) == only({"leader": ["change_request"]})
+
+
+def test_a_proposal_waits_on_the_leader_of_record_and_a_decline_on_the_employee(world, client_for):
+    proposal = proposals.proposal_create(
+        conversation=world.conversation, actor=world.employee, kind="task", title="Rydde arkivet"
+    )
+    assert kinds_by_person(world, client_for, world.conversation) == only({"leader": ["draft", "proposal"]})
+    [row] = [r for r in waiting(client_for, world.leader) if r["kind"] == "proposal"]
+    assert row["url"].endswith(f"/samtaler/{world.conversation.pk}/#proposals")
+    assert row["since"] == DateTimeField().to_representation(proposal.created_at)  # as the API writes times
+    proposals.proposal_decline(proposal=proposal, actor=world.leader, reason="Ikke nå")
+    assert kinds_by_person(world, client_for, world.conversation) == only(
+        {"leader": ["draft"], "employee": ["proposal_declined"]}
+    )
 
 
 def test_a_confirmed_agreement_waits_on_nobody(world, client_for):
@@ -199,6 +215,9 @@ def test_query_count_does_not_grow_with_the_conversations(world, client_for, dja
                 conversation=conversation, actor=employee, text="!", item_status="at_risk"
             )
             services.statement_create(conversation=conversation, actor=employee, text="Ord")
+            newcomer = factories.UserFactory(unit=world.leader.unit, manager=world.leader)
+            draft = factories.make_conversation(leader=world.leader, employee=newcomer, items=False)
+            proposals.proposal_create(conversation=draft, actor=newcomer, kind="task", title="Forslag")
 
     add_conversations(1)
     client = client_for(world.leader)
@@ -206,5 +225,5 @@ def test_query_count_does_not_grow_with_the_conversations(world, client_for, dja
     add_conversations(12)
     with django_assert_max_num_queries(few):
         rows = client.get(WAITING).json()
-    assert len(rows) == 1 + 13 * 3
-    assert few <= 6
+    assert len(rows) == 1 + 13 * 5  # per round: question, at risk, statement, draft, proposal
+    assert few <= 6  # session, user, then at most 4 (conversations.waiting)

@@ -1,7 +1,10 @@
-"""The year-round dialogue walked in a real browser: the employee asks "Er vi på rett vei?" and marks a
-promise of the leader's as not kept on a phone; the leader finds both on Venter på deg and on Mine
-medarbeidere, answers "Juster kursen"; a quarter without follow-up later the reminder goes out and the
-check-in waits on both of them."""
+"""A whole year of the dialogue walked in a real browser: while the contract is a draft the employee
+proposes a goal and a task on a phone; the leader finds the proposals on Venter på deg, accepts the goal
+(it becomes an item of the contract), declines the task with a reason and sends the contract; the
+employee sees the decline and confirms. Then the employee asks "Er vi på rett vei?" and marks a promise
+of the leader's as not kept; the leader finds both on Venter på deg and on Mine medarbeidere, answers
+"Juster kursen"; a quarter without follow-up later the reminder goes out and the check-in waits on both
+of them."""
 
 import datetime
 import re
@@ -14,7 +17,6 @@ try:
 except ImportError:  # the `browser` fixture then skips locally and fails in CI
     expect = None
 
-from conversations import workflow
 from conversations.models import Conversation, FollowUp
 from conversations.reminders import send_reminders
 from goals import services as goal_services
@@ -24,7 +26,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def confirmed(transactional_db):
+def draft(transactional_db):
     unit = factories.OrgUnitFactory(name="Bymiljøetaten")
     leader = factories.LeaderFactory(unit=unit, full_name="Lise Leder")
     employee = factories.UserFactory(unit=unit, manager=leader, full_name="Marius Medarbeider")
@@ -33,22 +35,71 @@ def confirmed(transactional_db):
     goal_services.expectation_create(
         conversation=conversation, actor=leader, direction="employee_to_leader", text="Ukentlige avklaringer"
     )
-    version = workflow.conversation_submit(conversation_id=conversation.pk, actor=leader)
-    workflow.conversation_confirm(
-        conversation_id=conversation.pk, actor=employee, version=version.number, sha256=version.sha256
-    )
     return conversation
 
 
-def test_a_question_its_answer_a_promise_not_kept_and_the_reminder(visitor, confirmed):
-    conversation = confirmed
+def test_a_whole_year_proposals_contract_question_answer_promise_not_kept_and_the_reminder(visitor, draft):
+    conversation = draft
     phone = visitor("nb", 375).log_in_as(conversation.employee)
-    _employee_asks_and_marks(phone, conversation)
     boss = visitor("nb", 1280).log_in_as(conversation.leader)
+    _employee_proposes(phone, conversation)
+    _leader_decides_and_submits(boss, conversation)
+    _employee_sees_the_decline_and_confirms(phone, conversation)
+    _employee_asks_and_marks(phone, conversation)
     _leader_finds_and_answers(boss, conversation)
     phone.go("/", "waiting (employee, answered)")
     expect(phone.page.locator("main")).to_contain_text("Ingenting venter på deg nå.")
     _a_quarter_later(boss, phone, conversation)
+
+
+def _employee_proposes(phone, conversation) -> None:
+    page = phone.page
+    phone.go(f"/samtaler/{conversation.pk}/")
+    for kind, title, goal_kind in (
+        ("Mål", "Ta fagbrev i anleggsteknikk", "Utviklingsmål"),
+        ("Oppgave", "Lage ny vaktliste", ""),
+    ):
+        form = page.locator("#proposals form").last
+        form.get_by_label("Hva foreslår du?").select_option(label=kind)
+        form.get_by_label("Tittel").fill(title)
+        if goal_kind:
+            form.get_by_label("Type mål").select_option(label=goal_kind)
+        form.get_by_role("button", name="Send forslaget").click()
+        phone.expect_message("Forslaget ditt er sendt til lederen.")
+    expect(page.locator("#proposals")).to_contain_text("Venter på leder")
+    phone.check("proposals sent (employee)")
+
+
+def _leader_decides_and_submits(boss, conversation) -> None:
+    page = boss.page
+    boss.go("/", "waiting (leader, proposals)")
+    page.get_by_role("link", name=re.compile("Et forslag til avtalen som venter på svar")).click()
+    goal, task = conversation.proposals.order_by("pk")
+    page.locator(f"#proposal-{goal.pk}").get_by_role(
+        "button", name=re.compile("Godta og legg til i avtalen")
+    ).click()
+    boss.expect_message("Forslaget er godtatt og lagt til i avtalen.")
+    expect(page.locator("#contract")).to_contain_text("Ta fagbrev i anleggsteknikk")
+    entry = page.locator(f"#proposal-{task.pk}")
+    entry.get_by_label("Begrunnelse").fill("Vaktlisten lager vi sammen med hele teamet.")
+    entry.get_by_role("button", name="Avslå").click()
+    boss.expect_message("Forslaget er avslått.")
+    boss.check("proposals decided (leader)")
+    page.get_by_role("button", name="Send til bekreftelse").click()
+    boss.expect_message("Avtalen ble sendt til bekreftelse.")
+
+
+def _employee_sees_the_decline_and_confirms(phone, conversation) -> None:
+    page = phone.page
+    phone.go("/", "waiting (employee, proposal declined)")
+    expect(page.locator("main")).to_contain_text("Et forslag som ble avslått")
+    expect(page.locator("main")).to_contain_text("En versjon å bekrefte")
+    page.get_by_role("link", name=re.compile("Et forslag som ble avslått")).click()
+    expect(page.locator("#proposals")).to_contain_text("Vaktlisten lager vi sammen med hele teamet.")
+    page.get_by_role("button", name="Bekreft avtalen").click()
+    phone.expect_message("Du bekreftet versjon 1 av avtalen.")
+    phone.go("/")
+    expect(page.locator("main")).not_to_contain_text("Et forslag som ble avslått")
 
 
 def _employee_asks_and_marks(phone, conversation) -> None:

@@ -5,8 +5,11 @@ the tests see the same rows, rights and history as production. `tests/goals` imp
 """
 
 import datetime
+from email import message_from_bytes, policy
 
 import pytest
+from aiosmtpd.controller import Controller
+from django.test import override_settings
 from django.utils import timezone
 
 from conversations import workflow
@@ -14,6 +17,7 @@ from conversations.models import Conversation, DeputyGrant, HistoryEntry, Status
 from conversations.permissions import MANAGE
 from conversations.services import deputy_grant_create, employee_manager_changed
 from tests import factories
+from tests.background.smtp import free_port
 
 AMENDMENT = "draft (amendment)"
 """A pseudo-status for the test tables: a draft opened by `amend`, so a confirmed version exists."""
@@ -113,3 +117,52 @@ def change_manager(employee, new_manager):
 def conversation_factory(db):
     """`conversation_factory(status, **kwargs)`: a conversation walked into `status` through the services."""
     return conversation_in
+
+
+# --- a real SMTP server for the e-mail tests ------------------------------------------------------------
+
+SITE = "https://samtale.example.no"
+
+
+class Inbox:
+    """What the SMTP server received: (recipients, parsed message) in order."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    """An aiosmtpd server on a free loopback port, with Django's SMTP backend pointed at it: the outbox's
+    task delivers to it as it would to a real mail server."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=controller.port,
+            EMAIL_USE_TLS=False,
+            SAMTALE_SITE_URL=SITE,
+        ):
+            yield inbox
+    finally:
+        controller.stop()
+
+
+def sent(inbox) -> list[tuple[str, str, str]]:
+    """(recipient, subject, plain text body) of each message; a long subject is folded over lines on the
+    wire, so it is compared unfolded, and the body's line ends are the wire's CRLF, compared as LF."""
+    return [
+        (
+            to[0],
+            " ".join(str(m["Subject"]).split()),
+            m.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n"),
+        )
+        for to, m in inbox.messages
+    ]

@@ -1,51 +1,13 @@
 """E-mail that brings people back: questions, answers, promises not kept and items at risk reach the
 party who now has something to do, through a real SMTP server, in their language, with a link."""
 
-import random
-from email import message_from_bytes, policy
-
 import pytest
-from aiosmtpd.controller import Controller
-from django.test import override_settings
 
 from conversations import services
 from goals.models import Expectation, Goal
-from tests.conversations.conftest import conversation_in
+from tests.conversations.conftest import SITE, conversation_in, sent
 
 pytestmark = pytest.mark.django_db
-SITE = "https://samtale.example.no"
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=random.randint(26000, 26999))  # noqa: S311
-    controller.start()
-    try:
-        with override_settings(
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=controller.port,
-            EMAIL_USE_TLS=False,
-            SAMTALE_SITE_URL=SITE,
-        ):
-            yield inbox
-    finally:
-        controller.stop()
-
-
-def sent(inbox) -> list[tuple[str, str, str]]:
-    # A long subject is folded over lines on the wire; compare it unfolded.
-    return [(to[0], " ".join(str(m["Subject"]).split()), m.get_content()) for to, m in inbox.messages]
 
 
 def test_question_and_answer_mail_the_party_who_now_has_something_to_do(

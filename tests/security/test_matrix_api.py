@@ -13,7 +13,8 @@ import pytest
 from django.urls import URLPattern, URLResolver
 
 from conversations.models import ConversationUserObjectPermission
-from goals.models import UnitGoal
+from goals import proposals
+from goals.models import Proposal, UnitGoal
 from tests import factories
 from tests.conversations.conftest import snapshot
 from tests.security.conftest import PEOPLE, ROLES, in_days, latest_version
@@ -139,6 +140,23 @@ TABLE = [
     Op("get", C + "history/", READ, "draft"),
     Op("get", C + "access-log/", parties(200, 200, 403), "draft"),
     Op("get", C + "pdf/", READ, "confirmed"),
+    # --- the employee's proposals: the employee proposes while it is a draft, the leader of record decides
+    Op("get", C + "proposals/", READ, "draft"),
+    Op(
+        "post",
+        C + "proposals/",
+        parties(403, 201, 403),
+        "draft",
+        body=lambda w, u: {"kind": "task", "title": "Forslag"},
+    ),
+    Op("post", "proposals/<id:pk>/accept/", parties(200, 403, 403), "proposal"),
+    Op(
+        "post",
+        "proposals/<id:pk>/decline/",
+        parties(200, 403, 403),
+        "proposal",
+        body=lambda w, u: {"reason": "Ikke nå"},
+    ),
     # --- items
     *[
         op
@@ -167,6 +185,7 @@ TABLE = [
     Op("get", "me/export/", everyone(200)),
     Op("get", "me/waiting/", everyone(200)),
     Op("post", "me/share-history/", everyone(200), body=lambda w, u: {"shared": True}),
+    Op("post", "me/email-digest/", everyone(200), body=lambda w, u: {"digest": True}),
     Op("get", "cycles/", everyone(200)),
     Op(
         "post",
@@ -260,13 +279,19 @@ def _target(world, name: str | None):
         return world.cycle
     if name == "unit_goal":
         return UnitGoal.objects.get_or_create(unit_id=world.leader.unit_id, cycle=world.cycle, title="Mål")[0]
+    if name == "proposal":  # the employee's pending proposal, made on first use
+        draft = world.draft
+        pending = Proposal.objects.filter(conversation=draft, state="pending").first()
+        return pending or proposals.proposal_create(
+            conversation=draft, actor=draft.employee, kind="task", title="Forslag"
+        )
     return None
 
 
 def _conversation_of(world, op: Op):
     if op.target in CONVERSATION_TARGETS:
         return getattr(world, op.target)
-    if op.target in ITEM_TARGETS:
+    if op.target in (*ITEM_TARGETS, "proposal"):
         return world.draft
     return None
 
@@ -292,6 +317,7 @@ def call(world, api_as, op: Op, role: str):
 @pytest.mark.parametrize("op", TABLE, ids=lambda op: f"{op.method.upper()} {op.route}")
 def test_permission_matrix(world, api_as, op, role):
     conversation = _conversation_of(world, op)
+    _target(world, op.target)  # first: making it may add what the request acts on (a proposal)
     before = snapshot(conversation) if conversation is not None else None
     response = call(world, api_as, op, role)
     expected = op.expect[role]

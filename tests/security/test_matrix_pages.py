@@ -98,8 +98,26 @@ def employee_question(name):
     return lambda w: {"pk": getattr(w, name).pk, "question_pk": _question(getattr(w, name)).pk}
 
 
+def _proposal(conversation):
+    """The employee's pending proposal in `conversation`, made on first use."""
+    from goals import proposals
+    from goals.models import Proposal
+
+    found = Proposal.objects.filter(conversation=conversation, state="pending").first()
+    return found or proposals.proposal_create(
+        conversation=conversation, actor=conversation.employee, kind="task", title="Forslag"
+    )
+
+
+def proposal_args(name):
+    return lambda w: {"pk": getattr(w, name).pk, "proposal_pk": _proposal(getattr(w, name)).pk}
+
+
 TABLE = [
-    Page("get", "", everyone(200)),  # Venter på deg (was a redirect to the person's start page)
+    Page("get", "", everyone(200)),
+    Page(
+        "post", "epost/", everyone(OK), data=lambda w: {"digest": "on"}
+    ),  # Venter på deg (was a redirect to the person's start page)
     Page("get", "medarbeidere/", everyone(200)),
     Page(
         "get",
@@ -227,6 +245,31 @@ TABLE = [
             f"answer-{_question(w.confirmed).pk}-text": "Ja",
         },
         "confirmed",
+    ),
+    # The employee proposes while it is a draft; the leader of record accepts or declines.
+    Page(
+        "post",
+        S + "forslag/",
+        parties(403, OK, 403),
+        conv("draft"),
+        lambda w: {"proposal-kind": "task", "proposal-title": "Forslag"},
+        "draft",
+    ),
+    Page(
+        "post",
+        S + "forslag/<id:proposal_pk>/godta/",
+        parties(OK, 403, 403),
+        proposal_args("draft"),
+        None,
+        "draft",
+    ),
+    Page(
+        "post",
+        S + "forslag/<id:proposal_pk>/avsla/",
+        parties(OK, 403, 403),
+        proposal_args("draft"),
+        lambda w: {f"decline-{_proposal(w.draft).pk}-reason": "Ikke nå"},
+        "draft",
     ),
     Page("get", S + "historikk/", READ, conv("draft")),
     Page("get", S + "innsynslogg/", parties(200, 200, 403), conv("draft")),
