@@ -208,6 +208,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Medarbeidersamtaler: contracts, confirmations and follow-up.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.document_unsupported_media_type",
+    ],
     # Several fields are named "kind"; each set of choices gets a name of its own.
     "ENUM_NAME_OVERRIDES": {
         "FollowUpKindEnum": "conversations.models.FollowUp.Kind",
