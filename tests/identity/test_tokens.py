@@ -160,3 +160,17 @@ def test_signing_out_forgets_the_session(conversation):
     browser = signed_in_with_password(conversation.employee)
     browser.post("/accounts/logout/")
     assert not UserSession.objects.filter(user=conversation.employee).exists()
+
+
+def test_an_expired_token_is_refused_by_the_statistics_too(settings):
+    settings.SAMTALE_API_TOKEN_LIFETIME_DAYS = 30
+    hr = factories.HRFactory()
+    hr.set_password(PASSWORD)
+    hr.save()
+    cycle = factories.CycleFactory()
+    issued = token_for(hr.employee_id)
+    expires = datetime.datetime.fromisoformat(issued["expires"])
+    paths = [f"/api/v1/statistics{suffix}?cycle={cycle.pk}" for suffix in ("/", ".csv")]
+    assert [api(issued["token"]).get(path).status_code for path in paths] == [200, 200]
+    with time_machine.travel(expires + datetime.timedelta(minutes=1)):
+        assert [api(issued["token"]).get(path).status_code for path in paths] == [401, 401]
