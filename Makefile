@@ -88,4 +88,5 @@ bench: venv ## Load benchmark: throwaway PostgreSQL, seed-scale, gunicorn, wrk; 
 	trap 'scripts/pg_throwaway.sh stop "$$PG_THROWAWAY_DIR"' EXIT; \
 	trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(MAKE) seed-scale; \
-	$(PY) bench/run_bench.py $${BENCH_ARGS:-}
+	eval "set -- $${BENCH_ARGS:-}"; \
+	$(PY) bench/run_bench.py "$$@"
