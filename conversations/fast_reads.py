@@ -27,7 +27,7 @@ from django.utils import timezone
 from conversations.models import ContractVersion, Conversation, Cycle
 from conversations.permissions import VIEW, Access, require
 from conversations.serializers.output import iso_date, iso_datetime
-from core.ids import is_id
+from core.ids import id_or_404
 from goals.models import Expectation, Goal, Task
 from organization.models import OrgUnit, User
 
@@ -214,12 +214,7 @@ def conversation_access(user, pk) -> Access:
     """`permissions.conversation_access(user, pk, related=selectors.PERSON_FIELDS)` for a read (VIEW):
     the conversation with its employee, leader, cycle and unit, and the rights held on it; 404 when
     missing or hidden."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError, OverflowError):
-        raise Http404 from None
-    if not is_id(pk):
-        raise Http404
+    pk = id_or_404(pk)
     loaders = _loaders()
     with connection.cursor() as cursor:
         cursor.execute(_conversation_sql(), [pk])

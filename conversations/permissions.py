@@ -35,7 +35,7 @@ from conversations.models import (
     DeputyGrant,
 )
 from core.errors import NotAllowed
-from core.ids import is_id
+from core.ids import id_or_404, is_id
 from organization.models import User
 
 LEADER_PERMS = frozenset({VIEW, MANAGE, COMMENT})
@@ -130,12 +130,7 @@ ACCESS_RELATED = ("employee", "leader", "cycle", "unit", "confirmed_version")
 def _conversation_with(related: tuple[str, ...], pk) -> Conversation:
     """The conversation `pk` with `related` joined; 404 when there is none (also for an id no row can
     have)."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError, OverflowError):
-        raise Http404 from None
-    if not is_id(pk):
-        raise Http404
+    pk = id_or_404(pk)
     rows = list(Conversation.objects.select_related(*related).filter(pk=pk))
     if not rows:
         raise Http404

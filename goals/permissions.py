@@ -6,12 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from conversations.permissions import VIEW, access_item
 from core.errors import NotAllowed
+from core.ids import id_or_404
 from goals.models import Proposal, UnitGoal
 from organization import selectors as people
 from organization.models import OrgUnit
 
 NOT_YOUR_UNIT = _("You can only write goals for your own unit and the units below it.")
-_MAX_ID = 2**63 - 1
 
 
 def may_write_unit_goals(user, unit: OrgUnit) -> bool:
@@ -32,12 +32,7 @@ def require_unit_goal_writer(user, unit: OrgUnit) -> None:
 
 def access_unit_goal(user, pk) -> UnitGoal:
     """A unit goal, with its unit and cycle; 404 when there is none. Everyone signed in reads them."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError, OverflowError):
-        raise Http404 from None
-    goals = UnitGoal.objects.select_related("unit", "cycle")
-    goal = goals.filter(pk=pk).first() if 0 < pk <= _MAX_ID else None
+    goal = UnitGoal.objects.select_related("unit", "cycle").filter(pk=id_or_404(pk)).first()
     if goal is None:
         raise Http404
     return goal
