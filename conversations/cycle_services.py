@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from conversations.models import Cycle, Template
+from core.db import locked
 from core.errors import InvalidInput, NotAllowed
 
 EDITABLE_FIELDS = frozenset({"name", "starts_on", "deadline", "check_in_days", "template"})
@@ -39,7 +40,7 @@ def cycle_update(*, actor, cycle: Cycle, **fields) -> Cycle:
         raise InvalidInput(
             _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
         )
-    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    cycle = locked(Cycle.objects, cycle.pk)
     for field, value in fields.items():
         setattr(cycle, field, value)
     cycle.full_clean()

@@ -8,8 +8,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from conversations import history, notifications
-from conversations.models import Conversation, Status
+from conversations.models import FINISHED_STATUSES, Conversation, Status
 from conversations.permissions import DECIDE_PROPOSAL, PROPOSE, require
+from core.db import locked
 from core.errors import InvalidInput, InvalidTransition
 from goals import services
 from goals.models import Expectation, Goal, Proposal, Task
@@ -50,11 +51,7 @@ def proposal_create(
 ) -> Proposal:
     """The employee proposes an item. Precondition: the conversation is a draft. Records it in the
     history; it then waits on the leader (`conversations.waiting`), who is told by e-mail."""
-    conversation = (
-        Conversation.objects.select_for_update(of=("self",))
-        .select_related("employee")
-        .get(pk=conversation.pk)
-    )
+    conversation = locked(Conversation.objects.select_related("employee"), conversation.pk)
     require(actor, conversation, PROPOSE)
     if conversation.status != Status.DRAFT:
         raise InvalidTransition(ONLY_DRAFT)
@@ -79,10 +76,8 @@ def proposal_create(
 
 
 def _pending(proposal: Proposal, actor) -> Proposal:
-    proposal = (
-        Proposal.objects.select_for_update(of=("self",))
-        .select_related("conversation__employee", "conversation__leader")
-        .get(pk=proposal.pk)
+    proposal = locked(
+        Proposal.objects.select_related("conversation__employee", "conversation__leader"), proposal.pk
     )
     require(actor, proposal.conversation, DECIDE_PROPOSAL)
     if proposal.state != Proposal.State.PENDING:
@@ -121,7 +116,7 @@ def proposal_decline(*, proposal: Proposal, actor, reason: str) -> Proposal:
     if not reason:
         raise InvalidInput(_("Skriv hvorfor du avslår forslaget."))
     proposal = _pending(proposal, actor)
-    if proposal.conversation.status in (Status.CLOSED, Status.CANCELLED):
+    if proposal.conversation.status in FINISHED_STATUSES:
         raise InvalidTransition(_("En avsluttet eller avlyst samtale kan ikke endres."))
     proposal = _decided(proposal, actor, Proposal.State.DECLINED, reason=reason)
     history.record(proposal.conversation, actor, "proposal_declined", id=proposal.pk, reason=reason)

@@ -8,6 +8,7 @@ revision the client last saw and refuse a stale one (PreconditionFailed) under t
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core.db import locked
 from core.errors import Conflict, InvalidInput, NotAllowed, PreconditionFailed
 from goals.models import UnitGoal, unit_paths_up_to
 from goals.permissions import require_unit_goal_writer
@@ -54,11 +55,13 @@ def unit_goal_create(*, actor, unit, cycle, title: str, description: str = "", s
 
 
 def _locked(goal: UnitGoal, expected_revision: int | None) -> UnitGoal:
-    rows = UnitGoal.objects.select_for_update(of=("self",)).select_related("unit")
-    locked = rows.filter(pk=goal.pk).first()
-    if locked is None or (expected_revision is not None and locked.revision != expected_revision):
+    try:
+        current = locked(UnitGoal.objects.select_related("unit"), goal.pk)
+    except UnitGoal.DoesNotExist:
+        raise PreconditionFailed() from None
+    if expected_revision is not None and current.revision != expected_revision:
         raise PreconditionFailed()
-    return locked
+    return current
 
 
 @transaction.atomic
