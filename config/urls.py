@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from identity.language import set_language
 from organization.views import PasswordResetView
 
 api_patterns = [
@@ -16,6 +17,8 @@ api_patterns = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
+    # Before Django's own: the language switch also remembers the choice on the signed-in person.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Before Django's own: the login page with the identity provider first, logout at both ends.
     path("", include("identity.urls")),
