@@ -43,7 +43,9 @@ def test_the_contact_address_comes_from_the_settings(settings):
     assert "mailto:" not in page and "brukerstøtten" in page
 
 
-@pytest.mark.parametrize(("path", "signed_in"), [("/accounts/login/", False), ("/", True), ("/finnes-ikke/", True)])
+@pytest.mark.parametrize(
+    ("path", "signed_in"), [("/accounts/login/", False), ("/", True), ("/finnes-ikke/", True)]
+)
 def test_every_page_links_to_the_statement_in_its_footer(path, signed_in):
     page = get(path, "nn", user=factories.UserFactory() if signed_in else None).content.decode()
     footer = page.split('<footer class="site-footer">', 1)[1]
