@@ -199,7 +199,8 @@ def _words_found(text: str, words: list[str]) -> list[str]:
 @pytest.mark.browser
 def test_pages_speak_one_language_in_the_browser(visitor, transactional_db):
     scenario = build_scenario()
-    for language, foreign in (("nb", ENGLISH_WORDS), ("en", BOKMAL_WORDS)):
+    languages = (("nb", ENGLISH_WORDS), ("nn", [*ENGLISH_WORDS, *BOKMAL_NOT_NYNORSK]), ("en", BOKMAL_WORDS))
+    for language, foreign in languages:
         visitor(language).go("/accounts/login/")
         sessions = {}
         for name, user, path in scenario.pages():
