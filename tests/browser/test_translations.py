@@ -55,7 +55,7 @@ BOKMAL_NOT_NYNORSK = [
     "leder", "lederen", "medarbeider", "medarbeideren", "medarbeidere", "enhet", "enheten", "Bekreft",
     "bekreftet", "bekreftelse", "oppgave", "oppgaver", "forventninger", "venter", "Venter", "hver",
     "også", "gjelder", "finnes", "nå", "være", "gjøre", "samtaler", "navn", "tjenesten", "innhold", "uten",
-    "Velg", "lenke", "tall", "dager", "personer",
+    "Velg", "lenke", "tall", "dager", "personer", "bruker", "Brukernavn",
 ]  # fmt: skip
 # Words bokmål and English share: an English catalogue entry may leave them empty (the msgid stands).
 SHARED_WORDS = {"English", "Status", "status", "SHA-256", "Person", "HR", "person", "API", "PDF", "ZIP"}
