@@ -130,7 +130,7 @@ def describe(args) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--renders", type=int, default=20)
-    parser.add_argument("--language", choices=("nb", "en"), default="nb")
+    parser.add_argument("--language", choices=("nb", "nn", "en"), default="nb")
     parser.add_argument("--json", type=Path, help="Also write the figures as JSON to this file.")
     parser.add_argument("--worst", action="store_true", help="Render the worst case instead.")
     parser.add_argument(

@@ -6,13 +6,18 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from identity import services
+from identity import language, services
 from organization.signals import people_left
 
 
 @receiver(user_logged_in)
 def remember_session(sender, request, user, **kwargs):
     services.session_remember(user=user, session=request.session)
+
+
+@receiver(user_logged_in)
+def activate_language(sender, request, user, **kwargs):
+    language.activate_on_sign_in(request, user)
 
 
 @receiver(people_left)

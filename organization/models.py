@@ -66,6 +66,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Language(models.TextChoices):
         BOKMAL = "nb", _("Norsk bokmål")
+        NYNORSK = "nn", _("Norsk nynorsk")
         ENGLISH = "en", _("English")
 
     employee_id = models.CharField(_("employee id"), max_length=64, unique=True)

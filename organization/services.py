@@ -176,3 +176,14 @@ def _mark_left(people: Iterable[StoredPerson]) -> None:
     for pks in in_chunks(person.pk for person in people):
         User.objects.filter(pk__in=pks).update(is_active=False, left_on=today)
         people_left.send(sender=User, user_ids=pks)
+
+
+def person_language_set(*, user: User, language: str) -> bool:
+    """Remember `language` (one of settings.LANGUAGES) as the person's choice, for the pages after they
+    sign in, their e-mail and their PDFs. False, and nothing saved, for a language Samtale lacks."""
+    if language not in dict(settings.LANGUAGES):
+        return False
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return True

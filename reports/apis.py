@@ -5,6 +5,7 @@ Thin views: access check (the same 404 for missing and hidden), selector, render
 
 import io
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -30,7 +31,7 @@ ERRORS = {
 def reader_language(request) -> str:
     """The reader's language: the user's chosen language, else what the request negotiated."""
     choice = getattr(request.user, "language", "") or getattr(request, "LANGUAGE_CODE", "nb")
-    return choice if choice in ("nb", "en") else "nb"
+    return choice if choice in dict(settings.LANGUAGES) else "nb"
 
 
 def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:

@@ -145,7 +145,7 @@ def render_conversation_pdf(
     printed_at=None,
     fetcher: RestrictedURLFetcher | None = None,
 ) -> bytes:
-    """The PDF/A-3u summary of one conversation, in `language` ("nb" or "en")."""
+    """The PDF/A-3u summary of one conversation, in `language` ("nb", "nn" or "en")."""
     printed_at = printed_at or timezone.now()
     with translation.override(language):
         html = render_html(data, printed_at=printed_at)

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 MOMENT = "2026-11-20 09:30:00+00:00"  # the demo's "today"; any fixed moment will do
 USERS = ("10000", "10100", "10300", "10101", "10301", "19001", "admin", None)
-LANGUAGES = ("nb", "en")
+LANGUAGES = ("nb", "nn", "en")
 
 _tmp = tempfile.mkdtemp(prefix="samtale-compare-")
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--leader", required=True, metavar="EMPLOYEE_ID", help="The leader's employee id."
         )
-        parser.add_argument("--language", choices=("nb", "en"), help="Override the leader's language.")
+        parser.add_argument("--language", choices=("nb", "nn", "en"), help="Override the leader's language.")
 
     def handle(self, *args, out, cycle, leader, language=None, **options):
         if not Cycle.objects.filter(pk=cycle).exists():
