@@ -164,7 +164,7 @@ _NAMED_NO_ENTRY = ", ".join(f'CAST(NULL AS bigint) AS "{name}"' for name in ENTR
 THINGS_SQL = """
 WITH v AS (
     SELECT c."id", c."status", c."created_at", c."updated_at", c."confirmed_at", c."employee_id",
-        c."leader_id", c."cycle_id"
+        c."leader_id"
     FROM "conversations_conversation" c
     WHERE c."id" IN ({scope})
         AND c."status" IN (%(s_draft)s, %(s_awaiting)s, %(s_changes)s, %(s_confirmed)s)
@@ -183,15 +183,16 @@ WITH v AS (
     ), v."updated_at"), {no_entry}
     FROM v WHERE v."status" = %(s_awaiting)s
     UNION ALL
-    SELECT x."id", %(check_in)s, CASE
-        WHEN x."last" IS NULL OR x."last" < x."confirmed_at" THEN x."confirmed_at" ELSE x."last" END,
+    SELECT v."id", %(check_in)s, CASE
+        WHEN f."last" IS NULL OR f."last" < v."confirmed_at" THEN v."confirmed_at" ELSE f."last" END,
         {no_entry}
-    FROM (
-        SELECT v."id", v."confirmed_at", (
-            SELECT MAX(f."created_at") FROM "conversations_followup" f WHERE f."conversation_id" = v."id"
-        ) AS "last"
-        FROM v WHERE v."status" = %(s_confirmed)s
-    ) x
+    FROM v LEFT OUTER JOIN (
+        SELECT f."conversation_id", MAX(f."created_at") AS "last"
+        FROM "conversations_followup" f INNER JOIN v ON v."id" = f."conversation_id"
+        WHERE v."status" = %(s_confirmed)s
+        GROUP BY f."conversation_id"
+    ) f ON f."conversation_id" = v."id"
+    WHERE v."status" = %(s_confirmed)s
     UNION ALL
     SELECT p."conversation_id", %(proposal)s, MIN(p."created_at"), {no_entry}
     FROM "goals_proposal" p INNER JOIN v ON v."id" = p."conversation_id"
@@ -233,10 +234,10 @@ SELECT t."conversation_id", t."kind", t."since", t."entry_id", t."goal_id", t."t
     t."author_id", e."id", e."employee_id", e."full_name", l."id", l."employee_id", l."full_name",
     cy."name", cy."check_in_days"
 FROM t
-INNER JOIN v ON v."id" = t."conversation_id"
-INNER JOIN "organization_user" e ON e."id" = v."employee_id"
-INNER JOIN "organization_user" l ON l."id" = v."leader_id"
-LEFT OUTER JOIN "conversations_cycle" cy ON cy."id" = v."cycle_id"
+INNER JOIN "conversations_conversation" c ON c."id" = t."conversation_id"
+INNER JOIN "organization_user" e ON e."id" = c."employee_id"
+INNER JOIN "organization_user" l ON l."id" = c."leader_id"
+LEFT OUTER JOIN "conversations_cycle" cy ON cy."id" = c."cycle_id"
 """
 # The query's fixed parameters: the kinds' names and the states they are read from.
 CONSTANTS = {
