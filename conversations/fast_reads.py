@@ -7,6 +7,8 @@ less than half the requests per second of the trivial endpoint (see the README's
 these reads, and only these, are plain SQL run through Django's cursor (`connection.cursor()`, public
 API), written here once from the models' table and column names; objects are made with the documented
 `Model.from_db`, and the list's output straight from the rows.
+`conversations.waiting` runs one more such statement (what waits on whom, for `me/waiting/` and the
+leader's reports page) over `VISIBLE_IDS_SQL`, for the same reason.
 
 Each function here has an ORM twin that the rest of the project uses, and tests/test_scale.py compares
 them on the `seed_scale` organisation (leaders, employees, HR, deputies with running and expired

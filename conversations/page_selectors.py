@@ -69,9 +69,7 @@ def reports_overview(leader, cycle: Cycle | None) -> list[ReportRow]:
     latest: dict[int, Conversation] = {}
     for conversation in conversations.select_related("cycle").order_by("created_at", "pk"):
         latest[conversation.employee_id] = conversation
-    things = waiting.waiting_in(
-        Conversation.objects.filter(pk__in=[c.pk for c in latest.values()]), reader_id=leader.pk
-    )
+    things = waiting.waiting_in([c.pk for c in latest.values()], reader_id=leader.pk)
     kinds = defaultdict(list)
     for thing in sorted(things, key=lambda t: t.since):
         if thing.kinds_key not in kinds[thing.conversation.pk]:

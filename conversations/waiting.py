@@ -1,12 +1,9 @@
 """What waits on whom: the things in a person's conversations that the next step belongs to them for.
 
-Read in at most three queries whatever the number of conversations: one for the conversations with
-what the list needs to know about each (latest version, change request, follow-up by each side,
-proposals), then, only when there can be any, one for open questions and items marked at risk or off
-track, and one for unread statements (when the reader is on the leader's side of any). Rows are read
-with `values()`, so no model objects are built, and the conversations' queryset with its subqueries
-is built once per process and cloned per request (building it cost Django more CPU than PostgreSQL
-needs to run it).
+Read in one query whatever the number of conversations (`THINGS_SQL`): a row per thing, with the
+people and the cycle of its conversation; only a check-in's due date is worked out here (the cycle's
+interval after the latest follow-up or confirmation), as date arithmetic differs between SQLite and
+PostgreSQL.
 
 Each thing waits on a side: the employee, or the leader's side (the leader and the deputies); drafts,
 change requests, check-ins and proposals wait on the leader of record only, never a deputy.
@@ -16,21 +13,14 @@ import datetime
 import functools
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from conversations.dialogue import EMPLOYEE_SIDE, LEADER_SIDE
-from conversations.models import (
-    OPEN_STATUSES,
-    AccessLogEntry,
-    Comment,
-    ContractVersion,
-    Conversation,
-    FollowUp,
-    Status,
-)
-from goals.models import Proposal
+from conversations.fast_reads import VISIBLE_IDS_SQL
+from conversations.models import VIEW, Comment, FollowUp, Status
 
 DRAFT = "draft"
 CONFIRM = "confirm"
@@ -55,7 +45,6 @@ ANCHORS = {
     PROPOSAL: "proposals",
     PROPOSAL_DECLINED: "proposals",
 }
-AT_RISK_STATUSES = (FollowUp.ItemStatus.AT_RISK, FollowUp.ItemStatus.OFF_TRACK)
 
 
 @dataclass(frozen=True)
@@ -118,13 +107,17 @@ def _iso(moment: datetime.datetime) -> str:
 
 def waiting_on(user) -> list[Waiting]:
     """Everything that waits on `user`, oldest first, across the open conversations they may see
-    (as employee, leader or deputy)."""
+    (as employee, leader or deputy): one query."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    visible = Conversation.objects.visible_ids(user.pk, timezone.localdate())
-    rows = _rows_base().filter(pk__in=visible, status__in=OPEN_STATUSES)
-    mine = [t for t in _things(list(rows), reader_id=user.pk) if _waits_on(t, user.pk)]
-    return sorted(mine, key=lambda t: (t.since, t.conversation.pk, KINDS.index(t.kind)))
+    scope = {"user": user.pk, "view": VIEW, "today": timezone.localdate()}
+    things = _read(_sql(VISIBLE_IDS_SQL), scope, reader_id=user.pk)
+    mine = [thing for thing in things if _waits_on(thing, user.pk)]
+    return sorted(mine, key=_oldest_first)
+
+
+def _oldest_first(thing: Waiting) -> tuple:
+    return (thing.since, thing.conversation.pk, KINDS.index(thing.kind), thing.entry_id or 0)
 
 
 def _side_of(user_id: int, conversation: ConversationSummary) -> str:
@@ -138,178 +131,204 @@ def _waits_on(thing: Waiting, user_id: int) -> bool:
     return thing.kind not in PARTIES_ONLY or user_id in (conversation.leader_id, conversation.employee_id)
 
 
-def waiting_in(conversations, *, reader_id: int) -> list[Waiting]:
-    """What waits on either side in the open ones of `conversations` (a queryset). A statement waits
-    until `reader_id` has opened the conversation after it was added (the access log is the receipt);
-    a declined proposal until the employee has."""
-    rows = _rows_base().filter(pk__in=conversations.values("pk"), status__in=OPEN_STATUSES)
-    return _things(list(rows), reader_id=reader_id)
+def waiting_in(conversation_ids, *, reader_id: int) -> list[Waiting]:
+    """What waits on either side in the open ones of the conversations `conversation_ids` (one query;
+    none for no ids). A statement waits until `reader_id` has opened the conversation after it was
+    added (the access log is the receipt); a declined proposal until the employee has."""
+    ids = list(conversation_ids)
+    if not ids:
+        return []
+    names = [f"id{i}" for i in range(len(ids))]
+    scope = ", ".join(f"%({name})s" for name in names)
+    return _read(_sql(scope), dict(zip(names, ids, strict=True)), reader_id=reader_id)
 
 
-def _things(rows: list[dict], *, reader_id: int) -> list[Waiting]:
-    summaries = {row["pk"]: _summary(row) for row in rows}
-    things = [thing for row in rows for thing in _conversation_things(row, summaries[row["pk"]])]
-    things += _entry_things(rows, summaries)
-    things += _statement_things(rows, summaries, reader_id)
-    return things
+# --- the query --------------------------------------------------------------------------------------------
+#
+# One statement for every kind: `v` holds the open conversations in scope, `t` one row per thing (or per
+# candidate: a confirmed conversation's latest follow-up or confirmation, from which its check-in is
+# due), and the outer query adds the people and the cycle. Building it with the ORM (a queryset with
+# seven subqueries, or a union of one per kind) cost Django several times the CPU PostgreSQL needs to
+# run it on every request, so it is plain SQL run through Django's cursor, as `fast_reads` does for the
+# list and the detail, and written once per process. The same SQL runs on SQLite and PostgreSQL.
+# `tests/test_scale.py` compares it with the ORM's reading of the same rules (tests/conversations/
+# waiting_orm.py) on the `seed_scale` organisation with every kind added.
+
+# The entry's columns (a follow-up's id, its item, its author), none for a thing about the conversation.
+ENTRY_COLUMNS = ("entry_id", "goal_id", "task_id", "expectation_id", "author_id")
+_ENTRY = 'f."id", f."goal_id", f."task_id", f."expectation_id", f."author_id"'
+_NO_ENTRY = ", ".join(["CAST(NULL AS bigint)"] * len(ENTRY_COLUMNS))
+# The first branch of the union names the columns (the others follow by position).
+_NAMED_NO_ENTRY = ", ".join(f'CAST(NULL AS bigint) AS "{name}"' for name in ENTRY_COLUMNS)
+
+THINGS_SQL = """
+WITH v AS (
+    SELECT c."id", c."status", c."created_at", c."updated_at", c."confirmed_at", c."employee_id",
+        c."leader_id"
+    FROM "conversations_conversation" c
+    WHERE c."id" IN ({scope})
+        AND c."status" IN (%(s_draft)s, %(s_awaiting)s, %(s_changes)s, %(s_confirmed)s)
+), t AS (
+    SELECT v."id" AS "conversation_id", %(draft)s AS "kind", v."created_at" AS "since", {named_no_entry}
+    FROM v WHERE v."status" = %(s_draft)s
+    UNION ALL
+    SELECT v."id", %(change_request)s, COALESCE((
+        SELECT MAX(m."created_at") FROM "conversations_comment" m
+        WHERE m."conversation_id" = v."id" AND m."kind" = %(k_change_request)s
+    ), v."updated_at"), {no_entry}
+    FROM v WHERE v."status" = %(s_changes)s
+    UNION ALL
+    SELECT v."id", %(confirm)s, COALESCE((
+        SELECT MAX(s."submitted_at") FROM "conversations_contractversion" s WHERE s."conversation_id" = v."id"
+    ), v."updated_at"), {no_entry}
+    FROM v WHERE v."status" = %(s_awaiting)s
+    UNION ALL
+    SELECT v."id", %(check_in)s, CASE
+        WHEN f."last" IS NULL OR f."last" < v."confirmed_at" THEN v."confirmed_at" ELSE f."last" END,
+        {no_entry}
+    FROM v LEFT OUTER JOIN (
+        SELECT f."conversation_id", MAX(f."created_at") AS "last"
+        FROM "conversations_followup" f INNER JOIN v ON v."id" = f."conversation_id"
+        WHERE v."status" = %(s_confirmed)s
+        GROUP BY f."conversation_id"
+    ) f ON f."conversation_id" = v."id"
+    WHERE v."status" = %(s_confirmed)s
+    UNION ALL
+    SELECT p."conversation_id", %(proposal)s, MIN(p."created_at"), {no_entry}
+    FROM "goals_proposal" p INNER JOIN v ON v."id" = p."conversation_id"
+    WHERE p."state" = %(p_pending)s
+    GROUP BY p."conversation_id"
+    UNION ALL
+    SELECT p."conversation_id", %(proposal_declined)s, MAX(p."decided_at"), {no_entry}
+    FROM "goals_proposal" p INNER JOIN v ON v."id" = p."conversation_id"
+    WHERE p."state" = %(p_declined)s AND NOT EXISTS (
+        SELECT 1 FROM "conversations_accesslogentry" a
+        WHERE a."conversation_id" = p."conversation_id" AND a."user_id" = v."employee_id"
+            AND a."accessed_at" >= p."decided_at"
+    )
+    GROUP BY p."conversation_id"
+    UNION ALL
+    SELECT f."conversation_id", %(question)s, f."created_at", {entry}
+    FROM "conversations_followup" f INNER JOIN v ON v."id" = f."conversation_id"
+    WHERE f."kind" = %(f_question)s
+        AND NOT EXISTS (SELECT 1 FROM "conversations_followup" a WHERE a."answers_id" = f."id")
+    UNION ALL
+    SELECT f."conversation_id", %(at_risk)s, f."created_at", {entry}
+    FROM "conversations_followup" f INNER JOIN v ON v."id" = f."conversation_id"
+    WHERE f."item_status" IN (%(f_at_risk)s, %(f_off_track)s) AND NOT EXISTS (
+        SELECT 1 FROM "conversations_followup" r
+        WHERE r."conversation_id" = f."conversation_id" AND r."created_at" > f."created_at"
+            AND (r."author_id" = v."employee_id") <> (f."author_id" = v."employee_id")
+    )
+    UNION ALL
+    SELECT m."conversation_id", %(statement)s, m."created_at", {no_entry}
+    FROM "conversations_comment" m INNER JOIN v ON v."id" = m."conversation_id"
+    WHERE m."kind" = %(k_statement)s AND m."author_id" = v."employee_id" AND v."employee_id" <> %(reader)s
+        AND NOT EXISTS (
+            SELECT 1 FROM "conversations_accesslogentry" a
+            WHERE a."conversation_id" = m."conversation_id" AND a."user_id" = %(reader)s
+                AND a."accessed_at" >= m."created_at"
+        )
+)
+SELECT t."conversation_id", t."kind", t."since", t."entry_id", t."goal_id", t."task_id", t."expectation_id",
+    t."author_id", e."id", e."employee_id", e."full_name", l."id", l."employee_id", l."full_name",
+    cy."name", cy."check_in_days"
+FROM t
+INNER JOIN "conversations_conversation" c ON c."id" = t."conversation_id"
+INNER JOIN "organization_user" e ON e."id" = c."employee_id"
+INNER JOIN "organization_user" l ON l."id" = c."leader_id"
+LEFT OUTER JOIN "conversations_cycle" cy ON cy."id" = c."cycle_id"
+"""
+# The query's fixed parameters: the kinds' names and the states they are read from.
+CONSTANTS = {
+    "s_draft": Status.DRAFT,
+    "s_awaiting": Status.AWAITING_CONFIRMATION,
+    "s_changes": Status.CHANGES_REQUESTED,
+    "s_confirmed": Status.CONFIRMED,
+    **{kind: kind for kind in KINDS},
+    "k_change_request": Comment.Kind.CHANGE_REQUEST,
+    "k_statement": Comment.Kind.STATEMENT,
+    "f_question": FollowUp.Kind.QUESTION,
+    "f_at_risk": FollowUp.ItemStatus.AT_RISK,
+    "f_off_track": FollowUp.ItemStatus.OFF_TRACK,
+    "p_pending": "pending",  # goals.models.Proposal.State (`goals` sits above this app)
+    "p_declined": "declined",
+}
 
 
 @functools.cache
-def _rows_base():
-    """The conversations' rows with what the list needs to know about each, built once per process:
-    building and resolving the subqueries costs Django more than running them, so each request only
-    clones this queryset (`filter()`) with its own conditions. Never evaluated itself."""
-    return _conversation_rows(Conversation.objects.all())
+def _sql(scope: str) -> str:
+    """THINGS_SQL over the conversations `scope` (SQL giving their ids), written once per scope's
+    text (the visibility subquery, or the placeholders of one to a few hundred ids)."""
+    return THINGS_SQL.format(scope=scope, entry=_ENTRY, no_entry=_NO_ENTRY, named_no_entry=_NAMED_NO_ENTRY)
 
 
-def _latest(queryset, field: str) -> Subquery:
-    return Subquery(queryset.filter(conversation=OuterRef("pk")).order_by(f"-{field}").values(field)[:1])
-
-
-_ROW_FIELDS = (
-    *("pk", "status", "created_at", "updated_at", "confirmed_at", "employee_id", "leader_id"),
-    *("employee__employee_id", "employee__full_name", "leader__employee_id", "leader__full_name"),
-    *("cycle__name", "cycle__check_in_days"),
-)
-
-
-def _conversation_rows(scope):
-    by_employee = FollowUp.objects.filter(author=OuterRef("employee"))
-    by_others = FollowUp.objects.exclude(author=OuterRef("employee"))
-    seen_by_employee = AccessLogEntry.objects.filter(
-        conversation=OuterRef("conversation"),
-        user=OuterRef("conversation__employee"),
-        accessed_at__gte=OuterRef("decided_at"),
-    )
-    unseen_declines = Proposal.objects.filter(state=Proposal.State.DECLINED).exclude(Exists(seen_by_employee))
-    pending = Proposal.objects.filter(state=Proposal.State.PENDING)
-    return scope.annotate(
-        submitted=_latest(ContractVersion.objects, "submitted_at"),
-        change_requested=_latest(Comment.objects.filter(kind=Comment.Kind.CHANGE_REQUEST), "created_at"),
-        last_by_employee=_latest(by_employee, "created_at"),
-        last_by_others=_latest(by_others, "created_at"),
-        first_proposal=Subquery(
-            pending.filter(conversation=OuterRef("pk")).order_by("created_at").values("created_at")[:1]
-        ),
-        declined=_latest(unseen_declines, "decided_at"),
-    ).values(
-        *_ROW_FIELDS,
-        "submitted",
-        "change_requested",
-        "last_by_employee",
-        "last_by_others",
-        "first_proposal",
-        "declined",
-    )
-
-
-def _summary(row: dict) -> ConversationSummary:
-    return ConversationSummary(
-        pk=row["pk"],
-        employee_id=row["employee_id"],
-        leader_id=row["leader_id"],
-        employee=Person(row["employee_id"], row["employee__employee_id"], row["employee__full_name"]),
-        leader=Person(row["leader_id"], row["leader__employee_id"], row["leader__full_name"]),
-        cycle_name=row["cycle__name"],
-    )
-
-
-def _conversation_things(row: dict, summary: ConversationSummary) -> list[Waiting]:
+def _read(sql: str, scope: dict, *, reader_id: int) -> list[Waiting]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**CONSTANTS, **scope, "reader": reader_id})
+        rows = cursor.fetchall()
+    summaries: dict[int, ConversationSummary] = {}
     things = []
-    status = row["status"]
-    if status == Status.DRAFT:
-        things.append(Waiting(DRAFT, LEADER_SIDE, summary, row["created_at"]))
-    elif status == Status.CHANGES_REQUESTED:
-        since = row["change_requested"] or row["updated_at"]
-        things.append(Waiting(CHANGE_REQUEST, LEADER_SIDE, summary, since))
-    elif status == Status.AWAITING_CONFIRMATION:
-        things.append(Waiting(CONFIRM, EMPLOYEE_SIDE, summary, row["submitted"] or row["updated_at"]))
-    due = check_in_due(row) if status == Status.CONFIRMED else None
-    if due is not None and due <= timezone.now():
-        things += [Waiting(CHECK_IN, side, summary, due) for side in (LEADER_SIDE, EMPLOYEE_SIDE)]
-    if row["first_proposal"]:
-        things.append(Waiting(PROPOSAL, LEADER_SIDE, summary, row["first_proposal"]))
-    if row["declined"]:
-        things.append(Waiting(PROPOSAL_DECLINED, EMPLOYEE_SIDE, summary, row["declined"]))
+    for row in rows:
+        pk = row[0]
+        if pk not in summaries:
+            summaries[pk] = _summary(row)
+        things += _things(row, summaries[pk])
     return things
 
 
-def _last_follow_up(row: dict) -> datetime.datetime | None:
-    return max(filter(None, (row["last_by_employee"], row["last_by_others"])), default=None)
+def _summary(row) -> ConversationSummary:
+    (pk, e_id, e_number, e_name, l_id, l_number, l_name, cycle_name) = (row[0], *row[8:15])
+    return ConversationSummary(
+        pk=pk,
+        employee_id=e_id,
+        leader_id=l_id,
+        employee=Person(e_id, e_number, e_name),
+        leader=Person(l_id, l_number, l_name),
+        cycle_name=cycle_name,
+    )
 
 
-def check_in_due(row: dict) -> datetime.datetime | None:
-    """When a confirmed conversation's next follow-up is due: the cycle's check-in interval after
-    the latest follow-up entry (or the first confirmation)."""
-    last = max(filter(None, (_last_follow_up(row), row["confirmed_at"])), default=None)
-    if last is None:
-        return None
-    return last + datetime.timedelta(days=row["cycle__check_in_days"] or DEFAULT_CHECK_IN_DAYS)
+# Who each kind about a whole conversation waits on (a question or an item at risk waits on the side
+# its author is not on; a check-in on both).
+SIDES = {
+    DRAFT: LEADER_SIDE,
+    CHANGE_REQUEST: LEADER_SIDE,
+    CONFIRM: EMPLOYEE_SIDE,
+    PROPOSAL: LEADER_SIDE,
+    PROPOSAL_DECLINED: EMPLOYEE_SIDE,
+    STATEMENT: LEADER_SIDE,
+}
 
 
-def _item(entry: dict) -> dict | None:
-    for kind in ITEM_KINDS:
-        if entry[kind]:
-            return {"kind": kind, "id": entry[kind]}
+def _things(row, summary: ConversationSummary) -> list[Waiting]:
+    kind, since = row[1], _moment(row[2])
+    if since is None:  # a confirmed conversation never confirmed nor followed up; no dated decline
+        return []
+    if kind == CHECK_IN:
+        due = since + datetime.timedelta(days=row[15] or DEFAULT_CHECK_IN_DAYS)
+        if due > timezone.now():
+            return []
+        return [Waiting(CHECK_IN, side, summary, due) for side in (LEADER_SIDE, EMPLOYEE_SIDE)]
+    entry_id, goal, task, expectation, author_id = row[3:8]
+    if entry_id is None:
+        return [Waiting(kind, SIDES[kind], summary, since)]
+    side = LEADER_SIDE if author_id == summary.employee_id else EMPLOYEE_SIDE
+    return [Waiting(kind, side, summary, since, _item(goal, task, expectation), entry_id)]
+
+
+def _item(goal: int | None, task: int | None, expectation: int | None) -> dict | None:
+    for kind, pk in zip(ITEM_KINDS, (goal, task, expectation), strict=True):
+        if pk:
+            return {"kind": kind, "id": pk}
     return None
 
 
-def _entry_things(rows: list[dict], summaries: dict) -> list[Waiting]:
-    """Open questions and items at risk or off track with no entry from the other side since: one
-    query, and none when no conversation has follow-ups."""
-    by_id = {row["pk"]: row for row in rows if _last_follow_up(row)}
-    if not by_id:
-        return []
-    entries = (
-        FollowUp.objects.filter(conversation__in=list(by_id))
-        .filter(
-            Q(kind=FollowUp.Kind.QUESTION, answered_by__isnull=True) | Q(item_status__in=AT_RISK_STATUSES)
-        )
-        .values(
-            "id",
-            "conversation_id",
-            "author_id",
-            "created_at",
-            "kind",
-            "item_status",
-            "goal",
-            "task",
-            "expectation",
-            answered=F("answered_by"),
-        )
-    )
-    things = []
-    for entry in entries:
-        row, summary = by_id[entry["conversation_id"]], summaries[entry["conversation_id"]]
-        by_employee = entry["author_id"] == row["employee_id"]
-        waits_on = LEADER_SIDE if by_employee else EMPLOYEE_SIDE
-        if entry["kind"] == FollowUp.Kind.QUESTION and entry["answered"] is None:
-            things.append(
-                Waiting(QUESTION, waits_on, summary, entry["created_at"], _item(entry), entry["id"])
-            )
-        reply = row["last_by_others"] if by_employee else row["last_by_employee"]
-        if entry["item_status"] in AT_RISK_STATUSES and (reply is None or reply <= entry["created_at"]):
-            things.append(Waiting(AT_RISK, waits_on, summary, entry["created_at"], _item(entry), entry["id"]))
-    return things
-
-
-def _statement_things(rows: list[dict], summaries: dict, reader_id: int) -> list[Waiting]:
-    """The employee's statements the reader (on the leader's side) has not opened the conversation
-    since: one query, none when the reader is the employee of every conversation."""
-    with_statements = [row["pk"] for row in rows if row["employee_id"] != reader_id]
-    if not with_statements:
-        return []
-    read_after = AccessLogEntry.objects.filter(
-        conversation=OuterRef("conversation"), user=reader_id, accessed_at__gte=OuterRef("created_at")
-    )
-    statements = (
-        Comment.objects.filter(
-            conversation__in=with_statements, kind=Comment.Kind.STATEMENT, author=F("conversation__employee")
-        )
-        .exclude(Exists(read_after))
-        .values_list("conversation_id", "created_at")
-    )
-    return [
-        Waiting(STATEMENT, LEADER_SIDE, summaries[conversation_id], created_at)
-        for conversation_id, created_at in statements
-    ]
+def _moment(value) -> datetime.datetime | None:
+    """A date-time as the ORM reads it: aware. SQLite gives computed ones (MAX, CASE) as text, and
+    stored ones naive, in UTC."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=datetime.UTC)
+    return value

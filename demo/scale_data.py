@@ -893,11 +893,10 @@ QUERY_COUNTS = {
     # From the snapshot (the second call): token, cycle, then the data version
     # (reports.statistics_queries.data_version). A fixed number whatever the size.
     "statistics (whole org)": 3,
-    # token; the open conversations the caller may see with what waits in them; open questions and
-    # items at risk (when any conversation has follow-ups); unread statements (when the caller is on
-    # the leader's side of any conversation) (conversations.waiting). At most 4 whatever the size.
-    "waiting (leader)": 4,
-    "waiting (employee)": 3,
+    # token; then every thing that waits in the open conversations the caller may see, in one
+    # statement (conversations.waiting.THINGS_SQL), whatever the size and the kinds.
+    "waiting (leader)": 2,
+    "waiting (employee)": 2,
 }
 TRIVIAL = "trivial (me/)"
 

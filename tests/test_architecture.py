@@ -55,14 +55,13 @@ NOT_YET_TURNED = {
     ("conversations.services", "goals.carry_over"),
     ("conversations.views.actions", "goals.services"),
     ("conversations.views.records", "goals.models"),
-    # The employee's proposals (issue 15) live in `goals`; the conversation page, its actions, the
-    # personal export and the waiting list still show and decide them from `conversations`.
+    # The employee's proposals (issue 15) live in `goals`; the conversation page, its actions and the
+    # personal export still show and decide them from `conversations`.
     ("conversations.serializers.export", "goals.serializers"),
     ("conversations.views.actions", "goals.permissions"),
     ("conversations.views.actions", "goals.proposals"),
     ("conversations.views.conversation", "goals.models"),
     ("conversations.views.conversation", "goals.selectors"),
-    ("conversations.waiting", "goals.models"),
     # The API's token endpoints (`auth/token/`) still live among the people endpoints; they issue and
     # revoke through `identity.services` (tokens that expire), which hands SCIM's manager changes to the
     # conversations: the endpoints move to `identity` with the conversations' sub-packages.

@@ -10,6 +10,7 @@ import json
 from collections import Counter, defaultdict
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -21,10 +22,13 @@ from rest_framework.authtoken.models import Token
 
 from conversations import contract, fast_reads, selectors
 from conversations.models import (
+    AccessLogEntry,
+    Comment,
     Confirmation,
     ContractVersion,
     Conversation,
     ConversationUserObjectPermission,
+    Cycle,
     DeputyGrant,
     FollowUp,
     Status,
@@ -403,3 +407,158 @@ def test_the_leaders_direction_reads_in_five_queries(django_assert_num_queries):
         with django_assert_num_queries(5):
             data = direction(leader, cycle)
         assert len(data.goals) == 3
+
+
+# --- what waits on whom (conversations.waiting) -----------------------------------------------------------
+
+
+def add_every_waiting_kind(now):
+    """On top of the seeded organisation: questions open and answered, asked by either side, on the
+    contract or an item; items at risk or off track, replied to or not; statements read or not;
+    proposals pending and declined (seen by the employee or not); conversations with no cycle (the
+    default interval) and a cycle with a short one; deputies for the leaders concerned."""
+    from goals.models import Proposal
+
+    confirmed = list(Conversation.objects.filter(status=Status.CONFIRMED).order_by("pk")[:80])
+    for i, conversation in enumerate(confirmed):
+        add_dialogue(conversation, i, now - datetime.timedelta(days=150 - i, minutes=i))
+    Conversation.objects.filter(pk__in=[c.pk for c in confirmed[::7]]).update(cycle=None)
+    Cycle.objects.filter(pk=confirmed[1].cycle_id).update(check_in_days=30)
+    drafts = list(Conversation.objects.filter(status=Status.DRAFT).order_by("pk")[:40])
+    for i, conversation in enumerate(drafts):
+        at = now - datetime.timedelta(days=40 - i, minutes=i)
+        state = ("pending", "declined", "declined", "accepted")[i % 4]
+        proposal = Proposal.objects.create(
+            conversation=conversation, author_id=conversation.employee_id, kind="task", title="Forslag"
+        )
+        decided = (
+            {"decided_at": at + datetime.timedelta(hours=1), "reason": "Nei"} if state != "pending" else {}
+        )
+        Proposal.objects.filter(pk=proposal.pk).update(created_at=at, state=state, **decided)
+        if i % 8 == 1:  # the employee has seen the decline
+            AccessLogEntry.objects.create(
+                conversation=conversation,
+                user_id=conversation.employee_id,
+                channel="web",
+                accessed_at=at + datetime.timedelta(hours=2),
+            )
+    add_deputies({c.leader_id for c in confirmed[:30] + drafts[:10]}, now)
+
+
+def add_dialogue(conversation, i, at):
+    from goals.models import Expectation, Goal, Task
+
+    hour = datetime.timedelta(hours=1)
+    sides = (conversation.employee_id, conversation.leader_id)
+    asker, other = sides[i % 2], sides[1 - i % 2]
+    model = (None, Goal, Task, Expectation)[i % 4]
+    item = model.objects.filter(conversation=conversation).first() if model else None
+    on_item = {model.__name__.lower(): item} if item else {}
+    question = FollowUp.objects.create(
+        conversation=conversation,
+        author_id=asker,
+        kind="question",
+        text="Er vi på rett vei?",
+        created_at=at,
+        item_status="at_risk" if i % 9 == 0 else "",
+        **on_item,
+    )
+    if i % 3 == 0:
+        FollowUp.objects.create(
+            conversation=conversation,
+            author_id=other,
+            kind="answer",
+            answers=question,
+            answer="talk",
+            text="La oss snakke",
+            created_at=at + hour,
+        )
+    if i % 2 == 0:
+        FollowUp.objects.create(
+            conversation=conversation,
+            author_id=asker,
+            text="Hm",
+            created_at=at + 2 * hour,
+            item_status=("at_risk", "off_track")[i % 4 // 2],
+            **on_item,
+        )
+    if i % 10 == 0:  # a reply from the same side does not answer it; one from the other side does
+        FollowUp.objects.create(
+            conversation=conversation, author_id=sides[i % 20 // 10], text="Ok", created_at=at + 3 * hour
+        )
+    if i % 5 == 0:
+        Comment.objects.create(
+            conversation=conversation,
+            author_id=conversation.employee_id,
+            kind=Comment.Kind.STATEMENT,
+            text="Mitt siste ord",
+            created_at=at + 4 * hour,
+        )
+        if i % 15 == 0:
+            AccessLogEntry.objects.create(
+                conversation=conversation,
+                user_id=conversation.leader_id,
+                channel="web",
+                accessed_at=at + 5 * hour,
+            )
+
+
+def add_deputies(leader_ids, now):
+    view = Permission.objects.get(codename="view_conversation")
+    leaders = sorted(leader_ids)
+    for i, leader_id in enumerate(leaders):
+        deputy_id = leaders[(i + 1) % len(leaders)]
+        DeputyGrant.objects.create(
+            leader_id=leader_id, deputy_id=deputy_id, until=now.date() + datetime.timedelta(days=10)
+        )
+        ConversationUserObjectPermission.objects.bulk_create(
+            [
+                ConversationUserObjectPermission(content_object=c, user_id=deputy_id, permission=view)
+                for c in Conversation.objects.filter(leader_id=leader_id)
+            ],
+            ignore_conflicts=True,
+        )
+
+
+def role_in(thing, user_id) -> str:
+    conversation = thing.conversation
+    if user_id == conversation.employee_id:
+        return "employee"
+    return "leader" if user_id == conversation.leader_id else "deputy"
+
+
+@pytest.mark.django_db
+def test_what_waits_is_what_the_orms_reading_finds(django_assert_num_queries):
+    """`waiting` (one SQL statement) finds for every person the same things, in the same order and
+    the same JSON, as the ORM's reading of the rules (tests/conversations/waiting_orm.py), in one
+    query; for the leaders' reports page (`waiting_in`) too."""
+    from conversations import waiting
+    from tests.conversations import waiting_orm
+
+    now = timezone.now()
+    add_every_waiting_kind(now)
+    found = Counter()
+    with time_machine.travel(now, tick=False):
+        for user in User.objects.order_by("pk"):
+            with django_assert_num_queries(1 if user.is_active else 0):
+                things = waiting.waiting_on(user)
+            expected = waiting_orm.waiting_on(user)
+            assert things == expected
+            assert json.dumps([t.as_json() for t in things]) == json.dumps([t.as_json() for t in expected])
+            found.update((role_in(t, user.pk), t.kind) for t in things)
+        for leader in User.objects.filter(is_leader=True).order_by("pk")[::3]:
+            ids = list(Conversation.objects.filter(leader=leader).values_list("pk", flat=True))
+            with django_assert_num_queries(1 if ids else 0):
+                things = waiting.waiting_in(ids, reader_id=leader.pk)
+            expected = waiting_orm.waiting_in(Conversation.objects.filter(pk__in=ids), reader_id=leader.pk)
+            assert sorted(things, key=everything) == sorted(expected, key=everything)
+    every = {
+        "employee": {"confirm", "question", "at_risk", "check_in", "proposal_declined"},
+        "leader": {"draft", "change_request", "question", "at_risk", "statement", "check_in", "proposal"},
+        "deputy": {"question", "at_risk", "statement"},
+    }
+    assert {(role, kind) for role, kinds in every.items() for kind in kinds} <= set(found)
+
+
+def everything(thing) -> tuple:
+    return (thing.since, thing.conversation.pk, thing.kind, thing.side, thing.entry_id or 0)
