@@ -32,6 +32,10 @@ class Chart:
     headers: list = field(default_factory=list)
     rows: list = field(default_factory=list)
 
+    @property
+    def labelled_rows(self) -> list:
+        return _labelled(self.headers, self.rows)
+
 
 def percent(value) -> str:
     return f"{number_format(round(value * 100), 0)} %"
@@ -272,6 +276,15 @@ class Table:
     headers: list
     rows: list
 
+    @property
+    def labelled_rows(self) -> list:
+        return _labelled(self.headers, self.rows)
+
+
+def _labelled(headers: list, rows: list) -> list:
+    """Each row as (header, cell) pairs: narrow screens show a table row as a list of labelled cells."""
+    return [list(zip(headers, row, strict=True)) for row in rows]
+
 
 def _show(count: dict) -> str:
     return _("skjult") if count["suppressed"] else number_format(count["value"])
@@ -339,3 +352,49 @@ def _item_statuses():
     from conversations.models import FollowUp
 
     return list(FollowUp.ItemStatus)
+
+
+def suppressed_total_notes(result: dict) -> list[str]:
+    """Sentences that explain, in words, a hidden total whose parts are all shown: the total minus the
+    units below would give away the people counted only in the total (without a unit, or directly in
+    the unit and in none below it). Said only from what the page shows already."""
+    total = result["groups"][0]
+    children = result["groups"][1:]
+    notes = []
+    for which, cycle in (("current", result["cycle"]), ("previous", result["previous_cycle"])):
+        if cycle is None:
+            continue
+        hidden = [
+            str(_(label))
+            for key, label in COUNT_LABELS
+            if total[which][key]["suppressed"]
+            and children
+            and all(not c[which][key]["suppressed"] for c in children)
+        ]
+        if hidden:
+            notes.append(_rest_note(result, cycle["name"], hidden))
+    return notes
+
+
+def _rest_note(result: dict, cycle_name: str, columns: list[str]) -> str:
+    values = {
+        "cycle": cycle_name,
+        "columns": ", ".join(f"«{c}»" for c in columns),
+        "k": result["min_group_size"],
+        "unit": result["unit"]["name"],
+    }
+    if result["unit"]["id"] is None:
+        text = _(
+            "%(cycle)s: totalen for hele organisasjonen er skjult for %(columns)s. "
+            "Medarbeidere som ikke hører til noen enhet, telles bare i totalen. "
+            "Totalen minus enhetene ville vise tallet for dem, "
+            "og det vises bare når de er minst %(k)s."
+        )
+    else:
+        text = _(
+            "%(cycle)s: totalen for %(unit)s er skjult for %(columns)s. "
+            "Medarbeidere som hører direkte til enheten og ikke til en underenhet, telles bare i totalen. "
+            "Totalen minus underenhetene ville vise tallet for dem, "
+            "og det vises bare når de er minst %(k)s."
+        )
+    return text % values
