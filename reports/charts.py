@@ -355,11 +355,13 @@ def _item_statuses():
 
 
 def suppressed_total_notes(result: dict) -> list[str]:
-    """Sentences that explain, in words, a hidden total whose parts are all shown: the total minus the
-    units below would give away the people counted only in the total (without a unit, or directly in
-    the unit and in none below it). Said only from what the page shows already."""
-    total = result["groups"][0]
-    children = result["groups"][1:]
+    """Sentences that explain, in words, figures hidden because of the people counted only in the
+    total: those without a unit (the whole organisation) or directly in the unit and in none below it.
+    The total minus the units below would give their figures away, so one of them is hidden. Said only
+    from what the page shows already (the head counts HR knows, and which figures are hidden)."""
+    total, children = result["groups"][0], result["groups"][1:]
+    if not children:
+        return []
     notes = []
     for which, cycle in (("current", result["cycle"]), ("previous", result["previous_cycle"])):
         if cycle is None:
@@ -367,34 +369,39 @@ def suppressed_total_notes(result: dict) -> list[str]:
         hidden = [
             str(_(label))
             for key, label in COUNT_LABELS
-            if total[which][key]["suppressed"]
-            and children
-            and all(not c[which][key]["suppressed"] for c in children)
+            if key != "employees_in_scope" and any(g[which][key]["suppressed"] for g in (total, *children))
         ]
-        if hidden:
-            notes.append(_rest_note(result, cycle["name"], hidden))
+        rest = _rest_heads(total, children, which)
+        if rest and hidden:
+            notes.append(_rest_note(result, cycle["name"], hidden, rest))
     return notes
 
 
-def _rest_note(result: dict, cycle_name: str, columns: list[str]) -> str:
+def _rest_heads(total: dict, children: list, which: str) -> int | None:
+    """The people counted in the total and in no unit below, when every head count is shown."""
+    heads = [g[which]["employees_in_scope"]["value"] for g in (total, *children)]
+    if any(h is None for h in heads):
+        return None
+    return heads[0] - sum(heads[1:])
+
+
+def _rest_note(result: dict, cycle_name: str, columns: list[str], rest: int) -> str:
     values = {
         "cycle": cycle_name,
         "columns": ", ".join(f"«{c}»" for c in columns),
-        "k": result["min_group_size"],
+        "n": rest,
         "unit": result["unit"]["name"],
     }
     if result["unit"]["id"] is None:
         text = _(
-            "%(cycle)s: totalen for hele organisasjonen er skjult for %(columns)s. "
-            "Medarbeidere som ikke hører til noen enhet, telles bare i totalen. "
-            "Totalen minus enhetene ville vise tallet for dem, "
-            "og det vises bare når de er minst %(k)s."
+            "%(cycle)s: %(n)s av medarbeiderne hører ikke til noen enhet. De telles i totalen for hele "
+            "organisasjonen, men ikke i enhetene, så totalen minus enhetene ville vise tallene for dem. "
+            "Derfor kan totalen eller en enhet være skjult for %(columns)s."
         )
     else:
         text = _(
-            "%(cycle)s: totalen for %(unit)s er skjult for %(columns)s. "
-            "Medarbeidere som hører direkte til enheten og ikke til en underenhet, telles bare i totalen. "
-            "Totalen minus underenhetene ville vise tallet for dem, "
-            "og det vises bare når de er minst %(k)s."
+            "%(cycle)s: %(n)s av medarbeiderne hører direkte til %(unit)s og ikke til en underenhet. "
+            "De telles i totalen, men ikke i underenhetene, så totalen minus underenhetene ville vise "
+            "tallene for dem. Derfor kan totalen eller en underenhet være skjult for %(columns)s."
         )
     return text % values

@@ -26,6 +26,7 @@ from conversations.models import (
     TemplatePoint,
 )
 from core.audit import audited_command
+from demo import crowd
 from demo import demo_data as demo
 from goals import services as goal_services
 from goals import unit_goals
@@ -119,9 +120,12 @@ def _ensure_people(password_hash: str) -> dict[str, User]:
 
 
 def _ensure_admin(password_hash: str) -> None:
+    """The superuser, in the HR unit: someone without a unit would be a group of one in HR's
+    statistics, and hiding it would hide figures of the whole organisation."""
     User.objects.update_or_create(
         employee_id=demo.ADMIN_ID,
         defaults={
+            "unit": OrgUnit.objects.filter(path=demo.HR_UNIT).first(),
             "full_name": demo.ADMIN_NAME,
             "email": demo.ADMIN_EMAIL,
             "is_staff": True,
@@ -338,6 +342,7 @@ def build_demo(password_hash: str) -> None:
     _ensure_unit_goals(cycles, next(p for p in people.values() if p.is_hr))
     for story in demo.STORIES:
         Play(story, today=today, cycles=cycles, people=people).run()
+    crowd.build_crowd(password_hash=password_hash, cycles=cycles, today=today, clock=_clock)
 
 
 def reset_passwords(password_hash: str) -> None:
