@@ -12,9 +12,14 @@ from django.utils import formats, timezone
 
 
 def day(value) -> str:
-    """A date (or the local date of a datetime) in the active language's one format; "" for None."""
+    """A date (or the local date of a datetime) in the active language's one format; "" for None.
+    An ISO text (as JSON stores dates) is read first; any other text is returned as it is."""
     if value in (None, ""):
         return ""
+    if isinstance(value, str):
+        value = _parsed(value)
+        if isinstance(value, str):
+            return value
     if isinstance(value, datetime.datetime):
         value = _local(value).date()
     return formats.date_format(value, "DATE_FORMAT")
@@ -24,6 +29,8 @@ def moment(value) -> str:
     """A date and time, in local time, in the active language's one format; "" for None."""
     if value in (None, ""):
         return ""
+    if isinstance(value, str):
+        value = _parsed(value)
     if not isinstance(value, datetime.datetime):
         return day(value)
     return formats.date_format(_local(value), "DATETIME_FORMAT")
@@ -31,3 +38,12 @@ def moment(value) -> str:
 
 def _local(value: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def _parsed(text: str):
+    """The date (YYYY-MM-DD) or datetime an ISO text stands for; other text as it is."""
+    parse = datetime.date.fromisoformat if len(text) == 10 else datetime.datetime.fromisoformat
+    try:
+        return parse(text)
+    except ValueError:
+        return text

@@ -51,3 +51,10 @@ def test_nothing_is_shown_for_nothing():
 def test_date_inputs_still_take_iso_dates():
     with translation.override("nb"):
         assert "%Y-%m-%d" in formats.get_format("DATE_INPUT_FORMATS")
+
+
+def test_iso_text_is_read_and_other_text_kept():
+    with translation.override("nb"):
+        assert dates.day("2027-03-05") == "5. mars 2027"
+        assert dates.moment("2026-12-05T13:30:00+00:00") == "5. desember 2026 kl. 14:30"
+        assert dates.day("not a date") == "not a date"
