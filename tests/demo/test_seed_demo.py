@@ -82,7 +82,7 @@ def test_organisation_shape(demo):
     assert people.filter(is_leader=False, is_hr=False).count() >= 15
     assert people.filter(is_hr=True).count() == 1
     assert not people.filter(manager__isnull=False, manager__is_leader=False).exists()
-    assert all(p.email.endswith("@example.org") for p in people)
+    assert all(p.email.endswith("@example.org") for p in people)  # the story's people (the crowd has none)
     assert {p.unit.path.split("/")[1] for p in people if p.unit.depth} >= {
         "Bymiljøetaten",
         "Helseetaten",
