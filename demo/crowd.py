@@ -1,9 +1,9 @@
 """The demo's crowd: a few hundred colleagues of the named demo people, so that HR's statistics, charts
 and unit pages show real figures instead of "skjult".
 
-Each section (and each agency's staff) gets a team: a team leader and 20-40 employees, in the sections of
-the story (Seksjon for drift, ...) and in three more, so units sit on three levels (kommune, etat,
-seksjon). The team leaders report to nobody in the demo (the story's leaders keep their own short
+Each section gets a team: a team leader and 34-44 employees, in the sections of the story (Seksjon for
+drift, ...) and in three more, so units sit on three levels (kommune, etat, seksjon); HR gets a few
+advisers. The team leaders report to nobody in the demo (the story's leaders keep their own short
 lists of reports). Every team member has a conversation in both cycles, except a few: last year's were
 confirmed, followed up through the year and closed; this year's are spread over the workflow's states,
 most of them confirmed and followed up since. Everything goes through the services and the workflow,
@@ -36,19 +36,16 @@ RUS = f"{HELSE}/Seksjon for rus og psykisk helse"
 BARNEHAGE = f"{UTDANNING}/Seksjon for barnehage"
 # unit path: team size (the team leader comes on top)
 TEAMS = {
-    demo.DRIFT: 38,
-    demo.PLAN: 30,
-    RENOVASJON: 34,
-    demo.LEGEVAKTEN: 40,
-    RUS: 32,
-    demo.SKOLEUTVIKLING: 30,
-    BARNEHAGE: 36,
-    BYMILJO: 14,
-    HELSE: 12,
-    UTDANNING: 12,
+    demo.DRIFT: 42,
+    demo.PLAN: 34,
+    RENOVASJON: 38,
+    demo.LEGEVAKTEN: 44,
+    RUS: 36,
+    demo.SKOLEUTVIKLING: 34,
+    BARNEHAGE: 40,
     demo.HR_UNIT: 8,
 }
-FIRST_ID = 20000
+FIRST_ID = 30000  # clear of the story's ids (1xxxx) and those the tests make up (2xxxx)
 
 # This year's conversations: (state, weight). "none": not invited yet.
 # "held": the meeting is recorded, the draft not yet sent. Most confirmed contracts are followed up.

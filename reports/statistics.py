@@ -329,7 +329,7 @@ def refresh_snapshot(cycle: Cycle, today: datetime.date | None = None) -> bool:
 
 # Part of the snapshots' key: raise it whenever what a snapshot holds changes shape, so that a release
 # never reads the snapshots of an earlier one.
-SNAPSHOT_FORMAT = 3
+SNAPSHOT_FORMAT = 4  # 4: the months before a cycle's first count nothing
 
 
 def _snapshot_key(cycle_id: int, k: int) -> tuple:
