@@ -334,7 +334,7 @@ class Play:
         )
 
 
-def build_demo(password_hash: str) -> None:
+def build_demo(password_hash: str, *, with_crowd: bool = True) -> None:
     people = _ensure_people(password_hash)
     _ensure_admin(password_hash)
     today = timezone.localdate()
@@ -342,7 +342,8 @@ def build_demo(password_hash: str) -> None:
     _ensure_unit_goals(cycles, next(p for p in people.values() if p.is_hr))
     for story in demo.STORIES:
         Play(story, today=today, cycles=cycles, people=people).run()
-    crowd.build_crowd(password_hash=password_hash, cycles=cycles, today=today, clock=_clock)
+    if with_crowd:
+        crowd.build_crowd(password_hash=password_hash, cycles=cycles, today=today, clock=_clock)
 
 
 def reset_passwords(password_hash: str) -> None:
@@ -352,6 +353,13 @@ def reset_passwords(password_hash: str) -> None:
 
 class Command(BaseCommand):
     help = "Create a demo organisation (Oslo kommune) with conversations in every state; print the logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--without-crowd",
+            action="store_true",
+            help="Only the story's people, without the few hundred colleagues that give HR real figures.",
+        )
 
     @audited_command
     def handle(self, *args, **options):
@@ -367,7 +375,7 @@ class Command(BaseCommand):
                 override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
                 transaction.atomic(),
             ):
-                build_demo(password_hash)
+                build_demo(password_hash, with_crowd=not options["without_crowd"])
             self.stdout.write(self.style.SUCCESS(_("Created the demo organisation.")))
         self.stdout.write(self.logins_table())
 
