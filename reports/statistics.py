@@ -22,7 +22,10 @@ the whole organisation, including people and conversations that have no unit):
   its latest follow-up entry that has one (latest by `created_at`, then id); goals never given a
   status are left out. Counts of goals, per status and in total.
 - follow-up activity: follow-up entries on the cycle's (not cancelled) conversations per calendar month,
-  the twelve months up to and including the current one.
+  the twelve months up to and including the current one, counted from the month the cycle starts in.
+  The months before it count nothing by definition (a conversation, and so an entry, can exist before
+  its cycle starts; such entries are not counted): they show 0 everywhere, which depends on no data
+  and so reveals nothing, instead of a "hidden" that would look like missing figures.
 - previous cycle: the cycle that started last before this one (ties broken by id).
 
 Anonymity (`reports.suppression`, where the attacker and the guarantee are stated): every count is at
