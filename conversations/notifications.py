@@ -9,12 +9,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from background.outbox import email_enqueue
 from conversations import ics
 from conversations.models import Conversation, DeputyGrant, FollowUp
+from core import dates
 
 
 def _recipient_for(conversation: Conversation, transition: str):
@@ -97,7 +98,7 @@ def deputy_granted(grant: DeputyGrant) -> None:
         ) % {
             "leader": grant.leader.full_name,
             "scope": _deputy_scope(grant),
-            "until": formats.date_format(grant.until, "DATE_FORMAT"),
+            "until": dates.day(grant.until),
         }
     queue_email(event_key=f"deputy-granted:{grant.pk}", recipient=deputy, subject=subject, body=body)
 
@@ -185,9 +186,7 @@ def meeting_scheduled(conversation: Conversation) -> None:
         with translation.override(recipient.language):
             calendar = ics.invitation(conversation, domain=domain, method="REQUEST")
             subject = _("Invitasjon: medarbeidersamtale %(when)s") % {
-                "when": formats.date_format(
-                    timezone.localtime(conversation.scheduled_at), "SHORT_DATETIME_FORMAT"
-                )
+                "when": dates.moment(conversation.scheduled_at)
             }
             body = _("%(employee)s og %(leader)s møtes til medarbeidersamtale.") % {
                 "employee": conversation.employee.full_name,

@@ -34,6 +34,7 @@ conversation_patterns = [
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("venter/", home.waiting_page, name="waiting"),
     path("epost/", home.email_digest, name="email_digest"),
     path("medarbeidere/", home.my_reports, name="my_reports"),
     path("medarbeidere/<id:employee_pk>/ny-samtale/", home.conversation_create, name="conversation_create"),

@@ -32,6 +32,10 @@ class Chart:
     headers: list = field(default_factory=list)
     rows: list = field(default_factory=list)
 
+    @property
+    def labelled_rows(self) -> list:
+        return _labelled(self.headers, self.rows)
+
 
 def percent(value) -> str:
     return f"{number_format(round(value * 100), 0)} %"
@@ -272,6 +276,15 @@ class Table:
     headers: list
     rows: list
 
+    @property
+    def labelled_rows(self) -> list:
+        return _labelled(self.headers, self.rows)
+
+
+def _labelled(headers: list, rows: list) -> list:
+    """Each row as (header, cell) pairs: narrow screens show a table row as a list of labelled cells."""
+    return [list(zip(headers, row, strict=True)) for row in rows]
+
 
 def _show(count: dict) -> str:
     return _("skjult") if count["suppressed"] else number_format(count["value"])
@@ -339,3 +352,56 @@ def _item_statuses():
     from conversations.models import FollowUp
 
     return list(FollowUp.ItemStatus)
+
+
+def suppressed_total_notes(result: dict) -> list[str]:
+    """Sentences that explain, in words, figures hidden because of the people counted only in the
+    total: those without a unit (the whole organisation) or directly in the unit and in none below it.
+    The total minus the units below would give their figures away, so one of them is hidden. Said only
+    from what the page shows already (the head counts HR knows, and which figures are hidden)."""
+    total, children = result["groups"][0], result["groups"][1:]
+    if not children:
+        return []
+    notes = []
+    for which, cycle in (("current", result["cycle"]), ("previous", result["previous_cycle"])):
+        if cycle is None:
+            continue
+        hidden = [
+            str(_(label))
+            for key, label in COUNT_LABELS
+            if key != "employees_in_scope" and any(g[which][key]["suppressed"] for g in (total, *children))
+        ]
+        rest = _rest_heads(total, children, which)
+        if rest and hidden:
+            notes.append(_rest_note(result, cycle["name"], hidden, rest))
+    return notes
+
+
+def _rest_heads(total: dict, children: list, which: str) -> int | None:
+    """The people counted in the total and in no unit below, when every head count is shown."""
+    heads = [g[which]["employees_in_scope"]["value"] for g in (total, *children)]
+    if any(h is None for h in heads):
+        return None
+    return heads[0] - sum(heads[1:])
+
+
+def _rest_note(result: dict, cycle_name: str, columns: list[str], rest: int) -> str:
+    values = {
+        "cycle": cycle_name,
+        "columns": ", ".join(f"«{c}»" for c in columns),
+        "n": rest,
+        "unit": result["unit"]["name"],
+    }
+    if result["unit"]["id"] is None:
+        text = _(
+            "%(cycle)s: %(n)s av medarbeiderne hører ikke til noen enhet. De telles i totalen for hele "
+            "organisasjonen, men ikke i enhetene, så totalen minus enhetene ville vise tallene for dem. "
+            "Derfor kan totalen eller en enhet være skjult for %(columns)s."
+        )
+    else:
+        text = _(
+            "%(cycle)s: %(n)s av medarbeiderne hører direkte til %(unit)s og ikke til en underenhet. "
+            "De telles i totalen, men ikke i underenhetene, så totalen minus underenhetene ville vise "
+            "tallene for dem. Derfor kan totalen eller en underenhet være skjult for %(columns)s."
+        )
+    return text % values

@@ -15,7 +15,7 @@ from urllib.request import url2pathname
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -23,6 +23,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from conversations.models import Conversation
+from core import dates
 from reports.selectors import ConversationPdfData, conversation_pdf_data
 
 TEMPLATE = "reports/pdf/conversation.html"
@@ -109,8 +110,7 @@ def page_counter_css() -> str:
 
 
 def printed_css(printed_at) -> str:
-    moment = formats.date_format(timezone.localtime(printed_at), "DATETIME_FORMAT")
-    return css_string(gettext("Printed %(time)s") % {"time": moment})
+    return css_string(gettext("Printed %(time)s") % {"time": dates.moment(printed_at)})
 
 
 def pdf_filename(data: ConversationPdfData) -> str:

@@ -22,7 +22,10 @@ the whole organisation, including people and conversations that have no unit):
   its latest follow-up entry that has one (latest by `created_at`, then id); goals never given a
   status are left out. Counts of goals, per status and in total.
 - follow-up activity: follow-up entries on the cycle's (not cancelled) conversations per calendar month,
-  the twelve months up to and including the current one.
+  the twelve months up to and including the current one, counted from the month the cycle starts in.
+  The months before it count nothing by definition (a conversation, and so an entry, can exist before
+  its cycle starts; such entries are not counted): they show 0 everywhere, which depends on no data
+  and so reveals nothing, instead of a "hidden" that would look like missing figures.
 - previous cycle: the cycle that started last before this one (ties broken by id).
 
 Anonymity (`reports.suppression`, where the attacker and the guarantee are stated): every count is at
@@ -152,16 +155,27 @@ class _Table:
         return int(self.totals[self.index[unit], self.columns.index(column)])
 
 
-def _single_tables(org: _Org, own: dict, heads, columns: tuple, k: int, eligible=None) -> _Table:
+def _single_tables(
+    org: _Org, own: dict, heads, columns: tuple, k: int, eligible=None, empty_by_definition=()
+) -> _Table:
     """Columns that each count a population of their own (goals of a kind, entries of a month): one
-    zone table per column."""
+    zone table per column. The columns `empty_by_definition` count nothing whatever the data (the
+    months before the cycle's first): 0 everywhere, shown everywhere, which tells nobody anything."""
     tree = org.parents
     values = tree.array(own) if own else np.zeros((len(tree), len(columns)), dtype=np.int64)
     heads = tree.array(heads)
-    shown = {
-        column: suppression.shown_units(tree, values[:, i], heads, k, people=False, eligible=eligible)
-        for i, column in enumerate(columns)
-    }
+    everywhere = frozenset(tree.order)
+    if empty_by_definition:
+        values = values.copy()
+    shown = {}
+    for i, column in enumerate(columns):
+        if column in empty_by_definition:
+            values[:, i] = 0
+            shown[column] = everywhere
+        else:
+            shown[column] = suppression.shown_units(
+                tree, values[:, i], heads, k, people=False, eligible=eligible
+            )
     return _Table(columns=columns, totals=_roll_up(org, values, len(columns)), index=tree.index, shown=shown)
 
 
@@ -203,7 +217,17 @@ class _CycleTables:
     medians: dict
 
 
-def _cycle_tables(cycle_id: int, counts: statistics_queries.Counts, org: _Org, heads: dict, k: int):
+def _months_before(months: list, starts_on: datetime.date | None) -> tuple:
+    """The activity columns of the months before the one the cycle starts in."""
+    if starts_on is None:
+        return ()
+    first = starts_on.replace(day=1)
+    return tuple(column for month, column in zip(months, _MONTHS, strict=True) if month < first)
+
+
+def _cycle_tables(
+    cycle_id: int, counts: statistics_queries.Counts, org: _Org, heads: dict, k: int, starts_on=None
+):
     people = _people_table(org, counts.levels.get(cycle_id, {}), heads, k)
     return _CycleTables(
         people=people,
@@ -211,7 +235,14 @@ def _cycle_tables(cycle_id: int, counts: statistics_queries.Counts, org: _Org, h
             org, counts.goal_kinds.get(cycle_id, {}), heads, GOAL_KINDS, k, eligible=people.shown["confirmed"]
         ),
         statuses=_status_table(org, counts.statuses.get(cycle_id, {}), heads, k),
-        activity=_single_tables(org, counts.activity.get(cycle_id, {}), heads, _MONTHS, k),
+        activity=_single_tables(
+            org,
+            counts.activity.get(cycle_id, {}),
+            heads,
+            _MONTHS,
+            k,
+            empty_by_definition=_months_before(counts.months, starts_on),
+        ),
         months=counts.months,
         medians=counts.medians.get(cycle_id, {}),
     )
@@ -301,7 +332,7 @@ def refresh_snapshot(cycle: Cycle, today: datetime.date | None = None) -> bool:
 
 # Part of the snapshots' key: raise it whenever what a snapshot holds changes shape, so that a release
 # never reads the snapshots of an earlier one.
-SNAPSHOT_FORMAT = 3
+SNAPSHOT_FORMAT = 4  # 4: the months before a cycle's first count nothing
 
 
 def _snapshot_key(cycle_id: int, k: int) -> tuple:
@@ -376,8 +407,8 @@ def _organisation_tables(cycle_id: int, k: int, today: datetime.date) -> _Organi
         org=org,
         cycle=_cycle_info(cycle),
         previous_cycle=_cycle_info(earlier),
-        current=_cycle_tables(cycle.pk, counts, org, employees, k),
-        previous=_cycle_tables(earlier.pk, counts, org, employees, k) if earlier else None,
+        current=_cycle_tables(cycle.pk, counts, org, employees, k, cycle.starts_on),
+        previous=_cycle_tables(earlier.pk, counts, org, employees, k, earlier.starts_on) if earlier else None,
     )
 
 

@@ -27,6 +27,7 @@ def render_statistics_pdf(result: dict) -> bytes:
             "computed_at": statistics.computed_at(result),
             "charts": charts.all_charts(result),
             "tables": charts.summary_tables(result),
+            "notes": charts.suppressed_total_notes(result),
             "printed_at": timezone.localtime(),
         },
     )

@@ -52,6 +52,7 @@ def statistics_page(request):
         "computed_at": statistics.computed_at(result),
         "charts": charts.all_charts(result),
         "tables": charts.summary_tables(result),
+        "notes": charts.suppressed_total_notes(result),
         "children": children,
         "csv_url": reverse("api-statistics-csv") + "?" + urlencode(query),
         "pdf_url": reverse("api-statistics-pdf") + "?" + urlencode(query),

@@ -135,6 +135,8 @@ SAMTALE_ACCESSIBILITY_CONTACT = os.environ.get("SAMTALE_ACCESSIBILITY_CONTACT", 
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
+# One date format per language everywhere (core.dates).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -34,7 +34,16 @@ WAITING_LABELS = {
 
 @page
 def home(request):
-    """Venter på deg: the first page after signing in, everything that waits on the person."""
+    """The first page after signing in: HR's start page for HR (`hr-home`, which links back here
+    through `waiting`), for everyone else Venter på deg."""
+    if request.user.is_hr:
+        return redirect("hr-home")
+    return waiting_page(request)
+
+
+@page
+def waiting_page(request):
+    """Venter på deg: everything that waits on the person."""
     rows = [
         {"thing": thing, "label": WAITING_LABELS[thing.kind]} for thing in waiting.waiting_on(request.user)
     ]

@@ -7,10 +7,11 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from conversations import ics, page_selectors, services, versions_diff
+from conversations import history_subjects, ics, page_selectors, services, versions_diff
 from conversations.models import ItemResponse, Status
 from conversations.permissions import access_conversation
 from conversations.views._common import back_to, page
+from core import dates
 from core.errors import NotAllowed
 from goals.models import Expectation, Goal
 
@@ -81,6 +82,18 @@ VALUE_LABELS = {
     "not_a_leader": _("Stedfortrederen er ikke leder"),  # a grant ended by `expire_grants`
 }
 
+# Fields kept for the record but meaningless to the parties: the items' order in their list, and the
+# people's ids (the history names the deputy and the item in words instead).
+HIDDEN_FIELDS = frozenset({"order", "deputy"})
+
+SUBJECT_LABELS = {
+    "goal": _("Mål"),
+    "task": _("Oppgave"),
+    "expectation": _("Forventning"),
+    "agenda_point": _("Tema"),
+    "deputy": _("Stedfortreder"),
+}
+
 SECTION_TITLES = {"tasks": _("Tasks"), "goals": _("Goals"), "expectations": _("Expectations")}
 CHANGE_LABELS = {
     versions_diff.ADDED: _("Added"),
@@ -90,9 +103,20 @@ CHANGE_LABELS = {
 }
 
 
+def _date_text(value: str) -> str | None:
+    """An ISO date or datetime, as the history stores them, in the one date format (core.dates)."""
+    looks_like_a_date = len(value) >= 10 and value[4] == "-" and value[7] == "-" and value[:4].isdigit()
+    if not looks_like_a_date or (len(value) > 10 and value[10] != "T"):
+        return None
+    shown = dates.moment(value)
+    return None if shown == value else shown
+
+
 def _value(value) -> str:
     if value in (None, ""):
         return "–"
+    if isinstance(value, str) and (shown := _date_text(value)):
+        return shown
     if isinstance(value, list):
         return " → ".join(_value(v) for v in value)
     if isinstance(value, dict) and "title" in value:  # a goal's supported unit goal, as agreed
@@ -108,7 +132,7 @@ def describe_changes(changes: dict) -> list[tuple[str, str]]:
     for key, value in (changes or {}).items():
         if key in ("fields", "values") and isinstance(value, dict):
             pairs.extend(describe_changes(value))
-        elif key in FIELD_LABELS:
+        elif key in FIELD_LABELS and key not in HIDDEN_FIELDS:
             pairs.append((str(FIELD_LABELS[key]), _value(value)))
     return pairs
 
@@ -118,28 +142,59 @@ class HistoryRow:
     entry: object
     label: str
     details: list
+    subject: str = ""  # "Mål: «Ferdigstille plan»": what the entry is about, in words
+
+
+def _label(entry) -> str:
+    fields = (entry.changes or {}).get("fields")
+    if entry.action.endswith("_updated") and isinstance(fields, dict) and set(fields) <= {"order"}:
+        return str(_("Rekkefølgen ble endret"))
+    return str(ACTIONS.get(entry.action, entry.action))
+
+
+def _subject(found) -> str:
+    if not found:
+        return ""
+    kind, name = found
+    return f"{SUBJECT_LABELS[kind]}: «{name}»"
 
 
 @page
 def history(request, pk):
     conversation = access_conversation(request.user, pk)
+    entries = list(page_selectors.history_entries(conversation))
+    about = history_subjects.subjects(conversation, entries)
     rows = [
-        HistoryRow(entry, str(ACTIONS.get(entry.action, entry.action)), describe_changes(entry.changes))
-        for entry in page_selectors.history_entries(conversation)
+        HistoryRow(
+            entry,
+            _label(entry),
+            describe_changes(entry.changes),
+            _subject(about.get(entry.pk)),
+        )
+        for entry in entries
     ]
     return render(request, "conversations/history.html", {"conversation": conversation, "rows": rows})
 
 
+ACCESS_LOG_ROWS = 500
+
+
 @page
 def access_log(request, pk):
+    """Who opened the conversation: everyone but the parties first (what the log is for), then the
+    parties' own reads."""
     conversation = access_conversation(request.user, pk)
     if request.user.pk not in (conversation.employee_id, conversation.leader_id):
         # As in the API: the parties read who opened their conversation; a deputy does not.
         raise NotAllowed(_("Only the employee and the leader can read the access log."))
-    entries = page_selectors.access_log(conversation)[:500]
-    return render(
-        request, "conversations/access_log.html", {"conversation": conversation, "entries": entries}
-    )
+    parties = (conversation.employee_id, conversation.leader_id)
+    log = page_selectors.access_log(conversation)
+    context = {
+        "conversation": conversation,
+        "others": log.exclude(user_id__in=parties)[:ACCESS_LOG_ROWS],
+        "own": log.filter(user_id__in=parties)[:ACCESS_LOG_ROWS],
+    }
+    return render(request, "conversations/access_log.html", context)
 
 
 def _field_rows(section: str, change: versions_diff.ItemChange) -> list[dict]:

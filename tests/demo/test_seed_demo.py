@@ -82,7 +82,7 @@ def test_organisation_shape(demo):
     assert people.filter(is_leader=False, is_hr=False).count() >= 15
     assert people.filter(is_hr=True).count() == 1
     assert not people.filter(manager__isnull=False, manager__is_leader=False).exists()
-    assert all(p.email.endswith("@example.org") for p in people)
+    assert all(p.email.endswith("@example.org") for p in people)  # the story's people (the crowd has none)
     assert {p.unit.path.split("/")[1] for p in people if p.unit.depth} >= {
         "Bymiljøetaten",
         "Helseetaten",
@@ -157,9 +157,50 @@ def test_unit_goals_on_three_levels_with_contracts_supporting_them(demo):
     goals = UnitGoal.objects.filter(cycle__name=demo_data.CURRENT_CYCLE).select_related("unit")
     assert {g.unit.depth for g in goals} == {0, 1, 2}
     assert all(g.supports is not None for g in goals if g.unit.depth > 0)
-    linked = Goal.objects.filter(supports__isnull=False).select_related("supports__supports__supports")
-    assert linked.count() == 4
+    linked = Goal.objects.filter(
+        supports__isnull=False, conversation__employee__employee_id__in=demo_data.DEMO_IDS
+    ).select_related("supports__supports__supports")
+    assert linked.count() == 4  # the story's (the crowd's goals support unit goals too)
     for goal in linked:  # each contract goal's chain reaches the organisation's goal
         assert goal.supports.supports.supports.unit.depth == 0
     confirmed = Conversation.objects.filter(goals__supports__isnull=False, confirmed_version__isnull=False)
     assert any("supports" in g for c in confirmed for g in c.confirmed_version.content["goals"])
+
+
+def test_a_crowd_large_enough_for_real_statistics(demo):
+    """A few hundred people in units on three levels, with conversations in both cycles, so HR's
+    statistics show figures (not "skjult") for the whole organisation and for most agencies."""
+    from organization.models import OrgUnit
+    from reports import statistics
+
+    assert User.objects.filter(is_active=True).count() >= 300
+    assert set(OrgUnit.objects.values_list("depth", flat=True)) == {0, 1, 2}
+    assert not User.objects.filter(is_active=True, unit__isnull=True).exists()  # nobody outside the units
+    for name in (demo_data.PREVIOUS_CYCLE, demo_data.CURRENT_CYCLE):
+        assert Conversation.objects.filter(cycle__name=name).count() >= 200
+    current = Conversation.objects.filter(cycle__name=demo_data.CURRENT_CYCLE).first().cycle
+    result = statistics.cycle_statistics(cycle=current)
+    whole = result["groups"][0]["current"]
+    for column in ("employees_in_scope", "conversations_held", "confirmed", "followed_up_last_90_days"):
+        assert not whole[column]["suppressed"], column
+    assert all(not whole["goal_status"][s]["suppressed"] for s in ("on_track", "at_risk", "achieved"))
+    kommune = OrgUnit.objects.get(path=demo_data.ROOT)
+    agencies = statistics.cycle_statistics(cycle=current, unit=kommune)["groups"][1:]
+    assert sum(not g["current"]["confirmed"]["suppressed"] for g in agencies) >= 2
+    activity = whole["follow_up_activity"]
+    before_the_cycle = [a for a in activity if a["month"] < current.starts_on.strftime("%Y-%m")]
+    assert before_the_cycle and all(
+        a["entries"] == {"value": 0, "suppressed": False} for a in before_the_cycle
+    )
+    assert any(a["entries"]["value"] for a in activity if a not in before_the_cycle)
+
+
+def test_the_crowd_leaves_the_story_alone(demo):
+    """The named demo people keep their short lists of reports, and HR still sees no conversation."""
+    per_arne = User.objects.get(employee_id="10100")
+    assert set(per_arne.reports.values_list("employee_id", flat=True)) == {"10101", "10102", "10103", "10104"}
+    assert (
+        not User.objects.filter(manager__employee_id__in=demo_data.DEMO_IDS)
+        .exclude(employee_id__in=demo_data.DEMO_IDS)
+        .exists()
+    )

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from conversations.models import Comment, Confirmation, ContractVersion, Conversation, FollowUp, Status
 from goals.models import Goal
+from reports import statistics_queries
 from tests import factories
 
 PRIME = (1 << 61) - 1
@@ -187,3 +188,11 @@ def add_unit(cycle, parent, name="C", *, confirmed=7, not_held=5, manager=None, 
         else:
             conversation(cycle, manager, person, "draft")
     return where
+
+
+def started_before_the_activity_window(cycle):
+    """Let `cycle` start on the first day of the statistics' first activity month: entries are
+    counted from the month a cycle starts in, and the tests' cycle (2027) may lie ahead of today."""
+    cycle.starts_on = statistics_queries.activity_months(timezone.localdate())[0]
+    cycle.save(update_fields=["starts_on"])
+    return cycle

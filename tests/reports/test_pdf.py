@@ -16,6 +16,7 @@ from weasyprint import HTML
 from conversations.models import AccessLogEntry, FollowUp
 from conversations.permissions import access_conversation
 from conversations.services import deputy_grant_create
+from core import dates
 from reports import pdf
 from reports.selectors import conversation_pdf_data
 from tests import factories
@@ -124,7 +125,8 @@ def test_big_contract_in_bokmal(client, big_contract, recorded_fetchers):
         assert any(re.match(rf"Oppgave {n}\b", line) for line in lines)
         assert f"Beskrivelse av oppgave {n}" in text
     due = conversation.tasks.first().due_date
-    assert due.strftime("%d.%m.%Y") in text
+    with translation.override("nb"):  # the one date format (core.dates), as on the pages
+        assert flat(dates.day(due)) in flat(text)
 
     # Goals grouped by kind, with measure, due date and the latest status.
     headings = _goal_headings(lines)
@@ -134,7 +136,8 @@ def test_big_contract_in_bokmal(client, big_contract, recorded_fetchers):
     assert text.index("Resultatmål") < text.index("Utviklingsmål") < text.index("Relasjonsmål")
     for goal in conversation.goals.all():
         assert f"Måltall {goal.title.split()[-1]}" in text
-        assert goal.due_date.strftime("%d.%m.%Y") in text
+        with translation.override("nb"):
+            assert flat(dates.day(goal.due_date)) in flat(text)
     latest = _expected_latest_statuses(conversation)
     assert len(latest) >= 4
     for status in latest.values():

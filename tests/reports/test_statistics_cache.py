@@ -12,7 +12,13 @@ from conversations.models import Conversation, FollowUp, Status
 from organization.models import User
 from reports import statistics, statistics_queries
 from tests import factories
-from tests.reports.statistics_helpers import add_unit, build_kommune, figures, unit
+from tests.reports.statistics_helpers import (
+    add_unit,
+    build_kommune,
+    figures,
+    started_before_the_activity_window,
+    unit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +90,7 @@ def _confirmed_in(name):
 def test_a_follow_up_is_seen(cycle, kommune):
     """B's 7 get an entry now. This month's entries for Kommune: A's 7 from 10 days ago if that is
     this month too, and then B's 7. (Changes requested are no longer published.)"""
+    started_before_the_activity_window(cycle)
     this_month = timezone.localdate().strftime("%Y-%m")
     a_this_month = (
         7 if (timezone.localdate() - datetime.timedelta(days=10)).strftime("%Y-%m") == this_month else 0

@@ -114,7 +114,8 @@ def proposal_args(name):
 
 
 TABLE = [
-    Page("get", "", everyone(200)),
+    Page("get", "", everyone(200, hr=302)),  # HR lands on HR's start page (/hr/)
+    Page("get", "venter/", everyone(200)),  # Venter på deg, also for HR
     Page(
         "post", "epost/", everyone(OK), data=lambda w: {"digest": "on"}
     ),  # Venter på deg (was a redirect to the person's start page)

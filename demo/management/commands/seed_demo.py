@@ -26,6 +26,7 @@ from conversations.models import (
     TemplatePoint,
 )
 from core.audit import audited_command
+from demo import crowd
 from demo import demo_data as demo
 from goals import services as goal_services
 from goals import unit_goals
@@ -119,9 +120,12 @@ def _ensure_people(password_hash: str) -> dict[str, User]:
 
 
 def _ensure_admin(password_hash: str) -> None:
+    """The superuser, in the HR unit: someone without a unit would be a group of one in HR's
+    statistics, and hiding it would hide figures of the whole organisation."""
     User.objects.update_or_create(
         employee_id=demo.ADMIN_ID,
         defaults={
+            "unit": OrgUnit.objects.filter(path=demo.HR_UNIT).first(),
             "full_name": demo.ADMIN_NAME,
             "email": demo.ADMIN_EMAIL,
             "is_staff": True,
@@ -330,7 +334,7 @@ class Play:
         )
 
 
-def build_demo(password_hash: str) -> None:
+def build_demo(password_hash: str, *, with_crowd: bool = True) -> None:
     people = _ensure_people(password_hash)
     _ensure_admin(password_hash)
     today = timezone.localdate()
@@ -338,6 +342,8 @@ def build_demo(password_hash: str) -> None:
     _ensure_unit_goals(cycles, next(p for p in people.values() if p.is_hr))
     for story in demo.STORIES:
         Play(story, today=today, cycles=cycles, people=people).run()
+    if with_crowd:
+        crowd.build_crowd(password_hash=password_hash, cycles=cycles, today=today, clock=_clock)
 
 
 def reset_passwords(password_hash: str) -> None:
@@ -347,6 +353,13 @@ def reset_passwords(password_hash: str) -> None:
 
 class Command(BaseCommand):
     help = "Create a demo organisation (Oslo kommune) with conversations in every state; print the logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--without-crowd",
+            action="store_true",
+            help="Only the story's people, without the few hundred colleagues that give HR real figures.",
+        )
 
     @audited_command
     def handle(self, *args, **options):
@@ -362,7 +375,7 @@ class Command(BaseCommand):
                 override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
                 transaction.atomic(),
             ):
-                build_demo(password_hash)
+                build_demo(password_hash, with_crowd=not options["without_crowd"])
             self.stdout.write(self.style.SUCCESS(_("Created the demo organisation.")))
         self.stdout.write(self.logins_table())
 
