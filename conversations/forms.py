@@ -62,6 +62,7 @@ class MeetingTimeForm(PageForm):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+    held_on = forms.DateField(label=_("Dato holdt"), required=False, widget=_date_input())
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
@@ -142,8 +143,12 @@ class ItemResponseForm(PageForm):
     )
     comment = _text(_("Comment"), required=False, rows=2)
 
-    def __init__(self, *args, about: str = "", **kwargs):
+    def __init__(self, *args, about: str = "", form_id: str = "", **kwargs):
+        """`form_id`: the one form on the page that posts every item's answer (HTML's form attribute)."""
         super().__init__(*args, **kwargs)
+        if form_id:
+            for field in self.fields.values():
+                field.widget.attrs["form"] = form_id
         if about:
             self.fields["stance"].label = _("Your answer to “%(item)s”") % {"item": about}
             self.fields["comment"].label = _("Comment on your answer to “%(item)s”") % {"item": about}

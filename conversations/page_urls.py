@@ -17,6 +17,7 @@ conversation_patterns = [
     path("handling/<str:name>/", actions.transition, name="transition"),
     path("bekreft/", actions.confirm, name="confirm"),
     path("be-om-endringer/", actions.request_changes, name="request_changes"),
+    path("svar/", actions.respond_all, name="respond_all"),
     path("svar/<str:item_key>/", actions.respond, name="respond"),
     path("kommentarer/", actions.comment, name="comment"),
     path("kommentarer/<str:item_key>/", actions.comment, name="item_comment"),
