@@ -42,5 +42,6 @@ urlpatterns = [
     path("samtaler/del-historikk/", home.share_history, name="share_history"),
     path("samtaler/<id:pk>/", include(conversation_patterns)),
     path("stedfortredere/", home.deputies, name="deputies"),
+    path("stedfortredere/sok/", home.deputy_search, name="deputy_search"),
     path("stedfortredere/<id:grant_pk>/avslutt/", home.deputy_end, name="deputy_end"),
 ]

@@ -429,7 +429,10 @@ def test_deputy_grant_and_end(conversation):
     assert conversation.employee.full_name in deputy_page
     # A deputy may comment but not manage.
     assert client_for(deputy).post(url("transition", conversation, "submit")).status_code == 403
-    client.post(reverse("web:deputy_end", args=[grant.pk]))
+    asked = client.post(reverse("web:deputy_end", args=[grant.pk]))  # without scripts: a page asks first
+    assert asked.status_code == 200 and 'name="confirmed" value="yes"' in asked.content.decode()
+    assert client_for(deputy).get(url("conversation", conversation)).status_code == 200
+    client.post(reverse("web:deputy_end", args=[grant.pk]), {"confirmed": "yes"})
     assert client_for(deputy).get(url("conversation", conversation)).status_code == 404
 
 
