@@ -303,10 +303,10 @@ class DeputyGrantForm(PageForm):
         if data.get("pick"):
             data["deputy"] = choices.filter(pk=data["pick"]).first()
             return data
-        matches = deputy_candidates(self.leader, text)
-        exact = [person for person in matches if person.employee_id.lower() == text.strip().lower()]
+        exact = choices.filter(employee_id__iexact=text.strip()).first()
+        matches = [] if exact else deputy_candidates(self.leader, text)
         if exact or len(matches) == 1:
-            data["deputy"] = (exact or matches)[0]
+            data["deputy"] = exact or matches[0]
         elif len(matches) > 1:
             self.candidates = matches
             self.add_error("deputy", _("Flere ledere passer til navnet. Velg én av dem under feltet."))

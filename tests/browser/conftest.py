@@ -119,7 +119,9 @@ class Visitor:
     def expect_message(self, text: str) -> None:
         from playwright.sync_api import expect
 
-        expect(self.page.locator(".messages")).to_contain_text(text)
+        # After a full page load the messages are in base.html's list; after an in-place (htmx) change
+        # in the conversation page's live region.
+        expect(self.page.locator(".messages, #page-messages").filter(has_text=text).first).to_be_visible()
 
     def close(self) -> None:
         self.context.close()
