@@ -12,10 +12,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conversations.models import HistoryEntry, DeputyGrant, ItemResponse, Status
+from conversations.models import DeputyGrant, HistoryEntry, ItemResponse, Status
 from goals.models import Goal
 from tests import factories
-from tests.conversations.conftest import conversation_in
 from tests.conversations.test_views import client_for, url
 
 pytestmark = pytest.mark.django_db
