@@ -75,12 +75,14 @@ class Visitor:
     base_url: str
     language: str = "nb"
     width: int = 1280
+    javascript: bool = True
     checked: list = field(default_factory=list)
 
     def __post_init__(self):
         self.context = self.browser.new_context(
             viewport={"width": self.width, "height": 900},
             locale="nb-NO" if self.language == "nb" else "en-GB",
+            java_script_enabled=self.javascript,
         )
         self.context.set_default_timeout(15_000)
         self._cookie(settings.LANGUAGE_COOKIE_NAME, self.language)
@@ -129,11 +131,19 @@ class Visitor:
 
 @pytest.fixture
 def visitor(browser, axe, live_server):
-    """`visitor(language="nb", width=1280)` opens a fresh browser context on the live server."""
+    """`visitor(language="nb", width=1280, javascript=True)` opens a fresh browser context on the live
+    server (`javascript=False`: the pages as a browser without scripts gets them)."""
     opened = []
 
-    def make(language: str = "nb", width: int = 1280) -> Visitor:
-        v = Visitor(browser=browser, axe=axe, base_url=live_server.url, language=language, width=width)
+    def make(language: str = "nb", width: int = 1280, javascript: bool = True) -> Visitor:
+        v = Visitor(
+            browser=browser,
+            axe=axe,
+            base_url=live_server.url,
+            language=language,
+            width=width,
+            javascript=javascript,
+        )
         opened.append(v)
         return v
 

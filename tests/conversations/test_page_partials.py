@@ -253,10 +253,7 @@ def test_an_unchanged_answer_is_not_recorded_again(conversation_factory):
     client.post(url("respond_all", conversation), data)
     answered = HistoryEntry.objects.filter(conversation=conversation, action="item_response").count()
     client.post(url("respond_all", conversation), data)
-    assert (
-        HistoryEntry.objects.filter(conversation=conversation, action="item_response").count()
-        == answered
-    )
+    assert HistoryEntry.objects.filter(conversation=conversation, action="item_response").count() == answered
 
 
 def test_only_the_employee_answers_and_only_while_awaiting(conversation_factory):
