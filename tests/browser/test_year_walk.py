@@ -155,9 +155,11 @@ def _leader_revises(boss, conversation) -> None:
     boss.expect_message("Kommentaren din ble lagt til.")
 
     page.locator(f"#goal-{goal.pk}").get_by_role("link", name=re.compile("Rediger")).click()
+    editing = page.locator(f"#goal-{goal.pk}")  # the item turns into its form, in place
+    expect(editing.get_by_label("Mål", exact=True)).to_be_focused()
     boss.check("edit goal")
-    page.get_by_label("Mål", exact=True).fill("Lære økonomistyring")
-    page.get_by_role("button", name="Lagre endringene").click()
+    editing.get_by_label("Mål", exact=True).fill("Lære økonomistyring")
+    editing.get_by_role("button", name="Lagre endringene").click()
     boss.expect_message("Endringen ble lagret.")
     expect(page.locator(f"#goal-{goal.pk}")).to_contain_text("Lære økonomistyring")
     page.get_by_role("button", name="Send til bekreftelse").click()
