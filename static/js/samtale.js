@@ -67,7 +67,7 @@
     true
   );
 
-  document.addEventListener("htmx:responseError", function () {
+  function failed() {
     var region = document.getElementById("page-messages");
     if (region && region.dataset.failed) {
       region.innerHTML = "";
@@ -76,5 +76,8 @@
       p.textContent = region.dataset.failed;
       region.appendChild(p);
     }
-  });
+  }
+
+  document.addEventListener("htmx:responseError", failed);
+  document.addEventListener("htmx:sendError", failed);
 })();
