@@ -2,10 +2,10 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from conversations.models import Cycle, FollowUp, ItemResponse
+from conversations.selectors import deputy_candidates, deputy_choices
 from goals.models import Expectation, Goal, Proposal, UnitGoal
 from goals.selectors import line_of_sight
 
@@ -62,6 +62,7 @@ class MeetingTimeForm(PageForm):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+    held_on = forms.DateField(label=_("Dato holdt"), required=False, widget=_date_input())
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
@@ -142,8 +143,12 @@ class ItemResponseForm(PageForm):
     )
     comment = _text(_("Comment"), required=False, rows=2)
 
-    def __init__(self, *args, about: str = "", **kwargs):
+    def __init__(self, *args, about: str = "", form_id: str = "", **kwargs):
+        """`form_id`: the one form on the page that posts every item's answer (HTML's form attribute)."""
         super().__init__(*args, **kwargs)
+        if form_id:
+            for field in self.fields.values():
+                field.widget.attrs["form"] = form_id
         if about:
             self.fields["stance"].label = _("Your answer to “%(item)s”") % {"item": about}
             self.fields["comment"].label = _("Comment on your answer to “%(item)s”") % {"item": about}
@@ -252,24 +257,62 @@ class DeclineForm(PageForm):
 
 
 class DeputyGrantForm(PageForm):
-    deputy = forms.CharField(label=_("Employee ID of the deputy"), max_length=64)
+    deputy = forms.CharField(
+        label=_("Stedfortreder"),
+        max_length=200,
+        help_text=_("Skriv navnet (eller ansattnummeret) til en annen leder."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    pick = forms.IntegerField(required=False, widget=forms.HiddenInput)
     conversation = forms.ModelChoiceField(label=_("Conversations"), queryset=None, required=False)
     until = forms.DateField(label=_("Until (inclusive)"), widget=_date_input())
 
-    def __init__(self, *args, conversations=None, **kwargs):
+    def __init__(self, *args, conversations=None, leader=None, search_url: str = "", **kwargs):
+        """`leader`: whose choices the name is looked up in; `search_url`: the name search that
+        offers them while typing (htmx), without scripts a name with several matches asks again."""
         super().__init__(*args, **kwargs)
+        self.leader = leader
+        self.candidates = []
         field = self.fields["conversation"]
         field.queryset = conversations
         field.empty_label = _("All my conversations")
         field.label_from_instance = lambda c: (
             f"{c.employee.full_name}" + (f" – {c.cycle}" if c.cycle_id else "")
         )
+        if search_url:
+            self.fields["deputy"].widget.attrs.update(
+                {
+                    "hx-get": search_url,
+                    "hx-trigger": "input changed delay:250ms, search",
+                    "hx-target": "#deputy-candidates",
+                    "hx-swap": "innerHTML",
+                    "aria-controls": "deputy-candidates",
+                }
+            )
 
-    def clean_deputy(self):
-        """The person with this employee id, or None: the service refuses both nobody and someone who
-        may not be a deputy with the same message, so the page never tells whether an id exists."""
-        employee_id = self.cleaned_data["deputy"].strip()
-        return get_user_model().objects.filter(employee_id=employee_id).first()
+    def clean(self):
+        """`deputy` becomes the person chosen: the one picked among the matches (`pick`, from the
+        search or a second pass), else the only one of the leader's choices the text names, else None.
+        None and nobody-of-the-choices are refused by the service with one message, so the page never
+        tells whether a name or an id exists outside them."""
+        data = super().clean()
+        text = data.get("deputy")
+        if text is None:
+            return data
+        choices = deputy_choices(self.leader)
+        if data.get("pick"):
+            data["deputy"] = choices.filter(pk=data["pick"]).first()
+            return data
+        exact = choices.filter(employee_id__iexact=text.strip()).first()
+        matches = [] if exact else deputy_candidates(self.leader, text)
+        if exact or len(matches) == 1:
+            data["deputy"] = exact or matches[0]
+        elif len(matches) > 1:
+            self.candidates = matches
+            self.add_error("deputy", _("Flere ledere passer til navnet. Velg én av dem under feltet."))
+        else:
+            data["deputy"] = None
+        return data
 
 
 class ShareHistoryForm(PageForm):

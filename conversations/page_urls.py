@@ -17,6 +17,7 @@ conversation_patterns = [
     path("handling/<str:name>/", actions.transition, name="transition"),
     path("bekreft/", actions.confirm, name="confirm"),
     path("be-om-endringer/", actions.request_changes, name="request_changes"),
+    path("svar/", actions.respond_all, name="respond_all"),
     path("svar/<str:item_key>/", actions.respond, name="respond"),
     path("kommentarer/", actions.comment, name="comment"),
     path("kommentarer/<str:item_key>/", actions.comment, name="item_comment"),
@@ -42,5 +43,6 @@ urlpatterns = [
     path("samtaler/del-historikk/", home.share_history, name="share_history"),
     path("samtaler/<id:pk>/", include(conversation_patterns)),
     path("stedfortredere/", home.deputies, name="deputies"),
+    path("stedfortredere/sok/", home.deputy_search, name="deputy_search"),
     path("stedfortredere/<id:grant_pk>/avslutt/", home.deputy_end, name="deputy_end"),
 ]

@@ -393,3 +393,23 @@ def personal_export(user) -> PersonalExport:
         proposals=list(Proposal.objects.filter(author=user).select_related("author", "decided_by")),
         generated_at=timezone.now(),
     )
+
+
+DEPUTY_SEARCH_MIN_LENGTH = 2
+DEPUTY_SEARCH_LIMIT = 10
+
+
+def deputy_choices(leader) -> QuerySet:
+    """Everyone `leader` may choose as a deputy: the active leaders but themself (the service decides
+    the rest per grant: not the employee of a conversation the grant covers)."""
+    return people.leaders().exclude(pk=leader.pk)
+
+
+def deputy_candidates(leader, query: str) -> list:
+    """Up to DEPUTY_SEARCH_LIMIT of `deputy_choices` whose name contains `query`, or whose employee id
+    is `query`; nobody for a query shorter than DEPUTY_SEARCH_MIN_LENGTH. One query."""
+    query = (query or "").strip()
+    if len(query) < DEPUTY_SEARCH_MIN_LENGTH:
+        return []
+    matches = deputy_choices(leader).filter(Q(full_name__icontains=query) | Q(employee_id__iexact=query))
+    return list(matches.select_related("unit").order_by("full_name", "pk")[:DEPUTY_SEARCH_LIMIT])

@@ -237,6 +237,21 @@ def item_response_record(
 
 
 @transaction.atomic
+def item_responses_record(
+    *, conversation: Conversation, actor, answers: list[tuple[str, object, str, str]]
+) -> int:
+    """Several of the employee's answers in one pass: `answers` holds (kind, item, stance, comment).
+
+    All or none: one refused answer (item_response_record's rules) undoes the others. Returns how
+    many were recorded."""
+    for kind, item, stance, comment in answers:
+        item_response_record(
+            conversation=conversation, actor=actor, stance=stance, comment=comment, **{kind: item}
+        )
+    return len(answers)
+
+
+@transaction.atomic
 def follow_up_create(
     *,
     conversation: Conversation,

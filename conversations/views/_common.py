@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -85,3 +85,21 @@ def item_from_key(conversation, key: str | None):
 
 def item_kwargs(kind, item) -> dict:
     return {kind: item} if item is not None else {}
+
+
+def confirmed(request) -> bool:
+    """True when the person has confirmed a destructive action: in the script's dialog (which adds
+    the field) or on the confirmation page that a post without it gets."""
+    return request.POST.get("confirmed") == "yes"
+
+
+def ask_to_confirm(request, *, question: str, button: str, back: str, carry: dict | None = None):
+    """The confirmation page (works without scripts): the same post again, with confirmed=yes."""
+    context = {
+        "question": question,
+        "button": button,
+        "back": back,
+        "action": request.path,
+        "carry": sorted((carry or {}).items()),
+    }
+    return render(request, "conversations/confirm_action.html", context)

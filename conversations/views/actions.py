@@ -1,15 +1,18 @@
 """What the conversation page's forms post to. Each checks access, calls one service and redirects back,
 or re-renders the page with the bound form (status 400) so nothing the user typed is lost."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
 
-from conversations import services, workflow
+from conversations import page_selectors, services, workflow
 from conversations.forms import (
     ITEM_FORMS,
     AgendaPointForm,
@@ -24,11 +27,12 @@ from conversations.forms import (
     RequestChangesForm,
     RevisionForm,
     StatementForm,
+    focus_field,
     focus_first_error,
     item_edit_form_class,
     item_form_kwargs,
 )
-from conversations.models import AgendaPoint, FollowUp
+from conversations.models import AgendaPoint, FollowUp, ItemResponse
 from conversations.page_selectors import ITEM_MODELS, item_choices
 from conversations.permissions import (
     COMMENT,
@@ -39,7 +43,9 @@ from conversations.permissions import (
     access_conversation,
 )
 from conversations.views._common import (
+    ask_to_confirm,
     back_to,
+    confirmed,
     conversation_url,
     item_from_key,
     item_kwargs,
@@ -47,7 +53,16 @@ from conversations.views._common import (
     run_action,
     run_form_action,
 )
-from conversations.views.conversation import TRANSITION_BUTTONS, render_conversation, short_label
+from conversations.views.conversation import (
+    FIRST_FIELD,
+    KEPT_CHOICES,
+    RESPOND_ALL_FORM,
+    TRANSITION_BUTTONS,
+    htmx_section,
+    kept_initial,
+    render_conversation,
+    short_label,
+)
 from core.errors import StaleVersion
 from goals import proposals
 from goals import services as goal_services
@@ -68,6 +83,13 @@ def _failed(request, conversation, key: str, form):
     return render_conversation(request, conversation, forms={key: form}, status=400)
 
 
+def _done(request, conversation, anchor: str = "", **render_kwargs):
+    """After a successful post: the changed section for htmx, else back to the page (post/redirect/get)."""
+    if htmx_section(request):
+        return render_conversation(request, conversation, **render_kwargs)
+    return back_to(conversation, anchor)
+
+
 @page
 @require_POST
 def meeting_time(request, pk):
@@ -80,6 +102,7 @@ def meeting_time(request, pk):
             actor=request.user,
             expected_revision=data["revision"],
             scheduled_at=data["scheduled_at"],
+            held_on=data["held_on"],
         )
 
     if run_form_action(request, form, update, _("The meeting time was saved.")):
@@ -101,7 +124,7 @@ def agenda_add(request, pk):
         )
 
     if run_form_action(request, form, add, success):
-        return back_to(conversation, "agenda")
+        return _done(request, conversation, "agenda", focus="agenda")
     return _failed(request, conversation, "agenda", form)
 
 
@@ -115,7 +138,7 @@ def agenda_share(request, pk, point_pk):
         lambda: services.agenda_point_share(point=point, actor=request.user),
         _("The agenda point is now shared."),
     )
-    return back_to(conversation, "agenda")
+    return _done(request, conversation, "agenda")
 
 
 def _item_kind(kind: str) -> str:
@@ -144,8 +167,18 @@ def item_add(request, pk, kind):
         )
 
     if run_form_action(request, form, add, str(ADDED[kind])):
-        return redirect(f"{reverse('web:conversation', args=[conversation.pk])}?added={kind}")
+        kept = _kept_value(kind, form)
+        if htmx_section(request):
+            return render_conversation(request, conversation, focus=kind, keep=kept_initial(kind, kept))
+        query = urlencode({"added": kind, **({"keep": kept} if kept else {})})
+        return redirect(f"{reverse('web:conversation', args=[conversation.pk])}?{query}")
     return _failed(request, conversation, kind, form)
+
+
+def _kept_value(kind: str, form) -> str | None:
+    """The goal kind or expectation direction just used, for the next add form of the same kind."""
+    field = KEPT_CHOICES.get(kind, (None,))[0]
+    return form.cleaned_data.get(field) if field else None
 
 
 def _item(conversation, kind: str, item_pk):
@@ -154,11 +187,16 @@ def _item(conversation, kind: str, item_pk):
 
 @page
 def item_edit(request, pk, kind, item_pk):
+    """Change one item: a page of its own without scripts; with htmx the item turns into its form in
+    place, and a saved change answers with the whole agreement."""
     kind = _item_kind(kind)
     conversation = access_conversation(request.user, pk, MANAGE)
     item = _item(conversation, kind, item_pk)
     form_class = item_edit_form_class(kind)
-    extra = item_form_kwargs(kind, conversation)
+    extra = {
+        "prefix": f"edit-{kind}-{item.pk}" if request.htmx else None,
+        **item_form_kwargs(kind, conversation),
+    }
     status = 200
     if request.method == "POST":
         form = form_class(request.POST, **extra)
@@ -169,14 +207,24 @@ def item_edit(request, pk, kind, item_pk):
             goal_services.item_update(item=item, actor=request.user, expected_revision=revision, **data)
 
         if run_form_action(request, form, update, _("The change was saved.")):
+            if request.htmx:
+                return _whole_contract(request, conversation)
             return back_to(conversation, f"{kind}-{item.pk}")
         focus_first_error(form)
         status = 400
     else:
         initial = {name: getattr(item, name) for name in form_class.base_fields if name != "revision"}
         form = form_class(initial={**initial, "revision": item.revision}, **extra)
+        focus_field(form, FIRST_FIELD[kind])
     context = {"conversation": conversation, "item": item, "kind": kind, "form": form}
-    return render(request, "conversations/item_edit.html", context, status=status)
+    template = "conversations/_item_edit.html" if request.htmx else "conversations/item_edit.html"
+    return render(request, template, context, status=status)
+
+
+def _whole_contract(request, conversation, **render_kwargs):
+    """The agreement section for an htmx request that targeted something inside it (one item)."""
+    response = render_conversation(request, conversation, section="contract", **render_kwargs)
+    return reswap(retarget(response, "#contract"), "outerHTML")
 
 
 @page
@@ -187,12 +235,20 @@ def item_delete(request, pk, kind, item_pk):
     item = _item(conversation, kind, item_pk)
     form = RevisionForm(request.POST)
     revision = form.cleaned_data["revision"] if form.is_valid() else None
+    if not confirmed(request):
+        return ask_to_confirm(
+            request,
+            question=_("Vil du slette «%(item)s» fra avtalen?") % {"item": item},
+            button=_("Slett"),
+            back=conversation_url(conversation, f"{kind}-{item.pk}"),
+            carry={"revision": revision or ""},
+        )
     run_action(
         request,
         lambda: goal_services.item_delete(item=item, actor=request.user, expected_revision=revision),
         _("“%(item)s” was deleted.") % {"item": item},
     )
-    return back_to(conversation, "contract")
+    return _done(request, conversation, "contract")
 
 
 @page
@@ -201,6 +257,13 @@ def transition(request, pk, name):
     if name not in TRANSITION_BUTTONS:
         raise Http404
     conversation = access_conversation(request.user, pk)
+    if name == "cancel" and not confirmed(request):
+        return ask_to_confirm(
+            request,
+            question=_("Vil du avlyse samtalen? En avlyst samtale kan ikke åpnes igjen."),
+            button=_("Avlys samtalen"),
+            back=conversation_url(conversation),
+        )
     run_action(
         request,
         lambda: workflow.TRANSITION_FUNCTIONS[name](conversation_id=conversation.pk, actor=request.user),
@@ -266,8 +329,53 @@ def respond(request, pk, item_key):
         )
 
     if run_form_action(request, form, answer, _("Your answer was saved.")):
-        return back_to(conversation, item_key)
+        return _done(request, conversation, item_key)
     return _failed(request, conversation, f"response:{item_key}", form)
+
+
+@page
+@require_POST
+def respond_all(request, pk):
+    """Every item's answer in one post; "agree_rest" also agrees to each item still unanswered.
+
+    Only answers that differ from the recorded ones are written. When one is refused nothing is
+    saved, and every answer given stays on the page with the reasons."""
+    conversation = access_conversation(request.user, pk, RESPOND)
+    rows = page_selectors.conversation_page(conversation, request.user).item_views
+    agree_rest = request.POST.get("agree_rest") == "yes"
+    given, answers = {}, []
+    for row in rows:
+        form = ItemResponseForm(
+            request.POST, prefix=f"r-{row.key}", about=short_label(row.item), form_id=RESPOND_ALL_FORM
+        )
+        if _is_blank(form):
+            if agree_rest and row.response is None:
+                answers.append((row.kind, row.item, ItemResponse.Stance.AGREE, ""))
+            continue
+        given[f"response:{row.key}"] = form
+        if form.is_valid() and _differs(form.cleaned_data, row.response):
+            answers.append((row.kind, row.item, form.cleaned_data["stance"], form.cleaned_data["comment"]))
+    if any(form.errors for form in given.values()):
+        messages.error(request, _("Nothing was saved. Correct what is marked in the form."))
+        return render_conversation(request, conversation, forms=given, status=400)
+    count = len(answers)
+    success = ngettext("%(count)d svar er lagret.", "%(count)d svar er lagret.", count) % {"count": count}
+    call = lambda: services.item_responses_record(  # noqa: E731
+        conversation=conversation, actor=request.user, answers=answers
+    )
+    if not run_action(request, call, success):
+        return render_conversation(request, conversation, forms=given, status=400)
+    return _done(request, conversation, "respond-all")
+
+
+def _is_blank(form) -> bool:
+    return not form["stance"].value() and not (form["comment"].value() or "").strip()
+
+
+def _differs(data: dict, response) -> bool:
+    """True unless the item already has exactly this answer (so an unchanged answer is not re-recorded)."""
+    recorded = (response.stance, response.comment) if response is not None else None
+    return recorded != (data["stance"], data["comment"].strip())
 
 
 @page
@@ -288,7 +396,7 @@ def comment(request, pk, item_key=None):
         )
 
     if run_form_action(request, form, add, _("Your comment was added.")):
-        return back_to(conversation, item_key or "comments")
+        return _done(request, conversation, item_key or "comments")
     return _failed(request, conversation, f"comment:{item_key}" if item_key else "comment", form)
 
 
@@ -325,7 +433,7 @@ def follow_up(request, pk):
         )
 
     if run_form_action(request, form, add, _("Your follow-up entry was added.")):
-        return redirect(conversation_url(conversation, "follow-up"))
+        return _done(request, conversation, "follow-up")
     return _failed(request, conversation, "follow_up", form)
 
 
@@ -349,7 +457,7 @@ def follow_up_answer(request, pk, question_pk):
         )
 
     if run_form_action(request, form, add, _("Your answer was added.")):
-        return redirect(conversation_url(conversation, f"follow-up-{question.pk}"))
+        return _done(request, conversation, f"follow-up-{question.pk}")
     return _failed(request, conversation, f"answer:{question.pk}", form)
 
 

@@ -33,7 +33,7 @@ from conversations.permissions import (
 )
 from conversations.views._common import page
 from goals import selectors as goal_selectors
-from goals.models import Proposal
+from goals.models import Expectation, Goal, Proposal
 
 TRANSITION_BUTTONS = {
     "submit": _("Send for confirmation"),
@@ -49,6 +49,33 @@ EXPECTATION_HEADINGS = {
 }
 
 FIRST_FIELD = {"task": "title", "goal": "title", "expectation": "text", "agenda": "text"}
+
+# The page's sections an htmx request may ask for (by its target's id), each answered as a partial.
+SECTION_TEMPLATES = {
+    "contract": "conversations/_contract.html",
+    "follow-up": "conversations/_follow_up.html",
+    "agenda": "conversations/_agenda.html",
+}
+
+RESPOND_ALL_FORM = "respond-all"
+
+# What the next add form keeps from the last one, so the leader adds one kind after another.
+KEPT_CHOICES = {
+    "goal": ("kind", dict(Goal.Kind.choices)),
+    "expectation": ("direction", dict(Expectation.Direction.choices)),
+}
+
+
+def kept_initial(kind: str, value: str | None) -> dict:
+    """The initial data for the next add form of `kind`: the goal kind or direction last used, if valid."""
+    field, choices = KEPT_CHOICES.get(kind, (None, {}))
+    return {kind: {field: value}} if field and value in choices else {}
+
+
+def htmx_section(request) -> str | None:
+    """The section an htmx request targets, if it is one the page answers with a partial."""
+    target = request.htmx.target if request.htmx else None
+    return target if target in SECTION_TEMPLATES else None
 
 
 def viewer_role(user, conversation) -> str:
@@ -78,7 +105,9 @@ def _item_entries(rows, forms: dict, *, respond: bool, comment: bool) -> list[di
             _form(
                 forms,
                 f"response:{key}",
-                lambda k=key, i=initial, a=about: ItemResponseForm(prefix=f"r-{k}", initial=i, about=a),
+                lambda k=key, i=initial, a=about: ItemResponseForm(
+                    prefix=f"r-{k}", initial=i, about=a, form_id=RESPOND_ALL_FORM
+                ),
             )
             if respond
             else None
@@ -148,7 +177,19 @@ def _flags(conversation, perms, data) -> dict:
     }
 
 
-def _forms(conversation, flags, forms: dict, focus: str | None) -> dict:
+def _respond_errors(forms: dict) -> list[tuple[str, str, str]]:
+    """(field id, label, error) for every answer refused in one pass, for the summary above the items."""
+    return [
+        (form[name].auto_id, form[name].label, error)
+        for key, form in forms.items()
+        if key.startswith("response:")
+        for name, errors in form.errors.items()
+        if name in form.fields
+        for error in errors
+    ]
+
+
+def _forms(conversation, flags, forms: dict, focus: str | None, keep: dict) -> dict:
     latest = conversation.versions.order_by("-number").first() if flags["can_respond"] else None
     built = {
         "agenda_form": _form(forms, "agenda", lambda: AgendaPointForm(prefix="agenda")),
@@ -157,7 +198,11 @@ def _forms(conversation, flags, forms: dict, focus: str | None) -> dict:
             "meeting",
             lambda: MeetingTimeForm(
                 prefix="meeting",
-                initial={"scheduled_at": conversation.scheduled_at, "revision": conversation.revision},
+                initial={
+                    "scheduled_at": conversation.scheduled_at,
+                    "held_on": conversation.held_on,
+                    "revision": conversation.revision,
+                },
             ),
         ),
         "comment_form": _form(forms, "comment", lambda: CommentForm(prefix="comment")),
@@ -176,7 +221,11 @@ def _forms(conversation, flags, forms: dict, focus: str | None) -> dict:
     if flags["can_edit"]:
         for kind, form_class in ITEM_FORMS.items():
             built[f"{kind}_form"] = _form(
-                forms, kind, lambda c=form_class, k=kind: c(prefix=k, **item_form_kwargs(k, conversation))
+                forms,
+                kind,
+                lambda c=form_class, k=kind: c(
+                    prefix=k, initial=keep.get(k, {}), **item_form_kwargs(k, conversation)
+                ),
             )
     target = built.get(f"{focus}_form")
     if target is not None and not target.is_bound:
@@ -184,8 +233,19 @@ def _forms(conversation, flags, forms: dict, focus: str | None) -> dict:
     return built
 
 
-def render_conversation(request, conversation, *, forms=None, status: int = 200, focus: str | None = None):
-    """The conversation page; `forms` carries bound forms with errors so typed text is kept."""
+def render_conversation(
+    request,
+    conversation,
+    *,
+    forms=None,
+    status: int = 200,
+    focus: str | None = None,
+    keep=None,
+    section: str | None = None,
+):
+    """The conversation page; `forms` carries bound forms with errors so typed text is kept, `keep`
+    the initial data of add forms. An htmx request for one section gets that section alone
+    (`_htmx_section.html`, with the status, the next step and the messages swapped out of band)."""
     forms = forms or {}
     user = request.user
     perms = conversation_perms(user, conversation)
@@ -234,11 +294,16 @@ def render_conversation(request, conversation, *, forms=None, status: int = 200,
         "proposals": _proposals(conversation, forms, can_decide=flags["can_decide"]),
         "timeline": _timeline(conversation, user, data.follow_ups, forms, can_answer=flags["can_follow_up"]),
         "has_errors": bool(forms),
+        "respond_errors": _respond_errors(forms),
         # Where the language switch returns to: the page itself, not the action a form posted to.
         "page_path": reverse("web:conversation", args=[conversation.pk]),
         **flags,
-        **_forms(conversation, flags, forms, focus),
+        **_forms(conversation, flags, forms, focus, keep or {}),
     }
+    section = section or htmx_section(request)
+    if section:
+        context["section_template"] = SECTION_TEMPLATES[section]
+        return render(request, "conversations/_htmx_section.html", context, status=status)
     return render(request, "conversations/conversation.html", context, status=status)
 
 
@@ -247,4 +312,6 @@ def conversation_detail(request, pk):
     conversation = access_conversation(request.user, pk)
     services.access_log_record(conversation=conversation, user=request.user, channel="web")
     focus = request.GET.get("added")
-    return render_conversation(request, conversation, focus=focus if focus in FIRST_FIELD else None)
+    focus = focus if focus in FIRST_FIELD else None
+    keep = kept_initial(focus, request.GET.get("keep")) if focus else {}
+    return render_conversation(request, conversation, focus=focus, keep=keep)

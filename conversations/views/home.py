@@ -2,11 +2,12 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from conversations import page_selectors, services, waiting
+from conversations import page_selectors, selectors, services, waiting
 from conversations.forms import (
     ConversationCreateForm,
     DeputyGrantForm,
@@ -16,7 +17,7 @@ from conversations.forms import (
 )
 from conversations.models import DeputyGrant
 from conversations.permissions import access_own_report
-from conversations.views._common import page, run_action, run_form_action
+from conversations.views._common import ask_to_confirm, confirmed, page, run_action, run_form_action
 from core.errors import NotAllowed
 
 WAITING_LABELS = {
@@ -145,30 +146,25 @@ def share_history(request):
     return redirect("web:my_conversations")
 
 
-@page
-def deputies(request):
+def _may_grant(user) -> bool:
+    return user.is_leader or user.reports.exists()
+
+
+def _deputy_form(request, data=None, initial=None):
+    conversations = page_selectors.leader_open_conversations(request.user)
+    return DeputyGrantForm(
+        data,
+        initial=initial,
+        conversations=conversations,
+        leader=request.user,
+        search_url=reverse("web:deputy_search"),
+    )
+
+
+def _deputies_page(request, form, status: int = 200):
     user = request.user
-    conversations = page_selectors.leader_open_conversations(user)
-    may_grant = user.is_leader or user.reports.exists()
-    if request.method == "POST":
-        if not may_grant:  # as in the API: only leaders appoint deputies
-            raise NotAllowed(_("Only leaders can appoint a deputy."))
-        form = DeputyGrantForm(request.POST, conversations=conversations)
-
-        def grant(data):
-            services.deputy_grant_create(
-                leader=user, deputy=data["deputy"], until=data["until"], conversation=data["conversation"]
-            )
-
-        if run_form_action(request, form, grant, _("The deputy was granted access.")):
-            return redirect("web:deputies")
-        focus_first_error(form)
-        status = 400
-    else:
-        form = DeputyGrantForm(conversations=conversations)
-        status = 200
     context = {
-        "form": form if may_grant else None,
+        "form": form,
         "given": page_selectors.grants_given(user),
         "received": page_selectors.grants_received(user),
     }
@@ -176,9 +172,63 @@ def deputies(request):
 
 
 @page
+def deputies(request):
+    user = request.user
+    may_grant = _may_grant(user)
+    if request.method != "POST":
+        return _deputies_page(request, _deputy_form(request) if may_grant else None)
+    if not may_grant:  # as in the API: only leaders appoint deputies
+        raise NotAllowed(_("Only leaders can appoint a deputy."))
+    if request.POST.get("search") == "yes":  # the name search without scripts: show the matches
+        return _deputy_search_page(request, request.POST)
+    form = _deputy_form(request, request.POST)
+
+    def grant(data):
+        services.deputy_grant_create(
+            leader=user, deputy=data["deputy"], until=data["until"], conversation=data["conversation"]
+        )
+
+    if run_form_action(request, form, grant, _("The deputy was granted access.")):
+        return redirect("web:deputies")
+    focus_first_error(form)
+    return _deputies_page(request, form, status=400)
+
+
+@page
+def deputy_search(request):
+    """The people the leader may choose as deputy whose name (or employee id) matches `deputy`: the
+    list of choices for htmx while typing, else the deputies page with them (the search button)."""
+    if not _may_grant(request.user):
+        raise NotAllowed(_("Only leaders can appoint a deputy."))
+    query = request.GET.get("deputy", "")[:200]
+    candidates = selectors.deputy_candidates(request.user, query)
+    if request.htmx:
+        context = {"candidates": candidates, "query": query}
+        return render(request, "conversations/_deputy_candidates.html", context)
+    return _deputy_search_page(request, request.GET)
+
+
+def _deputy_search_page(request, data):
+    """The deputies page with the matches for the name typed, and what else was filled in kept."""
+    initial = {name: data.get(name, "")[:200] for name in ("deputy", "conversation", "until")}
+    form = _deputy_form(request, initial=initial)
+    form.candidates = selectors.deputy_candidates(request.user, initial["deputy"])
+    return _deputies_page(request, form)
+
+
+@page
 @require_POST
 def deputy_end(request, grant_pk):
-    grant = get_object_or_404(DeputyGrant.objects.select_related("leader"), pk=grant_pk, leader=request.user)
+    grant = get_object_or_404(
+        DeputyGrant.objects.select_related("leader", "deputy"), pk=grant_pk, leader=request.user
+    )
+    if not confirmed(request):
+        return ask_to_confirm(
+            request,
+            question=_("Vil du avslutte tilgangen til %(name)s?") % {"name": grant.deputy.full_name},
+            button=_("Avslutt tilgangen"),
+            back=reverse("web:deputies"),
+        )
     run_action(
         request,
         lambda: services.deputy_grant_end(grant=grant, actor=request.user),

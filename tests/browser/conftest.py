@@ -75,12 +75,14 @@ class Visitor:
     base_url: str
     language: str = "nb"
     width: int = 1280
+    javascript: bool = True
     checked: list = field(default_factory=list)
 
     def __post_init__(self):
         self.context = self.browser.new_context(
             viewport={"width": self.width, "height": 900},
             locale=BROWSER_LOCALES[self.language],
+            java_script_enabled=self.javascript,
         )
         self.context.set_default_timeout(15_000)
         self._cookie(settings.LANGUAGE_COOKIE_NAME, self.language)
@@ -102,10 +104,26 @@ class Visitor:
             self.check(name)
         return response
 
+    def _scripted_copy(self):
+        """The page as it is now, loaded at the same address in a context with scripts: axe-core is a
+        script, so a visitor without JavaScript has its markup checked there."""
+        if getattr(self, "_mirror", None) is None:
+            self._mirror_context = self.browser.new_context(
+                viewport={"width": self.width, "height": 900}, java_script_enabled=True
+            )
+            self._mirror = self._mirror_context.new_page()
+        html, address = self.page.content(), self.page.url
+        self._mirror.route(
+            address, lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8")
+        )
+        self._mirror.goto(address)
+        self._mirror.unroute(address)
+        return self._mirror
+
     def check(self, name: str) -> None:
         """axe-core on the page as it is now, then a full-page screenshot. Any violation fails, minor
         ones too."""
-        results = self.axe.run(self.page)
+        results = self.axe.run(self.page if self.javascript else self._scripted_copy())
         blocking = results.response["violations"]
         SCREENSHOTS.mkdir(exist_ok=True)
         self.page.screenshot(
@@ -120,19 +138,31 @@ class Visitor:
     def expect_message(self, text: str) -> None:
         from playwright.sync_api import expect
 
-        expect(self.page.locator(".messages")).to_contain_text(text)
+        # After a full page load the messages are in base.html's list; after an in-place (htmx) change
+        # in the conversation page's live region.
+        expect(self.page.locator(".messages, #page-messages").filter(has_text=text).first).to_be_visible()
 
     def close(self) -> None:
         self.context.close()
+        if getattr(self, "_mirror", None) is not None:
+            self._mirror_context.close()
 
 
 @pytest.fixture
 def visitor(browser, axe, live_server):
-    """`visitor(language="nb", width=1280)` opens a fresh browser context on the live server."""
+    """`visitor(language="nb", width=1280, javascript=True)` opens a fresh browser context on the live
+    server (`javascript=False`: the pages as a browser without scripts gets them)."""
     opened = []
 
-    def make(language: str = "nb", width: int = 1280) -> Visitor:
-        v = Visitor(browser=browser, axe=axe, base_url=live_server.url, language=language, width=width)
+    def make(language: str = "nb", width: int = 1280, javascript: bool = True) -> Visitor:
+        v = Visitor(
+            browser=browser,
+            axe=axe,
+            base_url=live_server.url,
+            language=language,
+            width=width,
+            javascript=javascript,
+        )
         opened.append(v)
         return v
 

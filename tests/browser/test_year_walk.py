@@ -117,13 +117,14 @@ def _employee_disagrees_and_requests_changes(phone, conversation) -> None:
     goal = conversation.goals.get()
     item = page.locator(f"#goal-{goal.pk}")
     item.get_by_label("Uenig").check()
-    item.get_by_role("button", name="Lagre svar").click()  # disagreeing needs a comment
+    page.locator("#respond-all").get_by_role("button", name="Lagre svarene").click()  # needs a comment
     expect(page.locator(f"#goal-{goal.pk} .error-summary")).to_be_visible()
+    expect(page.locator("#respond-errors")).to_be_visible()
     phone.check("answer without comment")
     item = page.locator(f"#goal-{goal.pk}")
     item.get_by_label(re.compile("Kommentar til svaret ditt")).fill("Jeg vil heller lære økonomistyring")
-    item.get_by_role("button", name="Lagre svar").click()
-    phone.expect_message("Svaret ditt ble lagret.")
+    page.locator("#respond-all").get_by_role("button", name="Lagre svarene").click()
+    phone.expect_message("1 svar er lagret.")
 
     respond = page.locator("#respond")
     respond.get_by_role("button", name="Be om endringer").click()  # the comment is required
@@ -154,9 +155,11 @@ def _leader_revises(boss, conversation) -> None:
     boss.expect_message("Kommentaren din ble lagt til.")
 
     page.locator(f"#goal-{goal.pk}").get_by_role("link", name=re.compile("Rediger")).click()
+    editing = page.locator(f"#goal-{goal.pk}")  # the item turns into its form, in place
+    expect(editing.get_by_label("Mål", exact=True)).to_be_focused()
     boss.check("edit goal")
-    page.get_by_label("Mål", exact=True).fill("Lære økonomistyring")
-    page.get_by_role("button", name="Lagre endringene").click()
+    editing.get_by_label("Mål", exact=True).fill("Lære økonomistyring")
+    editing.get_by_role("button", name="Lagre endringene").click()
     boss.expect_message("Endringen ble lagret.")
     expect(page.locator(f"#goal-{goal.pk}")).to_contain_text("Lære økonomistyring")
     page.get_by_role("button", name="Send til bekreftelse").click()

@@ -224,9 +224,12 @@ def test_edit_and_delete_an_item(conversation):
     assert "Endringen ble lagret." in messages_of(response)
     stale = client.post(edit_url, {"title": "Gammel", "revision": 1})
     assert stale.status_code == 400
-    response = client.post(
-        url("item_delete", conversation, "task", task.pk), {"revision": task.revision}, follow=True
-    )
+    delete_url = url("item_delete", conversation, "task", task.pk)
+    asked = client.post(delete_url, {"revision": task.revision})  # without scripts: a page asks first
+    assert asked.status_code == 200
+    assert 'name="confirmed" value="yes"' in asked.content.decode()
+    assert conversation.tasks.exists()
+    response = client.post(delete_url, {"revision": task.revision, "confirmed": "yes"}, follow=True)
     assert not conversation.tasks.exists()
     assert messages_of(response)
 
@@ -369,7 +372,9 @@ def test_amend_close_and_compare(conversation_factory):
     client.post(url("transition", conversation, "amend"))
     task = conversation.tasks.get()
     client.post(url("item_add", conversation, "task"), {"task-title": "Ny oppgave"})
-    client.post(url("item_delete", conversation, "task", task.pk), {"revision": task.revision})
+    client.post(
+        url("item_delete", conversation, "task", task.pk), {"revision": task.revision, "confirmed": "yes"}
+    )
     goal = conversation.goals.get()
     client.post(
         url("item_edit", conversation, "goal", goal.pk),
@@ -424,7 +429,10 @@ def test_deputy_grant_and_end(conversation):
     assert conversation.employee.full_name in deputy_page
     # A deputy may comment but not manage.
     assert client_for(deputy).post(url("transition", conversation, "submit")).status_code == 403
-    client.post(reverse("web:deputy_end", args=[grant.pk]))
+    asked = client.post(reverse("web:deputy_end", args=[grant.pk]))  # without scripts: a page asks first
+    assert asked.status_code == 200 and 'name="confirmed" value="yes"' in asked.content.decode()
+    assert client_for(deputy).get(url("conversation", conversation)).status_code == 200
+    client.post(reverse("web:deputy_end", args=[grant.pk]), {"confirmed": "yes"})
     assert client_for(deputy).get(url("conversation", conversation)).status_code == 404
 
 

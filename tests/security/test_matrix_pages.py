@@ -175,7 +175,7 @@ TABLE = [
         S + "punkter/<str:kind>/<id:item_pk>/slett/",
         parties(OK, 403, 403),
         goal_args("draft"),
-        lambda w: {"revision": goal(w.draft).revision},
+        lambda w: {"revision": goal(w.draft).revision, "confirmed": "yes"},
         "draft",
     ),
     Page(
@@ -193,6 +193,14 @@ TABLE = [
         parties(403, OK, 403),
         conv("awaiting"),
         lambda w: {"changes-comment": "Mer tid"},
+        "awaiting",
+    ),
+    Page(
+        "post",
+        S + "svar/",
+        parties(403, OK, 403),
+        conv("awaiting"),
+        lambda w: {f"r-goal-{goal(w.awaiting).pk}-stance": "agree", "agree_rest": "yes"},
         "awaiting",
     ),
     Page(
@@ -288,8 +296,9 @@ TABLE = [
         "stedfortredere/<id:grant_pk>/avslutt/",
         everyone(404, leader=OK),
         args=lambda w: {"grant_pk": w.grant.pk},
-        data=lambda w: {},
+        data=lambda w: {"confirmed": "yes"},
     ),
+    Page("get", "stedfortredere/sok/", everyone(403, **dict.fromkeys(LEADERS, 200))),
 ]
 
 
