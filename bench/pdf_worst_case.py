@@ -56,6 +56,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "url": lambda length: ("https://example.com/" + _repeat("abcdefghij")(length))[:length],
     "markup": _repeat("&<>\"'"),
     "nbsp": _repeat("a\u00a0"),
+    "soft_hyphens": _repeat("a\u00ad"),  # a hyphenation opportunity after every letter
     "prose": _repeat("Vi avtaler at medarbeideren leder prosjektet og rapporterer hver måned. "),
 }
 
