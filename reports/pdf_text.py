@@ -1,4 +1,5 @@
-"""User text for the PDF in a shape whose line breaking costs WeasyPrint linear time, whatever the text.
+"""User text for the PDF in a shape whose line breaking costs WeasyPrint linear time, whatever the text;
+the parties' free text broken into lines here (`pdf_lines`, below), which WeasyPrint then only places.
 
 WeasyPrint (70) breaks a line by laying out, with Pango, the whole rest of the text box whenever the
 first line's look-ahead window (about four times the line width in ems) holds no second break
@@ -117,10 +118,11 @@ def _boxed(text: str) -> SafeString:
 # The parties' free text is printed in known measures (`static/reports/pdf.css`: 8 pt in the full width of
 # the page, or half of it for the expectations side by side). Broken into lines here, by the font's advance
 # widths and with a margin, and printed with `white-space: pre-line`, each line ends in a line break, and
-# WeasyPrint lays out only that line to place it (it cuts the text at the next line break) instead of a
-# window of four line widths in ems, and then measures the line once less: about a fifth of the render's
-# CPU for long texts. A line estimated too wide is still wrapped by WeasyPrint (one more line), so the
-# estimate costs time when wrong, never text.
+# WeasyPrint lays out only that line to find it (it cuts the text at the next line break) instead of a
+# window of four line widths in ems: a fifth to two fifths of the render's CPU for long texts (README). A
+# line estimated too wide is still wrapped by WeasyPrint (one more line), so the estimate costs time when
+# wrong, never text; tests/reports/test_pdf_cost.py checks the measures against the stylesheet. Keep
+# MEASURES_PT, TEXT_SIZE_PT and TEXT_FONT in step with pdf.css.
 
 TEXT_FONT = "fonts/DejaVuSans.ttf"  # under STATICFILES_DIRS[0]; the font of `.text` in pdf.css
 TEXT_SIZE_PT = 8.0  # `.text { font-size }` in pdf.css
