@@ -5,8 +5,9 @@ Used by `bench/pdf_bench.py --worst` and by `tests/reports/test_pdf_cost.py`. It
 benchmark's throwaway test database, or the test's).
 
 Fields (limits from the models): names 200, employee ids 64, the unit's path 1,000 (five levels of 199),
-the cycle's name 200, item titles 300, every free text 5,000 (descriptions, measures, expectations, the
-employee's answers, a comment on an item, a change request, the supplementary statement, a follow-up).
+the cycle's name 200, item titles 300, every free text at the limit a party may write
+(`SAMTALE_TEXT_MAX_LENGTH`, 3,000 by default: descriptions, measures, expectations, the employee's answers,
+a comment on an item, a change request, the supplementary statement, a follow-up).
 By default the contract holds one task, one goal and one expectation, so every field is there once;
 `ALL_KINDS` adds a goal of each kind and an expectation in each direction (19 free texts instead of 11).
 Item counts have no limit in the model; more items cost time in proportion, as more pages do.
@@ -16,18 +17,18 @@ import datetime
 import itertools
 from collections.abc import Callable, Sequence
 
-from django.conf import settings
 from django.utils import timezone
 
 from conversations import cycle_services, workflow
 from conversations import services as conversation_services
 from conversations.models import Conversation
+from core import free_text
 from goals import services as goal_services
 from organization.importer import read_org_file
 from organization.models import User
 from organization.services import org_import_apply
 
-TEXT_MAX = settings.SAMTALE_TEXT_MAX_LENGTH
+TEXT_MAX = free_text.max_length()  # SAMTALE_TEXT_MAX_LENGTH: what a party may write
 TITLE_MAX = 300
 NAME_MAX = 200
 EMPLOYEE_ID_MAX = 64
@@ -56,6 +57,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "url": lambda length: ("https://example.com/" + _repeat("abcdefghij")(length))[:length],
     "markup": _repeat("&<>\"'"),
     "nbsp": _repeat("a\u00a0"),
+    "soft_hyphens": _repeat("a\u00ad"),  # a hyphenation opportunity after every letter
     "prose": _repeat("Vi avtaler at medarbeideren leder prosjektet og rapporterer hver måned. "),
 }
 

@@ -1,15 +1,13 @@
 """Forms for the HTML pages. They check shape only; the services enforce the rules."""
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from conversations.models import Cycle, FollowUp, ItemResponse
 from conversations.selectors import deputy_candidates, deputy_choices
+from core import free_text
 from goals.models import Expectation, Goal, Proposal, UnitGoal
 from goals.selectors import line_of_sight
-
-TEXT_MAX = settings.SAMTALE_TEXT_MAX_LENGTH
 
 
 class PageForm(forms.Form):
@@ -30,7 +28,11 @@ def _date_input() -> forms.DateInput:
 
 def _text(label, *, required: bool = True, rows: int = 3, help_text: str = "") -> forms.CharField:
     return forms.CharField(
-        label=label, required=required, max_length=TEXT_MAX, widget=_textarea(rows), help_text=help_text
+        label=label,
+        required=required,
+        widget=_textarea(rows),
+        help_text=help_text,
+        **free_text.field_kwargs(),
     )
 
 

@@ -10,9 +10,10 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core import audit
 from core.errors import ImmutableRecord
+from core.free_text import STORED_MAX_LENGTH
 from core.models import TimeStampedModel
 
-TEXT_MAX = settings.SAMTALE_TEXT_MAX_LENGTH
+TEXT_MAX = STORED_MAX_LENGTH  # new writes are held to core.free_text.max_length()
 
 
 class Status(models.TextChoices):

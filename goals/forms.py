@@ -3,15 +3,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from conversations.forms import TEXT_MAX, PageForm, RevisionForm
+from conversations.forms import PageForm, RevisionForm
 from conversations.models import Cycle
+from core import free_text
 from goals.models import UnitGoal
 
 
 class UnitGoalForm(PageForm):
     title = forms.CharField(label=_("Goal"), max_length=300)
     description = forms.CharField(
-        label=_("Description"), required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        **free_text.field_kwargs(),
     )
     supports = forms.ModelChoiceField(
         label=_("Supports"),

@@ -6,10 +6,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
+from core.free_text import STORED_MAX_LENGTH
 from core.models import TimeStampedModel
 from organization.models import PATH_SEPARATOR
 
-TEXT_MAX = settings.SAMTALE_TEXT_MAX_LENGTH
+TEXT_MAX = STORED_MAX_LENGTH  # new writes are held to core.free_text.max_length()
 NOT_ABOVE = _("A goal can only support a goal of a unit above it in the same cycle.")
 
 

@@ -9,11 +9,10 @@ from conversations.serializers.common import (
     StrictCharField,
     StrictPrimaryKeyRelatedField,
     UnitSerializer,
+    free_text_field,
 )
 from goals.models import Expectation, Goal, Proposal, UnitGoal
 from organization.models import OrgUnit
-
-TEXT_MAX = UnitGoal._meta.get_field("description").max_length
 
 
 class UnitGoalSerializer(serializers.ModelSerializer):
@@ -40,7 +39,7 @@ class UnitGoalSerializer(serializers.ModelSerializer):
 
 class UnitGoalUpdateSerializer(serializers.Serializer):
     title = StrictCharField(max_length=300, required=False)
-    description = StrictCharField(max_length=TEXT_MAX, required=False, allow_blank=True)
+    description = free_text_field(required=False, allow_blank=True)
     supports = StrictPrimaryKeyRelatedField(
         queryset=UnitGoal.objects.select_related("unit"),
         required=False,
@@ -105,7 +104,7 @@ class ProposalSerializer(serializers.ModelSerializer):
 class ProposalInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Proposal.Kind.choices)
     title = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
-    text = StrictCharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    text = free_text_field(required=False, allow_blank=True, default="")
     goal_kind = serializers.ChoiceField(
         choices=Goal.Kind.choices, required=False, allow_blank=True, default=""
     )
@@ -115,4 +114,4 @@ class ProposalInputSerializer(serializers.Serializer):
 
 
 class ProposalDeclineSerializer(serializers.Serializer):
-    reason = StrictCharField(max_length=TEXT_MAX, help_text="Why: the employee sees it.")
+    reason = free_text_field(help_text="Why: the employee sees it.")

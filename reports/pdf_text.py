@@ -1,4 +1,5 @@
-"""User text for the PDF in a shape whose line breaking costs WeasyPrint linear time, whatever the text.
+"""User text for the PDF in a shape whose line breaking costs WeasyPrint linear time, whatever the text;
+the parties' free text broken into lines here (`pdf_lines`, below), which WeasyPrint then only places.
 
 WeasyPrint (70) breaks a line by laying out, with Pango, the whole rest of the text box whenever the
 first line's look-ahead window (about four times the line width in ems) holds no second break
@@ -24,7 +25,10 @@ content only, never for an attribute value.
 
 import re
 import unicodedata
+from functools import cache
+from pathlib import Path
 
+from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
 SOFT_BREAK = "\u200b"  # ZERO WIDTH SPACE
@@ -99,7 +103,96 @@ def escape_content(text: str) -> str:
 
 def pdf_text(value) -> SafeString:
     """User text as escaped markup (for element content) whose line breaking costs linear time."""
-    pieces = boxes(with_soft_breaks(bounded_lines(str(value))))
+    return _boxed(with_soft_breaks(bounded_lines(str(value))))
+
+
+def _boxed(text: str) -> SafeString:
+    pieces = boxes(text)
     if len(pieces) <= 1:
         return mark_safe(escape_content("".join(pieces)))  # noqa: S308 - escaped for element content
     return mark_safe("".join(f"<span>{escape_content(piece)}</span>" for piece in pieces))  # noqa: S308
+
+
+# --- Free text pre-broken into lines ----------------------------------------------------------------------
+#
+# The parties' free text is printed in known measures (`static/reports/pdf.css`: 8 pt in the full width of
+# the page, or half of it for the expectations side by side). Broken into lines here, by the font's advance
+# widths and with a margin, and printed with `white-space: pre-line`, each line ends in a line break, and
+# WeasyPrint lays out only that line to find it (it cuts the text at the next line break) instead of a
+# window of four line widths in ems: a fifth to two fifths of the render's CPU for long texts (README). A
+# line estimated too wide is still wrapped by WeasyPrint (one more line), so the estimate costs time when
+# wrong, never text; tests/reports/test_pdf_cost.py checks the measures against the stylesheet. Keep
+# MEASURES_PT, TEXT_SIZE_PT and TEXT_FONT in step with pdf.css.
+
+TEXT_FONT = "fonts/DejaVuSans.ttf"  # under STATICFILES_DIRS[0]; the font of `.text` in pdf.css
+TEXT_SIZE_PT = 8.0  # `.text { font-size }` in pdf.css
+MM = 72 / 25.4
+# Content widths: A4 less the page margins of 2 x 16 mm ("page": comments, follow-ups), less a cell's
+# padding of 2 x 1.5 mm or the statement's 3 mm and border ("full"), half the table less the padding
+# ("half": expectations); times 0.99 for kerning and rounding.
+MEASURES_PT = {"page": 178 * MM * 0.99, "full": 174.4 * MM * 0.99, "half": 86 * MM * 0.99}
+LABEL_EMS = 12.0  # kept free on the first line of a text printed after a label ("Målbeskrivelse:")
+LINE_CHARS = BOX_LENGTH  # characters per line, at most: far more than fit (but marks take no width)
+LINE_BREAKS = " \t" + SOFT_BREAK  # where the text may break (the others are added by `with_soft_breaks`)
+LINE_PIECE = re.compile(f"[^{LINE_BREAKS}]*[{LINE_BREAKS}]*")
+
+
+@cache
+def _advances() -> dict[int, float]:
+    """The text font's advance widths in ems, by code point."""
+    from fontTools.ttLib import TTFont  # WeasyPrint's dependency; loaded once per process
+
+    font = TTFont(Path(settings.STATICFILES_DIRS[0]) / TEXT_FONT, lazy=True)
+    metrics, units = font["hmtx"].metrics, font["head"].unitsPerEm
+    return {
+        # Format characters (soft hyphens, zero-width spaces, bidi controls) are not printed.
+        code: 0.0 if unicodedata.category(chr(code)) == "Cf" else metrics[glyph][0] / units
+        for code, glyph in font.getBestCmap().items()
+    }
+
+
+def _width_ems(text: str) -> float | None:
+    """The width of `text` in the text font, in ems; None if the font lacks one of its characters."""
+    advances = _advances()
+    width = 0.0
+    for char in text:
+        advance = advances.get(ord(char))
+        if advance is None:
+            if unicodedata.category(char) not in ("Mn", "Me", "Cf"):
+                return None  # printed in another font, or as a box: its width is not known here
+            advance = 0.0
+        width += advance
+    return width
+
+
+def broken_lines(text: str, measure_ems: float, first_line_ems: float | None = None) -> list[str] | None:
+    """`text` (soft breaks already inserted) as lines at most `measure_ems` wide and `LINE_CHARS` long,
+    broken greedily at spaces and soft breaks; the first line at most `first_line_ems`. Every character
+    is kept. None if the font lacks a character of it (its width is not known)."""
+    lines, limit = [], measure_ems if first_line_ems is None else first_line_ems
+    for paragraph in text.split("\n"):
+        line, width = "", 0.0
+        for piece in LINE_PIECE.findall(paragraph):
+            piece_width = _width_ems(piece)
+            if piece_width is None:
+                return None
+            word_width = piece_width - _width_ems(piece[len(piece.rstrip(LINE_BREAKS)) :])
+            if line and (width + word_width > limit or len(line) + len(piece) > LINE_CHARS):
+                lines.append(line)
+                line, width, limit = "", 0.0, measure_ems
+            line += piece
+            width += piece_width
+        lines.append(line)
+        limit = measure_ems
+    return lines
+
+
+def pdf_lines(value, measure: str = "full", *, after_label: bool = False) -> SafeString:
+    """User text for a `.text` paragraph of `measure` ("full" or "half"), as escaped lines."""
+    measure_ems = MEASURES_PT[measure] / TEXT_SIZE_PT
+    first_line_ems = measure_ems - LABEL_EMS if after_label else None
+    text = with_soft_breaks(bounded_lines(str(value)))
+    lines = broken_lines(text, measure_ems, first_line_ems)
+    if lines is None:  # characters of other fonts: WeasyPrint breaks it, in boxes as any user text
+        return _boxed(text)
+    return mark_safe(escape_content("\n".join(lines)))  # noqa: S308 - escaped for element content

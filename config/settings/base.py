@@ -262,7 +262,9 @@ SAMTALE_RETENTION_YEARS_AFTER_LEAVING = int(os.environ.get("SAMTALE_RETENTION_YE
 SAMTALE_REMINDER_AFTER_DAYS = int(os.environ.get("SAMTALE_REMINDER_AFTER_DAYS", "7"))
 # The address people reach Samtale at, for links in e-mail (e.g. https://samtale.example.kommune.no).
 SAMTALE_SITE_URL = os.environ.get("SAMTALE_SITE_URL", "").rstrip("/")
-SAMTALE_TEXT_MAX_LENGTH = 5000
+# The longest free text a party may write (core.free_text): it bounds what one conversation PDF lays out.
+# Texts stored under an earlier, higher limit stay readable; at most 5000 (the columns' limit).
+SAMTALE_TEXT_MAX_LENGTH = int(os.environ.get("SAMTALE_TEXT_MAX_LENGTH", "3000"))
 # `import_org` refuses a file that would mark more than this share of the active people as having left
 # (0.10: 10 %), unless run with --allow-mass-leave.
 SAMTALE_IMPORT_MAX_LEAVE_SHARE = float(os.environ.get("SAMTALE_IMPORT_MAX_LEAVE_SHARE", "0.10"))

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from conversations.models import Cycle, Template
+from core import free_text
 from core.ids import MAX_ID, is_id
 from organization.models import OrgUnit, User
 
@@ -32,6 +33,15 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+def free_text_field(**kwargs) -> StrictCharField:
+    """A free text a party writes: at most `SAMTALE_TEXT_MAX_LENGTH` characters (`core.free_text`)."""
+    return StrictCharField(**free_text.field_kwargs(), **kwargs)
+
+
+# For ModelSerializers' extra_kwargs: the models' columns allow the longer texts stored before the limit.
+FREE_TEXT_KWARGS = free_text.field_kwargs()
 
 
 class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from conversations.models import Conversation, Cycle, FollowUp, Status
 from conversations.serializers.common import (
+    FREE_TEXT_KWARGS,
     CycleSerializer,
     PersonSerializer,
     StrictCharField,
@@ -17,7 +18,10 @@ from core.ids import MAX_ID
 from goals.models import Expectation, Goal, Task, UnitGoal
 
 MAX_ORDER = 2**31 - 1  # the smallest integer column range of the supported databases
-ITEM_EXTRA_KWARGS = {"order": {"min_value": 0, "max_value": MAX_ORDER}}
+ITEM_EXTRA_KWARGS = {
+    "order": {"min_value": 0, "max_value": MAX_ORDER},
+    **{name: FREE_TEXT_KWARGS for name in ("description", "measure", "text")},  # the parties' free text
+}
 ITEM_READ_ONLY_FIELDS = [
     "id",
     "conversation",

@@ -1,7 +1,6 @@
 """Versions, transitions and the dialogue around a conversation: comments, agenda, answers, follow-ups,
 history and the access log."""
 
-from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -21,13 +20,12 @@ from conversations.models import (
 from conversations.serializers.common import (
     ConversationItemField,
     PersonSerializer,
-    StrictCharField,
     StrictPrimaryKeyRelatedField,
+    free_text_field,
 )
 from core.ids import MAX_ID
 from goals.models import Expectation, Goal, Task
 
-TEXT_MAX = settings.SAMTALE_TEXT_MAX_LENGTH
 ITEM_REFERENCE_FIELDS = ["goal", "task", "expectation"]
 
 
@@ -91,7 +89,7 @@ class ConfirmationSerializer(serializers.ModelSerializer):
 
 
 class RequestChangesInputSerializer(serializers.Serializer):
-    comment = StrictCharField(max_length=TEXT_MAX, help_text="What the employee would like changed.")
+    comment = free_text_field(help_text="What the employee would like changed.")
 
 
 # --- dialogue -------------------------------------------------------------------------------------------
@@ -107,7 +105,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class CommentInputSerializer(ItemReferenceSerializer):
-    text = StrictCharField(max_length=TEXT_MAX)
+    text = free_text_field()
     kind = serializers.ChoiceField(
         choices=[Comment.Kind.COMMENT, Comment.Kind.STATEMENT],
         default=Comment.Kind.COMMENT,
@@ -141,7 +139,7 @@ class AgendaPointSerializer(serializers.ModelSerializer):
 
 
 class AgendaPointInputSerializer(serializers.Serializer):
-    text = StrictCharField(max_length=TEXT_MAX)
+    text = free_text_field()
     shared = serializers.BooleanField(
         default=True, help_text="false: private preparation, seen by its author only."
     )
@@ -159,7 +157,7 @@ class ItemResponseSerializer(serializers.ModelSerializer):
 
 class ItemResponseInputSerializer(ItemReferenceSerializer):
     stance = serializers.ChoiceField(choices=ItemResponse.Stance.choices)
-    comment = StrictCharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    comment = free_text_field(required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         return self.check_one_item(attrs, required=True)
@@ -220,7 +218,7 @@ class QuestionField(StrictPrimaryKeyRelatedField):
 
 
 class FollowUpInputSerializer(ItemReferenceSerializer):
-    text = StrictCharField(max_length=TEXT_MAX)
+    text = free_text_field()
     progress = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True)
     item_status = serializers.ChoiceField(
         choices=FollowUp.ItemStatus.choices, required=False, allow_blank=True, default=""

@@ -1,4 +1,9 @@
-"""`{{ value|pdf_text }}`: user text in the PDF, escaped and cut so that its line breaking stays cheap."""
+"""`{{ value|pdf_text }}`: user text in the PDF, escaped and cut so that its line breaking stays cheap.
+
+`{{ value|pdf_text:"full" }}` (or "half", "full,label", "half,label"): the parties' free text in a `.text`
+paragraph of that measure, broken into lines here (`reports.pdf_text.pdf_lines`); ",label" when a label
+precedes it on its first line.
+"""
 
 from django import template
 
@@ -8,5 +13,8 @@ register = template.Library()
 
 
 @register.filter(name="pdf_text")
-def pdf_text(value):
-    return shaping.pdf_text(value)
+def pdf_text(value, measure=None):
+    if not measure:
+        return shaping.pdf_text(value)
+    measure, _, label = measure.partition(",")
+    return shaping.pdf_lines(value, measure, after_label=label == "label")

@@ -13,11 +13,13 @@ from conversations.models import (
     HistoryEntry,
     ItemResponse,
 )
+from core import free_text
 from goals.models import Goal, Task
 from tests import factories
 from tests.api.helpers import bring_to, confirm, count_queries, submit, url
 
 pytestmark = pytest.mark.django_db
+TOO_LONG = free_text.max_length() + 1  # one character more than a party may write
 
 
 def path(conversation, child):
@@ -117,7 +119,7 @@ def test_comment_item_must_belong_to_the_conversation(world, client_for):
         {"text": "x", "task": 2**70},
         {"text": "x", "task": "abc"},
         {"text": "x", "task": 1.5},
-        {"text": "x" * 5001},
+        {"text": "x" * TOO_LONG},
         {"text": ""},
         {"text": "x", "kind": "change_request"},
         {"text": "x", "kind": "statement", "goal": goal.pk},
@@ -202,7 +204,9 @@ def test_template_points_come_with_the_cycle(world, client_for):
     assert (row["text"], row["from_template"], row["author"]) == ("Trivsel", True, None)
 
 
-@pytest.mark.parametrize("body", [{}, {"text": ""}, {"text": "x" * 5001}, {"text": "x", "shared": "perhaps"}])
+@pytest.mark.parametrize(
+    "body", [{}, {"text": ""}, {"text": "x" * TOO_LONG}, {"text": "x", "shared": "perhaps"}]
+)
 def test_agenda_bad_input_is_400(world, client_for, body):
     assert (
         client_for(world.employee).post(path(world.conversation, "agenda"), body, format="json").status_code
@@ -284,7 +288,7 @@ def test_response_rules(world, client_for):
         {"goal": goal.pk, "task": task.pk, "stance": "agree"},
         {"goal": goal.pk, "stance": "maybe"},
         {"goal": goal.pk, "stance": "disagree"},
-        {"goal": goal.pk, "stance": "agree", "comment": "c" * 5001},
+        {"goal": goal.pk, "stance": "agree", "comment": "c" * TOO_LONG},
         {"goal": 10**12, "stance": "agree"},
     ):
         assert employee.post(address, body, format="json").status_code == 400, body

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from conversations import reminders, services, workflow
 from conversations.models import AgendaPoint, Comment, Cycle, DeputyGrant, FollowUp, ItemResponse
+from core import free_text
 from goals.models import Expectation, Goal, Task
 from tests.conversations.conftest import snapshot
 from tests.security.conftest import ESCAPED_PAYLOAD, PAYLOAD, in_days, latest_version
@@ -25,7 +26,7 @@ from tests.security.conftest import ESCAPED_PAYLOAD, PAYLOAD, in_days, latest_ve
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/"
-TEXT_MAX = 5000
+TEXT_MAX = free_text.max_length()  # SAMTALE_TEXT_MAX_LENGTH (3,000); the columns hold 5,000
 TITLE_MAX = 300
 
 
@@ -250,6 +251,82 @@ def test_text_of_the_largest_size_is_stored_whole(world, api_as, name, field, ma
     response = send(world, api_as, endpoint, **{field: text})
     assert response.status_code in (200, 201), response.content[:300]
     assert endpoint.stored(world, field) == text
+
+
+FREE_TEXT_FIELDS = [case for case in TEXT_FIELDS if case[2] == TEXT_MAX]
+
+
+def test_the_free_text_limit_is_below_what_the_columns_hold():
+    """3,000 characters by default (SAMTALE_TEXT_MAX_LENGTH), a product rule that bounds the PDF; the
+    columns keep 5,000, so texts stored before it stay whole (and no migration follows the setting)."""
+    assert TEXT_MAX == 3000
+    assert Goal._meta.get_field("measure").max_length == free_text.STORED_MAX_LENGTH == 5000
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "maximum"), FREE_TEXT_FIELDS, ids=[f"{n}.{f}" for n, f, _m in FREE_TEXT_FIELDS]
+)
+def test_too_long_free_text_is_refused_in_bokmal_naming_the_field_and_the_limit(
+    world, api_as, name, field, maximum
+):
+    response = send(world, api_as, ENDPOINTS[name], **{field: "x" * (maximum + 10)})
+    assert response.status_code == 400
+    assert response.json()[field] == [f"Teksten kan ha høyst {maximum} tegn, og denne har {maximum + 10}."]
+
+
+def test_the_schema_gives_every_writable_free_text_the_limit(api_as):
+    schema = api_as().get(API + "schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    limits = {
+        (component, name): prop.get("maxLength")
+        for component, body in schema["components"]["schemas"].items()
+        for name, prop in body.get("properties", {}).items()
+        if name in ("description", "measure", "text", "comment", "reason") and not prop.get("readOnly")
+    }
+    expected = {
+        ("AgendaPointInput", "text"),
+        ("CommentInput", "text"),  # comments and the statement
+        ("Expectation", "text"),
+        ("FollowUpInput", "text"),  # notes, questions, answers
+        ("Goal", "description"),
+        ("Goal", "measure"),
+        ("ItemResponseInput", "comment"),
+        ("PatchedExpectation", "text"),
+        ("PatchedGoal", "description"),
+        ("PatchedGoal", "measure"),
+        ("PatchedTask", "description"),
+        ("PatchedUnitGoalUpdate", "description"),
+        ("ProposalDecline", "reason"),
+        ("ProposalInput", "text"),
+        ("RequestChangesInput", "comment"),
+        ("Task", "description"),
+        ("UnitGoalCreate", "description"),
+    }
+    assert expected <= set(limits), expected - set(limits)
+    assert set(limits.values()) == {TEXT_MAX}, {
+        key: value for key, value in limits.items() if value != TEXT_MAX
+    }
+
+
+def test_too_long_free_text_on_a_page_is_a_form_error(world, page_as):
+    response = page_as(world.employee).post(
+        reverse("web:comment", args=[world.draft.pk]), {"comment-text": "x" * (TEXT_MAX + 1)}
+    )
+    assert response.status_code == 400
+    assert f"Teksten kan ha høyst {TEXT_MAX} tegn, og denne har {TEXT_MAX + 1}." in response.content.decode()
+
+
+def test_a_longer_text_stored_before_the_limit_stays_readable_and_its_item_editable(world, api_as):
+    item = goal(world.draft)
+    stored = "æ" * (free_text.STORED_MAX_LENGTH - 1) + "!"
+    Goal.objects.filter(pk=item.pk).update(measure=stored)
+    client = api_as(world.leader)
+    assert client.get(f"{API}goals/{item.pk}/").json()["measure"] == stored
+    item.refresh_from_db()
+    response = client.patch(
+        f"{API}goals/{item.pk}/", {"title": "Nytt navn"}, format="json", HTTP_IF_MATCH=item.etag
+    )
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["measure"] == stored
 
 
 # --- wrong types ------------------------------------------------------------------------------------------
