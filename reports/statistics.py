@@ -58,7 +58,7 @@ from django_tasks import task
 
 from conversations.models import Cycle
 from organization.models import OrgUnit
-from reports import statistics_cache, statistics_queries, suppression
+from reports import alignment, statistics_cache, statistics_queries, suppression
 from reports.statistics_queries import (  # noqa: F401 - part of this module's interface
     ACTIVITY_MONTHS,
     FOLLOW_UP_WINDOW_DAYS,
@@ -123,7 +123,7 @@ def figures_by_unit(
     measurements. `parents`: unit -> parent, ROOT -> None; `heads`: people in scope per unit."""
     org = _org_of(parents)
     tables = _cycle_tables(cycle_id, counts, org, heads, k)
-    return {unit: _figures(tables, unit) for unit in parents}
+    return {unit: _figures(tables, unit, org) for unit in parents}
 
 
 def _roll_up(org: _Org, own, width: int) -> np.ndarray:
@@ -201,11 +201,13 @@ class _CycleTables:
     activity: _Table  # one column per month
     months: list
     medians: dict
+    alignment: alignment.AlignmentTables  # the line of sight (`reports.alignment`)
 
 
 def _cycle_tables(cycle_id: int, counts: statistics_queries.Counts, org: _Org, heads: dict, k: int):
     people = _people_table(org, counts.levels.get(cycle_id, {}), heads, k)
     return _CycleTables(
+        alignment=_alignment_tables(org, people, counts, cycle_id, k),
         people=people,
         goal_kinds=_single_tables(
             org, counts.goal_kinds.get(cycle_id, {}), heads, GOAL_KINDS, k, eligible=people.shown["confirmed"]
@@ -214,6 +216,27 @@ def _cycle_tables(cycle_id: int, counts: statistics_queries.Counts, org: _Org, h
         activity=_single_tables(org, counts.activity.get(cycle_id, {}), heads, _MONTHS, k),
         months=counts.months,
         medians=counts.medians.get(cycle_id, {}),
+    )
+
+
+def _alignment_tables(org: _Org, people: _Table, counts: statistics_queries.Counts, cycle_id, k: int):
+    """The line of sight's tables, nested under the people table's confirmed."""
+    goals, supported = counts.unit_goals.get(cycle_id, []), counts.supported.get(cycle_id, {})
+    if not goals and not supported:
+        return alignment.EMPTY
+    confirmed = people.totals[:, PEOPLE_COLUMNS.index("confirmed")]
+    tree = org.parents
+    # the people at the confirmed level or above, per unit: subtree sums back to each unit's own
+    confirmed_own = confirmed.copy()
+    children = tree.parents >= 0
+    np.subtract.at(confirmed_own, tree.parents[children], confirmed[children])
+    return alignment.build(
+        tree=tree,
+        confirmed_own=confirmed_own,
+        confirmed_shown=people.shown["confirmed"],
+        goals=goals,
+        supported=supported,
+        k=k,
     )
 
 
@@ -231,9 +254,11 @@ def _rate(numerator: dict, denominator: dict, digits: int = 3):
     return round(numerator["value"] / denominator["value"], digits)
 
 
-def _figures(tables: _CycleTables, unit) -> dict:
+def _figures(tables: _CycleTables, unit, org: _Org) -> dict:
     people = {column: _count(tables.people, unit, column) for column in tables.people.columns}
     confirmed = people["confirmed"]
+    aligned = tables.alignment.aligned_figure(unit)
+    aligned = {"value": aligned, "suppressed": aligned is None}
     return {
         **people,
         "confirmed_share_of_employees": _rate(confirmed, people["employees_in_scope"]),
@@ -248,6 +273,9 @@ def _figures(tables: _CycleTables, unit) -> dict:
             {"month": month.strftime("%Y-%m"), "entries": _count(tables.activity, unit, column)}
             for month, column in zip(tables.months, _MONTHS, strict=True)
         ],
+        "confirmed_with_supported_goal": aligned,
+        "supported_goal_share": _rate(aligned, confirmed),
+        "unit_goals": alignment.figures(tables.alignment, org.parents, unit, lambda u: _unit_info(org, u)),
     }
 
 
@@ -301,7 +329,7 @@ def refresh_snapshot(cycle: Cycle, today: datetime.date | None = None) -> bool:
 
 # Part of the snapshots' key: raise it whenever what a snapshot holds changes shape, so that a release
 # never reads the snapshots of an earlier one.
-SNAPSHOT_FORMAT = 3
+SNAPSHOT_FORMAT = 4
 
 
 def _snapshot_key(cycle_id: int, k: int) -> tuple:
@@ -394,8 +422,8 @@ def _result(tables: _OrganisationTables, unit_id: int) -> dict:
             {
                 "unit": _unit_info(org, g),
                 "is_total": g == unit_id,
-                "current": _figures(tables.current, g),
-                "previous": _figures(tables.previous, g) if tables.previous else None,
+                "current": _figures(tables.current, g, org),
+                "previous": _figures(tables.previous, g, org) if tables.previous else None,
             }
             for g in groups
         ],

@@ -8,6 +8,8 @@ figure covering the cycle and the previous one together (grouped by cycle), and 
   as an IN subquery hashed once), the highest per person, counted per unit the person is in now;
 - goal kinds; goal statuses (a window function picks each goal's latest status, then one GROUP BY
   counts); follow-up activity per unit and month;
+- the unit goals of the cycles, and each person's unit goals supported by a goal of a confirmed
+  conversation (`supported_counts`; the `supports` chains followed in Python over the unit goals);
 - the medians of every unit's subtree: a recursive CTE pairs units with the units above them, then
   `percentile_cont` per group on PostgreSQL, window functions picking the middle rows elsewhere.
 Everything counts the people in scope (active) under the unit they are in now, and their
@@ -17,8 +19,8 @@ the suppression then run in Python over units, never over conversations (`report
 
 import contextlib
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -38,7 +40,7 @@ from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from conversations.models import Conversation, Cycle, FollowUp, Status
-from goals.models import Goal
+from goals.models import Goal, UnitGoal
 from organization.models import OrgUnit, User
 
 ROOT = 0  # the whole organisation, a unit above the top units (OrgUnit ids start at 1)
@@ -320,8 +322,8 @@ def data_version() -> tuple:
 
 
 # Everything the statistics read: conversations, goals and follow-ups (the figures), people
-# (active, unit), units (names, tree) and cycles (names, dates).
-VERSIONED = (Conversation, Goal, FollowUp, User, OrgUnit, Cycle)
+# (active, unit), units (names, tree), cycles (names, dates) and unit goals (titles, supports).
+VERSIONED = (Conversation, Goal, FollowUp, User, OrgUnit, Cycle, UnitGoal)
 
 
 def _version_sql() -> str:
@@ -347,11 +349,17 @@ class Counts:
     activity: dict
     months: list
     medians: dict  # cycle id -> group -> median days
+    # cycle id -> [(id, unit id, id of the unit goal it supports or None, title)], by unit path and id
+    unit_goals: dict = field(default_factory=dict)
+    # cycle id -> unit -> Counter(frozenset of unit goal ids a person supports -> people), see
+    # `supported_counts`; people who support none are not listed
+    supported: dict = field(default_factory=dict)
 
 
 def counts(cycle_ids: list, today: datetime.date) -> Counts:
     """Every per-unit count of the cycles; run it inside `consistent_reads()`."""
     months = activity_months(today)
+    goals = unit_goals(cycle_ids)
     return Counts(
         levels=level_counts(cycle_ids, today),
         goal_kinds=_goal_kind_counts(cycle_ids),
@@ -359,7 +367,59 @@ def counts(cycle_ids: list, today: datetime.date) -> Counts:
         activity=_activity_counts(cycle_ids, months),
         months=months,
         medians=_medians(cycle_ids),
+        unit_goals=goals,
+        supported=supported_counts(cycle_ids, goals),
     )
+
+
+def unit_goals(cycle_ids) -> dict:
+    """cycle id -> [(id, unit id, id of the unit goal it supports or None, title)], by unit path and
+    id (the order the statistics list them in)."""
+    found = defaultdict(list)
+    rows = (
+        UnitGoal.objects.filter(cycle_id__in=cycle_ids)
+        .order_by("unit__path", "pk")
+        .values_list("cycle_id", "pk", "unit_id", "supports_id", "title")
+    )
+    for cycle_id, *goal in rows:
+        found[cycle_id].append(tuple(goal))
+    return dict(found)
+
+
+def supported_counts(cycle_ids, goals: dict) -> dict:
+    """Per cycle and unit (where each person is now), the people in scope counted by the set of unit
+    goals they support: a person supports a unit goal when a goal of one of their confirmed
+    conversations of the cycle names it or a unit goal whose `supports` chain leads up to it. One
+    query (the distinct links of confirmed conversations' goals); the chains are followed in Python."""
+    supports = {goal[0]: goal[2] for cycle_goals in goals.values() for goal in cycle_goals}
+    links = (
+        Goal.objects.filter(_confirmed_in_cycles(cycle_ids, "conversation__"), supports__isnull=False)
+        .values_list(
+            "conversation__cycle_id", "conversation__employee_id", "conversation__employee__unit", "supports_id"
+        )
+        .distinct()
+        .order_by()
+    )
+    people, chains = {}, {}
+    for cycle_id, employee_id, unit_id, goal_id in _rows(links):
+        found = people.setdefault((cycle_id, employee_id), [_key(unit_id), set()])[1]
+        found |= _chain(supports, goal_id, chains)
+    counts = defaultdict(lambda: defaultdict(Counter))
+    for (cycle_id, _employee), (unit, found) in people.items():
+        counts[cycle_id][unit][frozenset(found)] += 1
+    return counts
+
+
+def _chain(supports: dict, goal_id, chains: dict) -> frozenset:
+    """The unit goal and every one above it along `supports` (the rules keep the chain acyclic and
+    within one cycle; a loop in bad data stops where it closes)."""
+    if goal_id not in chains:
+        seen, current = [], goal_id
+        while current is not None and current not in seen:
+            seen.append(current)
+            current = supports.get(current)
+        chains[goal_id] = frozenset(seen)
+    return chains[goal_id]
 
 
 @contextlib.contextmanager
