@@ -28,8 +28,10 @@ Cost: one zone table per unit goal, over its unit's subtree only, and only when 
 least k people supporting it and k who do not (else nothing of it can show).
 """
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -39,8 +41,7 @@ from reports.suppression import Tree
 ALIGNED = "confirmed_with_supported_goal"
 
 
-@dataclass(frozen=True)
-class Goal:
+class Goal(NamedTuple):
     id: int
     unit: int
     supports: int | None  # the unit goal whose table it splits (None: the aligned people's)
@@ -63,29 +64,34 @@ class AlignmentTables:
 EMPTY = AlignmentTables(aligned={}, goals={}, goals_of_unit={}, supporting={})
 
 
-def build(*, tree: Tree, confirmed_own, confirmed_shown, goals: list, supported: dict, k: int):
+def build(*, tree: Tree, confirmed_own, confirmed_shown, goals: list, aligned: dict, supporting: list, k: int):
     """The tables of one cycle. `confirmed_own`: the people at the confirmed level or above, per unit
     (an array in the tree's numbering); `confirmed_shown`: the units that show confirmed; `goals`:
-    [(id, unit, supports, title)]; `supported`: unit -> Counter(frozenset of goals supported ->
-    people)."""
+    [(id, unit, supports, title)]; `aligned`: unit -> people with a supported goal; `supporting`:
+    [(unit, goal id, people supporting it)] (`statistics_queries.supported_counts`)."""
     goals = _goals_in(tree, goals)
-    aligned_own, own_of_goal = _own_counts(tree, supported, goals)
-    population = np.column_stack([confirmed_own - aligned_own, aligned_own])
+    support = _Support.of(tree, aligned, supporting, goals)
+    population = np.column_stack([confirmed_own - support.aligned, support.aligned])
     aligned_shown = suppression.shown_units(
         tree, population, confirmed_own, k, people=True, eligible=confirmed_shown
     )
-    aligned_totals = tree.subtree_sums(aligned_own)
-    shown_of = {None: aligned_shown}
-    parent_own = {None: aligned_own}
+    aligned_totals = tree.subtree_sums(support.aligned)
+    aligned = _Population.of(tree, _nonzero(support.aligned), _nonzero(aligned_totals), aligned_shown)
+    populations = {None: aligned}
+    single_top = sum(goal.supports is None for goal in goals.values()) == 1
+    pruned = {}  # (unit number, population) -> the table's tree: shared by the goals split off it
     supporting = {}
-    for goal in sorted(goals.values(), key=lambda g: (tree.depth[tree.index[g.unit]], g.id)):
-        own = own_of_goal.get(goal.id, np.zeros(len(tree.order), dtype=np.int64))
-        parent = goal.supports if goal.supports in shown_of else None
-        shown = _goal_shown(tree, goal, own, parent_own[parent], shown_of[parent], k)
-        shown_of[goal.id], parent_own[goal.id] = shown, own
-        if shown:
-            totals = tree.subtree_sums(own)
-            supporting[goal.id] = {unit: int(totals[tree.index[unit]]) for unit in shown}
+    for goal in support.candidates(tree, goals, aligned_totals, k, single_top):
+        top = tree.index[goal.unit]
+        if single_top and goal.supports is None:
+            # every supported goal leads up to this one: its supporters are the aligned people
+            found = _Population.of(tree, aligned.own, aligned.totals, _inside(tree, aligned, top))
+        else:
+            parent = populations.get(goal.supports, _NOTHING)
+            found = _goal_population(tree, support.own(goal.id), parent, top, k, pruned, goal.supports)
+        populations[goal.id] = found
+        if found.shown:
+            supporting[goal.id] = {unit: found.totals[tree.index[unit]] for unit in found.shown}
     goals_of_unit = defaultdict(list)
     for goal in goals.values():
         goals_of_unit[goal.unit].append(goal.id)
@@ -97,65 +103,171 @@ def build(*, tree: Tree, confirmed_own, confirmed_shown, goals: list, supported:
     )
 
 
+@dataclass(frozen=True)
+class _Support:
+    """Who supports what: the aligned people per unit (an array in the tree's numbering) and, per goal,
+    its supporters per unit (entries sorted by goal: goal positions, unit numbers, people)."""
+
+    aligned: np.ndarray
+    ids: np.ndarray  # the goals' ids, sorted
+    goal: np.ndarray
+    unit: np.ndarray
+    people: np.ndarray
+
+    @classmethod
+    def of(cls, tree: Tree, aligned: dict, supporting: list, goals: dict) -> "_Support":
+        ids = np.array(sorted(goals), dtype=np.int64)
+        rows = [(tree.index[unit], goal_id, n) for unit, goal_id, n in supporting if unit in tree.index]
+        entries = np.array(rows, dtype=np.int64).reshape(-1, 3)
+        entries = entries[np.isin(entries[:, 1], ids)]
+        position = np.searchsorted(ids, entries[:, 1])
+        order = np.lexsort((entries[:, 0], position))  # by goal, then unit
+        return cls(
+            aligned=tree.array({unit: n for unit, n in aligned.items() if unit in tree.index})
+            if aligned
+            else np.zeros(len(tree.order), dtype=np.int64),
+            ids=ids,
+            goal=position[order],
+            unit=entries[order, 0],
+            people=entries[order, 2],
+        )
+
+    def own(self, goal_id) -> dict:
+        """unit number -> the goal's supporters there."""
+        position = np.searchsorted(self.ids, goal_id)
+        first, last = np.searchsorted(self.goal, [position, position + 1])
+        return dict(zip(self.unit[first:last].tolist(), self.people[first:last].tolist(), strict=True))
+
+    def candidates(self, tree: Tree, goals: dict, aligned_totals: np.ndarray, k: int, single_top: bool):
+        """The goals whose table could show something, top down: their unit's subtree holds at least k
+        supporters and k aligned people who are not (checked for all goals at once; nobody of a
+        parent population supports a goal outside it, and every parent population is within the
+        aligned people). The sole goal supporting none, if so, always."""
+        goal_units = np.array([tree.index[goals[g].unit] for g in self.ids.tolist()], dtype=np.int64)
+        ends = np.array(tree.end, dtype=np.int64)[goal_units]
+        tops = goal_units[self.goal]
+        inside = (self.unit >= tops) & (self.unit < ends[self.goal])
+        counted = np.bincount(self.goal[inside], weights=self.people[inside], minlength=len(self.ids))
+        possible = (counted >= k) & (aligned_totals[goal_units] - counted >= k)
+        found = [goals[g] for g in self.ids[possible].tolist()]
+        if single_top:
+            found += [goal for goal in goals.values() if goal.supports is None and goal not in found]
+        return sorted(found, key=lambda g: (tree.depth[tree.index[g.unit]], g.id))
+
+
+@dataclass(frozen=True)
+class _Population:
+    """One nested population: its people per unit and over each subtree (unit number -> people, the
+    units with none left out) and where its figure is shown (the units, and their numbers sorted)."""
+
+    own: dict
+    totals: dict
+    shown: frozenset
+    rows: list
+
+    @classmethod
+    def of(cls, tree: Tree, own: dict, totals: dict, shown) -> "_Population":
+        return cls(own, totals, frozenset(shown), sorted(tree.index[unit] for unit in shown))
+
+
+_NOTHING = _Population({}, {}, frozenset(), [])
+
+
+def _nonzero(values: np.ndarray) -> dict:
+    rows = np.flatnonzero(values)
+    return dict(zip(rows.tolist(), values[rows].tolist(), strict=True))
+
+
 def _goals_in(tree: Tree, goals: list) -> dict:
     """The goals of units in the tree, by id in the given order; a goal supporting one that is not
-    among them (another cycle's, in bad data) counts as supporting none."""
+    among them (another cycle's, in bad data) or not of a unit above it counts as supporting none."""
     found = {g[0]: Goal(*g) for g in goals if g[1] in tree.index}
     for goal_id, goal in found.items():
-        if goal.supports is not None and goal.supports not in found:
-            found[goal_id] = Goal(goal.id, goal.unit, None, goal.title)
+        if goal.supports is None:
+            continue
+        above = found.get(goal.supports)
+        if above is None or not _strictly_above(tree, above.unit, goal.unit):
+            found[goal_id] = goal._replace(supports=None)
     return found
 
 
-def _own_counts(tree: Tree, supported: dict, goals: dict) -> tuple:
-    """The aligned people per unit and, per goal, its supporters per unit (arrays in the tree's
-    numbering; a goal nobody supports has none)."""
-    n = len(tree.order)
-    aligned = np.zeros(n, dtype=np.int64)
-    per_goal = {}
-    for unit, sets in supported.items():
-        u = tree.index.get(unit)
-        if u is None:
-            continue
-        for goal_ids, people in sets.items():
-            aligned[u] += people
-            for goal_id in goal_ids:
-                if goal_id in goals:
-                    if goal_id not in per_goal:
-                        per_goal[goal_id] = np.zeros(n, dtype=np.int64)
-                    per_goal[goal_id][u] += people
-    return aligned, per_goal
+def _strictly_above(tree: Tree, upper, lower) -> bool:
+    top, unit = tree.index[upper], tree.index[lower]
+    return top < unit < tree.end[top]
 
 
-def _goal_shown(tree: Tree, goal: Goal, own, parent_own, parent_shown, k: int) -> frozenset:
-    """The units of the goal's unit's subtree that show its figure: a zone table over that subtree
-    whose people are the parent population's."""
-    top = tree.index[goal.unit]
+def _inside(tree: Tree, population: _Population, top: int) -> list:
+    """The units of the subtree numbered from `top` that show the population's figure."""
+    rows = population.rows
+    first, last = bisect.bisect_left(rows, top), bisect.bisect_left(rows, tree.end[top])
+    return [tree.order[u] for u in rows[first:last]]
+
+
+def _goal_population(tree: Tree, own: dict, parent: _Population, top: int, k: int, pruned: dict, key):
+    """A unit goal's supporters, split off the parent population over its unit's subtree (numbered
+    from `top`): a zone table whose people are the parent's, shown only where the parent is."""
     end = tree.end[top]
-    inside, parent_inside = own[top:end], parent_own[top:end]
-    if inside.sum() < k or (parent_inside - inside).sum() < k:
-        return frozenset()  # no zone of the subtree can pass
-    eligible = {unit for unit in parent_shown if top <= tree.index[unit] < end}
+    own = {u: n for u, n in own.items() if top <= u < end}
+    inside = sum(own.values())
+    if inside < k or parent.totals.get(top, 0) - inside < k:
+        return _NOTHING  # no zone of the subtree can pass
+    eligible = _inside(tree, parent, top)
     if not eligible:
-        return frozenset()
-    subtree = _subtree(tree, goal.unit)
-    categories = np.column_stack([parent_inside - inside, inside])
-    return suppression.shown_units(subtree, categories, parent_inside, k, people=True, eligible=eligible)
+        return _NOTHING
+    totals = defaultdict(int)
+    for u, n in own.items():
+        while u != -1 and u >= top:  # the unit and those above it, up to the goal's unit
+            totals[u] += n
+            u = tree.parent[u] if u != top else -1
+    passing = [
+        unit
+        for unit in eligible
+        if totals.get(tree.index[unit], 0) >= k and parent.totals[tree.index[unit]] - totals[tree.index[unit]] >= k
+    ]
+    if not passing:  # no eligible unit's subtree passes on its own (see `_candidates`)
+        return _Population(own, totals, frozenset(), [])
+    if (top, key) not in pruned:
+        pruned[(top, key)] = _pruned(tree, parent, eligible, top)
+    table, rows = pruned[(top, key)]
+    heads = np.array([_count(parent.own, parent.totals, part) for part in rows], dtype=np.int64)
+    mine = np.array([_count(own, totals, part) for part in rows], dtype=np.int64)
+    categories = np.column_stack([heads - mine, mine])
+    shown = suppression.shown_units(table, categories, heads, k, people=True, eligible=eligible)
+    return _Population.of(tree, own, totals, shown)
 
 
-_SUBTREES: dict = {}
+def _count(own: dict, totals: dict, part: tuple) -> int:
+    units, subtrees = part
+    return sum(own.get(u, 0) for u in units) + sum(totals.get(u, 0) for u in subtrees)
 
 
-def _subtree(tree: Tree, unit) -> Tree:
-    """The subtree of `unit` as a tree of its own, numbered as in `tree` (remembered for the tree)."""
-    key = (tree.fingerprint, unit)
-    if key not in _SUBTREES:
-        if len(_SUBTREES) > 4096:
-            _SUBTREES.clear()
-        top = tree.index[unit]
-        keys = tree.order[top : tree.end[top]]
-        _SUBTREES[key] = Tree({key_: (None if key_ == unit else tree[key_]) for key_ in keys})
-    return _SUBTREES[key]
+def _pruned(tree: Tree, parent: _Population, eligible: list, top: int) -> tuple:
+    """The table's tree, as small as the zone rule allows without changing its answer: the goal's unit
+    (number `top`), the eligible units and every unit between them (the *kept* units). Nothing below
+    them can be shown, so the zone rule sees each other child's subtree only whole, as a part of the
+    zone above (its size for the parts rule, `_Zones.passes`): of those of one kept unit, the largest
+    stands for its subtree, the others' people are counted as the kept unit's own (a part no larger
+    than the largest changes neither the largest part nor any total), and a subtree without anyone
+    of the parent population is left out. Returns the Tree and, in its order, the unit numbers whose
+    own counts and those whose subtree totals make up each of its units' counts."""
+    keep = {top}
+    for unit in eligible:
+        u = tree.index[unit]
+        while u not in keep:
+            keep.add(u)
+            u = tree.parent[u]
+    parents, parts = {}, {}
+    for u in sorted(keep):
+        key = tree.order[u]
+        parents[key] = None if u == top else tree.order[tree.parent[u]]
+        rest = [c for c in tree.children[u] if c not in keep and parent.totals.get(c, 0)]
+        largest = max(rest, key=lambda c: parent.totals[c], default=None)
+        parts[key] = ([u], [c for c in rest if c != largest])
+        if largest is not None:
+            parents[tree.order[largest]] = key
+            parts[tree.order[largest]] = ([], [largest])
+    table = Tree(parents)
+    return table, [parts[key] for key in table.order]
 
 
 def line_of_sight(tree: Tree, unit) -> list:

@@ -221,8 +221,8 @@ def _cycle_tables(cycle_id: int, counts: statistics_queries.Counts, org: _Org, h
 
 def _alignment_tables(org: _Org, people: _Table, counts: statistics_queries.Counts, cycle_id, k: int):
     """The line of sight's tables, nested under the people table's confirmed."""
-    goals, supported = counts.unit_goals.get(cycle_id, []), counts.supported.get(cycle_id, {})
-    if not goals and not supported:
+    goals = counts.unit_goals.get(cycle_id, [])
+    if not goals:
         return alignment.EMPTY
     confirmed = people.totals[:, PEOPLE_COLUMNS.index("confirmed")]
     tree = org.parents
@@ -235,7 +235,8 @@ def _alignment_tables(org: _Org, people: _Table, counts: statistics_queries.Coun
         confirmed_own=confirmed_own,
         confirmed_shown=people.shown["confirmed"],
         goals=goals,
-        supported=supported,
+        aligned=counts.aligned.get(cycle_id, {}),
+        supporting=counts.supporting.get(cycle_id, []),
         k=k,
     )
 

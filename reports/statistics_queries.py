@@ -8,8 +8,8 @@ figure covering the cycle and the previous one together (grouped by cycle), and 
   as an IN subquery hashed once), the highest per person, counted per unit the person is in now;
 - goal kinds; goal statuses (a window function picks each goal's latest status, then one GROUP BY
   counts); follow-up activity per unit and month;
-- the unit goals of the cycles, and each person's unit goals supported by a goal of a confirmed
-  conversation (`supported_counts`; the `supports` chains followed in Python over the unit goals);
+- the unit goals of the cycles; the people whose confirmed conversation has a goal naming one, and
+  per unit goal its supporters (`supported_counts`, the `supports` chains in a recursive CTE);
 - the medians of every unit's subtree: a recursive CTE pairs units with the units above them, then
   `percentile_cont` per group on PostgreSQL, window functions picking the middle rows elsewhere.
 Everything counts the people in scope (active) under the unit they are in now, and their
@@ -19,7 +19,7 @@ the suppression then run in Python over units, never over conversations (`report
 
 import contextlib
 import datetime
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -351,15 +351,16 @@ class Counts:
     medians: dict  # cycle id -> group -> median days
     # cycle id -> [(id, unit id, id of the unit goal it supports or None, title)], by unit path and id
     unit_goals: dict = field(default_factory=dict)
-    # cycle id -> unit -> Counter(frozenset of unit goal ids a person supports -> people), see
-    # `supported_counts`; people who support none are not listed
-    supported: dict = field(default_factory=dict)
+    # see `supported_counts`: cycle id -> unit -> people with a supported goal, and cycle id ->
+    # [(unit, unit goal id, people supporting it)]
+    aligned: dict = field(default_factory=dict)
+    supporting: dict = field(default_factory=dict)
 
 
 def counts(cycle_ids: list, today: datetime.date) -> Counts:
     """Every per-unit count of the cycles; run it inside `consistent_reads()`."""
     months = activity_months(today)
-    goals = unit_goals(cycle_ids)
+    aligned, supporting = supported_counts(cycle_ids)
     return Counts(
         levels=level_counts(cycle_ids, today),
         goal_kinds=_goal_kind_counts(cycle_ids),
@@ -367,8 +368,9 @@ def counts(cycle_ids: list, today: datetime.date) -> Counts:
         activity=_activity_counts(cycle_ids, months),
         months=months,
         medians=_medians(cycle_ids),
-        unit_goals=goals,
-        supported=supported_counts(cycle_ids, goals),
+        unit_goals=unit_goals(cycle_ids),
+        aligned=aligned,
+        supporting=supporting,
     )
 
 
@@ -386,40 +388,53 @@ def unit_goals(cycle_ids) -> dict:
     return dict(found)
 
 
-def supported_counts(cycle_ids, goals: dict) -> dict:
-    """Per cycle and unit (where each person is now), the people in scope counted by the set of unit
-    goals they support: a person supports a unit goal when a goal of one of their confirmed
-    conversations of the cycle names it or a unit goal whose `supports` chain leads up to it. One
-    query (the distinct links of confirmed conversations' goals); the chains are followed in Python."""
-    supports = {goal[0]: goal[2] for cycle_goals in goals.values() for goal in cycle_goals}
+def supported_counts(cycle_ids) -> tuple[dict, dict]:
+    """Per cycle and unit (where each person is now): the people in scope with a confirmed
+    conversation of the cycle one of whose goals names a unit goal (cycle -> unit -> people), and per
+    unit goal the people supporting it (cycle -> [(unit, unit goal id, people)]): whose goals name it
+    or a unit goal whose `supports` chain leads up to it. One query: a recursive CTE pairs each unit
+    goal with itself and every one up its chain (UNION: a loop in bad data ends), then people are
+    counted per unit, and per unit and goal reached."""
     links = (
         Goal.objects.filter(_confirmed_in_cycles(cycle_ids, "conversation__"), supports__isnull=False)
-        .values_list(
-            "conversation__cycle_id", "conversation__employee_id", "conversation__employee__unit", "supports_id"
+        .annotate(
+            cycle=F("conversation__cycle_id"),
+            person=F("conversation__employee_id"),
+            person_unit=F("conversation__employee__unit_id"),
         )
-        .distinct()
+        .values("cycle", "person", "person_unit", "supports_id")
         .order_by()
     )
-    people, chains = {}, {}
-    for cycle_id, employee_id, unit_id, goal_id in _rows(links):
-        found = people.setdefault((cycle_id, employee_id), [_key(unit_id), set()])[1]
-        found |= _chain(supports, goal_id, chains)
-    counts = defaultdict(lambda: defaultdict(Counter))
-    for (cycle_id, _employee), (unit, found) in people.items():
-        counts[cycle_id][unit][frozenset(found)] += 1
-    return counts
+    links_sql, links_params = links.query.sql_with_params()
+    goals = UnitGoal.objects.filter(cycle_id__in=cycle_ids).values_list("pk").order_by()
+    chains_sql, chains_params = goals.query.sql_with_params()
+    query = _SUPPORTED.format(unit_goals=_table(UnitGoal), goals=chains_sql, links=links_sql)
+    aligned = defaultdict(lambda: defaultdict(int))
+    supporting = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(query, (*chains_params, *links_params))
+        for cycle_id, unit_id, goal_id, n in cursor.fetchall():
+            if goal_id is None:
+                aligned[cycle_id][_key(unit_id)] += n
+            else:
+                supporting[cycle_id].append((_key(unit_id), goal_id, n))
+    return aligned, supporting
 
 
-def _chain(supports: dict, goal_id, chains: dict) -> frozenset:
-    """The unit goal and every one above it along `supports` (the rules keep the chain acyclic and
-    within one cycle; a loop in bad data stops where it closes)."""
-    if goal_id not in chains:
-        seen, current = [], goal_id
-        while current is not None and current not in seen:
-            seen.append(current)
-            current = supports.get(current)
-        chains[goal_id] = frozenset(seen)
-    return chains[goal_id]
+_SUPPORTED = """
+WITH RECURSIVE chain(goal_id, reached_id) AS (
+    SELECT g.id, g.id FROM {unit_goals} g WHERE g.id IN ({goals})
+    UNION
+    SELECT chain.goal_id, g.supports_id FROM chain JOIN {unit_goals} g ON g.id = chain.reached_id
+    WHERE g.supports_id IS NOT NULL
+),
+links(cycle, person, person_unit, supports_id) AS ({links})
+SELECT l.cycle, l.person_unit, NULL, COUNT(DISTINCT l.person) FROM links l GROUP BY l.cycle, l.person_unit
+UNION ALL
+SELECT l.cycle, l.person_unit, c.reached_id, COUNT(DISTINCT l.person)
+FROM links l JOIN chain c ON c.goal_id = l.supports_id
+GROUP BY l.cycle, l.person_unit, c.reached_id
+"""  # noqa: S608 - tables and SQL from the ORM
 
 
 @contextlib.contextmanager
