@@ -128,7 +128,8 @@ class Attacker:
             if name == "aligned" or name.startswith("supp:"):
                 continue  # people, bounded below
             p.add({var(unit, name): 1, confirmed: -M}, -np.inf, 0)  # only where somebody confirmed
-        self._constrain_line_of_sight(unit)
+        if p.unit_goals:
+            self._constrain_line_of_sight(unit)
         statuses = {var(unit, f"status:{s}"): 1 for s in p.statuses}
         goals = {var(unit, f"goal:{g}"): -1 for g in p.kinds}
         p.add({**statuses, **goals}, -np.inf, 0)  # goals with a status <= goals
@@ -267,7 +268,9 @@ class Attacker:
             for name in p.names:
                 found.append(((*label, name), self._vector({p.var(u, name): 1 for u in units}), heads))
             # the people of a population of the line of sight not in the one nested in it
-            nested = [(self.parent_name(g), f"supp:{g}") for g in p.unit_goals]
+            # (with a single goal supporting none, every aligned person supports it: nothing to find)
+            tops = [g for g in p.unit_goals if self.parent_name(g) == "aligned"]
+            nested = [(self.parent_name(g), f"supp:{g}") for g in p.unit_goals if tops != [g]]
             for outer, inner in nested:
                 coefficients = {}
                 for u in units:

@@ -72,15 +72,17 @@ class Organisation:
         for cycle_levels in levels.values():
             for row in cycle_levels.values():
                 row[0] = 0  # level 0 is the rest of the unit's people, as the query leaves it
-        goals, supported = {}, {}
+        goals, aligned, supporting = {}, {}, {}
         for c, cycle in enumerate(CYCLES):
-            goals[cycle] = [(g, unit, supported_, f"Mål {g}") for g, unit, supported_ in self.unit_goals[c]]
-            per_unit = defaultdict(Counter)
+            goals[cycle] = [(g, unit, supported, f"Mål {g}") for g, unit, supported in self.unit_goals[c]]
+            people, per_goal = Counter(), Counter()
             for person in self.in_scope():
                 reached = self.reached(person, c)
-                if reached:
-                    per_unit[person.unit][reached] += 1
-            supported[cycle] = per_unit
+                people[person.unit] += bool(reached)
+                for goal_id in reached:
+                    per_goal[(person.unit, goal_id)] += 1
+            aligned[cycle] = dict(people)
+            supporting[cycle] = [(unit, goal_id, n) for (unit, goal_id), n in per_goal.items()]
         return Counts(
             levels=levels,
             goal_kinds=kinds,
@@ -89,7 +91,8 @@ class Organisation:
             months=MONTHS,
             medians={},
             unit_goals=goals,
-            supported=supported,
+            aligned=aligned,
+            supporting=supporting,
         )
 
     def figures(self, cycle) -> dict:
@@ -186,7 +189,7 @@ def unit_goals(draw, parents: dict, first_id: int) -> tuple:
     for unit in parents:
         if parents[unit] is None:
             continue
-        for _ in range(draw(st.sampled_from((0, 0, 1, 1, 2)))):
+        for _ in range(draw(st.sampled_from((0, 1, 1, 2)))):
             above = [g for g, u, _s in goals if u in line_of_sight(parents, unit) and u != unit]
             supported = draw(st.sampled_from([None, *above])) if above else None
             goals.append((next_id, unit, supported))
@@ -195,7 +198,7 @@ def unit_goals(draw, parents: dict, first_id: int) -> tuple:
 
 
 @st.composite
-def named_goals(draw, parents: dict, goals: tuple, unit) -> frozenset:
+def named_goals(draw, parents: dict, goals: tuple, unit, dense: bool = False) -> frozenset:
     """The unit goals one confirmed contract's goals name: mostly in the unit's line of sight, now
     and then any (a link made before a move), often none."""
     sight = line_of_sight(parents, unit)
@@ -204,20 +207,27 @@ def named_goals(draw, parents: dict, goals: tuple, unit) -> frozenset:
     pool = mine if mine and draw(st.integers(0, 9)) else anywhere
     if not pool:
         return frozenset()
+    if dense:  # two in three name one or two
+        return frozenset(draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2))) if draw(
+            st.integers(0, 2)
+        ) else frozenset()
     return frozenset(draw(st.lists(st.sampled_from(pool), max_size=2)))
 
 
 @st.composite
-def organisations(draw) -> Organisation:
+def organisations(draw, dense: bool | None = None) -> Organisation:
     """Units of 0-6 people (some larger, some without direct members), people without a unit, movers
     and leavers between the cycles; unit goals in both cycles, supported by many."""
     parents = draw(trees())
     units = list(parents)
-    skew = draw(st.booleans())
+    # dense: larger units, most people confirmed and supporting a unit goal, so that the line of
+    # sight's figures are shown and their tables interact
+    dense = draw(st.booleans()) if dense is None else dense
+    skew = dense or draw(st.booleans())
     goals = (draw(unit_goals(parents, 1)), draw(unit_goals(parents, 100)))
     people = []
     for unit in units:
-        size = draw(st.sampled_from((0, 0, 1, 2, 3, 4, 5, 6, 8, 12, 20)))
+        size = draw(st.sampled_from((0, 3, 6, 8, 12, 20, 20) if dense else (0, 0, 1, 2, 3, 4, 5, 6, 8, 12, 20)))
         for _ in range(size):
             first, second = draw(outcomes(skew)), draw(outcomes(skew))
             mover = draw(st.integers(0, 9)) == 0
@@ -230,7 +240,9 @@ def organisations(draw) -> Organisation:
                     goals=(first[1], second[1]),
                     statuses=(first[2], second[2]),
                     entries=(first[3], second[3]),
-                    supports=tuple(draw(named_goals(parents, goals[c], unit)) for c in range(len(CYCLES))),
+                    supports=tuple(
+                        draw(named_goals(parents, goals[c], unit, dense)) for c in range(len(CYCLES))
+                    ),
                 )
             )
     return Organisation(parents=parents, people=tuple(people), unit_goals=goals)
