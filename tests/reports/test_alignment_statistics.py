@@ -6,7 +6,11 @@ Every figure is a zone table over the population just above it (`reports.alignme
 a supported goal splits the confirmed; a unit goal splits the people with a supported goal (or, when it
 supports a unit goal above, that goal's supporters), over its unit's subtree."""
 
+import io
+
 import pytest
+from pypdf import PdfReader
+from rest_framework.test import APIClient
 
 from goals.models import Goal, UnitGoal
 from reports import statistics
@@ -110,3 +114,44 @@ def test_the_line_of_sight_worked_by_hand(cycle):
     assert c["confirmed_with_supported_goal"] == shown(6)
     assert c["supported_goal_share"] == 0.5
     assert by_title(c) == {"Gode tjenester": SUPPRESSED}
+
+
+@pytest.mark.urls("tests.reports.test_statistics_api")
+def test_the_figures_in_json_csv_page_and_pdf_with_the_goal_title_escaped(cycle, client):
+    """The figures of the organisation above (HR, one more person in Ledelse without a conversation,
+    changes none of them: Ledelse still has 7 not confirmed beside 12 confirmed) wherever they are
+    published; a unit goal's title is organisation text, escaped in the page's HTML and SVG."""
+    kommune = build(cycle)
+    UnitGoal.objects.filter(title="Gode tjenester").update(title="<b>Gode</b> tjenester")
+    hr = factories.HRFactory(unit=UnitGoal.objects.get(title="Godt lederskap").unit)
+    params = {"cycle": cycle.pk, "unit": kommune.pk}
+    api = APIClient()
+    api.force_authenticate(hr)
+
+    body = api.get("/api/v1/statistics/", params).json()
+    total = next(g for g in body["groups"] if g["unit"]["name"] == "Kommune")["current"]
+    c = next(g for g in body["groups"] if g["unit"]["name"] == "C")["current"]
+    assert total["confirmed_with_supported_goal"] == shown(24)
+    assert total["supported_goal_share"] == 0.667
+    assert [(g["title"], g["unit"]["name"], g["confirmed_supporting"]) for g in total["unit_goals"]] == [
+        ("<b>Gode</b> tjenester", "Kommune", shown(19))
+    ]
+    assert c["confirmed_with_supported_goal"] == shown(6)
+    csv_text = api.get("/api/v1/statistics.csv", params).content.decode()
+    k1 = UnitGoal.objects.get(unit=kommune).pk
+    assert f"Kommune,Kommune,{cycle.name},unit_goals.{k1}.confirmed_supporting,19,False,5" in csv_text
+    assert f"C,Kommune/C,{cycle.name},unit_goals.{k1}.confirmed_supporting,,True,5" in csv_text
+    assert f"Kommune,Kommune,{cycle.name},confirmed_with_supported_goal,24,False,5" in csv_text
+    assert f"Kommune,Kommune,{cycle.name},supported_goal_share,0.667,False,5" in csv_text
+    assert f"A,Kommune/A,{cycle.name},supported_goal_share,,True,5" in csv_text
+
+    client.force_login(hr)
+    html = client.get("/hr/statistics/", params).content.decode()
+    assert html.count('role="img"') == 5
+    assert "Bekreftede avtaler per enhetsmål" in html and "Retning per enhet" in html
+    assert "<b>Gode</b>" not in html and "&lt;b&gt;Gode&lt;/b&gt; tjenester" in html
+
+    pdf = api.get("/api/v1/statistics.pdf", params)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    for expected in ("Retning per enhet", "Bekreftede avtaler per enhetsmål", "<b>Gode</b> tjenester", "67 %"):
+        assert expected in text
