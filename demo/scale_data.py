@@ -898,8 +898,13 @@ QUERY_COUNTS = {
     # the leader's side of any conversation) (conversations.waiting). At most 4 whatever the size.
     "waiting (leader)": 4,
     "waiting (employee)": 3,
+    # The leader's Retning page, HTML: session, user, then goals.selectors.direction (5 queries:
+    # the unit's goals, the conversations with their employees, the linked goals, the unit goals of
+    # their chains, ...) and the cycles of the filter; see tests/test_scale.py.
+    "Retning (leader page)": 10,
 }
 TRIVIAL = "trivial (me/)"
+DIRECTION = "Retning (leader page)"
 
 
 @dataclass(frozen=True)
@@ -910,6 +915,7 @@ class Call:
     method: str
     path: str
     body: dict | None = None
+    session: bool = False  # a page, sent with a session cookie instead of an API token
 
 
 def bench_calls(limit: int = 400, seed: int = 7) -> dict[str, list[Call]]:
@@ -957,5 +963,6 @@ def bench_calls(limit: int = 400, seed: int = 7) -> dict[str, list[Call]]:
         "statistics (whole org)": [Call(h, "GET", f"{api}/statistics/?cycle={cycle.id}") for h in hr],
         "waiting (leader)": [Call(leader, "GET", f"{api}/me/waiting/") for leader in leaders],
         "waiting (employee)": [Call(e, "GET", f"{api}/me/waiting/") for e in employees],
+        DIRECTION: [Call(leader, "GET", f"/retning/?cycle={cycle.id}", session=True) for leader in leaders],
     }
     return calls
