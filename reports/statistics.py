@@ -24,10 +24,16 @@ the whole organisation, including people and conversations that have no unit):
 - follow-up activity: follow-up entries on the cycle's (not cancelled) conversations per calendar month,
   the twelve months up to and including the current one.
 - previous cycle: the cycle that started last before this one (ties broken by id).
+- the line of sight (`reports.alignment`): confirmed with a supported goal
+  (`confirmed_with_supported_goal`: people with a confirmed conversation one of whose goals names a
+  unit goal), its share of the confirmed (`supported_goal_share`), and per unit goal in the unit's line
+  of sight (its own unit's and those above) the people supporting it directly or through a unit goal
+  below it (`unit_goals[].confirmed_supporting`).
 
 Anonymity (`reports.suppression`, where the attacker and the guarantee are stated): every count is at
 least `min_group_size()` or None and marked suppressed; rates and medians appear only where every count
-they are computed from is shown (goals per contract: the goals of the kind and confirmed). Employees in
+they are computed from is shown (goals per contract: the goals of the kind and confirmed; the share
+with a supported goal: both counts). Employees in
 scope are shown wherever they are at least k (HR knows every unit's head count). Each cycle shows the
 columns of the chain held >= submitted >= confirmed >= followed up that its data allows best; the
 others are null in that cycle. Changes requested are no longer published: they overlap confirmed and
