@@ -64,7 +64,9 @@ class AlignmentTables:
 EMPTY = AlignmentTables(aligned={}, goals={}, goals_of_unit={}, supporting={})
 
 
-def build(*, tree: Tree, confirmed_own, confirmed_shown, goals: list, aligned: dict, supporting: list, k: int):
+def build(
+    *, tree: Tree, confirmed_own, confirmed_shown, goals: list, aligned: dict, supporting: list, k: int
+):
     """The tables of one cycle. `confirmed_own`: the people at the confirmed level or above, per unit
     (an array in the tree's numbering); `confirmed_shown`: the units that show confirmed; `goals`:
     [(id, unit, supports, title)]; `aligned`: unit -> people with a supported goal; `supporting`:
@@ -222,7 +224,8 @@ def _goal_population(tree: Tree, own: dict, parent: _Population, top: int, k: in
     passing = [
         unit
         for unit in eligible
-        if totals.get(tree.index[unit], 0) >= k and parent.totals[tree.index[unit]] - totals[tree.index[unit]] >= k
+        if totals.get(tree.index[unit], 0) >= k
+        and parent.totals.get(tree.index[unit], 0) - totals.get(tree.index[unit], 0) >= k
     ]
     if not passing:  # no eligible unit's subtree passes on its own (see `_candidates`)
         return _Population(own, totals, frozenset(), [])

@@ -267,20 +267,24 @@ class Attacker:
                 found.append(((*label, f"level {level}"), self._level(units, level), heads))
             for name in p.names:
                 found.append(((*label, name), self._vector({p.var(u, name): 1 for u in units}), heads))
-            # the people of a population of the line of sight not in the one nested in it
-            # (with a single goal supporting none, every aligned person supports it: nothing to find)
-            tops = [g for g in p.unit_goals if self.parent_name(g) == "aligned"]
-            nested = [(self.parent_name(g), f"supp:{g}") for g in p.unit_goals if tops != [g]]
-            for outer, inner in nested:
-                coefficients = {}
-                for u in units:
-                    coefficients[p.var(u, outer)], coefficients[p.var(u, inner)] = 1, -1
-                found.append(((*label, f"{outer} not {inner}"), self._vector(coefficients), heads))
-            if p.unit_goals:
-                coefficients = {}
-                for u in units:
-                    coefficients[p.var(u, "confirmed")], coefficients[p.var(u, "aligned")] = 1, -1
-                found.append(((*label, "confirmed not aligned"), self._vector(coefficients), heads))
+            found += self._line_of_sight_groups(label, units, heads)
+        return found
+
+    def _line_of_sight_groups(self, label, units, heads) -> list:
+        """The people of each population of the line of sight who are not in one nested in it (the
+        confirmed without a supported goal, a goal's parent population without it)."""
+        p, found = self.problem, []
+        if not p.unit_goals:
+            return found
+        # (with a single goal supporting none, every aligned person supports it: nothing to find)
+        tops = [g for g in p.unit_goals if self.parent_name(g) == "aligned"]
+        nested = [("confirmed", "aligned")]
+        nested += [(self.parent_name(g), f"supp:{g}") for g in p.unit_goals if tops != [g]]
+        for outer, inner in nested:
+            coefficients = {}
+            for u in units:
+                coefficients[p.var(u, outer)], coefficients[p.var(u, inner)] = 1, -1
+            found.append(((*label, f"{outer} not {inner}"), self._vector(coefficients), heads))
         return found
 
     def _level(self, units, level) -> "Shifted":

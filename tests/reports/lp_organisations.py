@@ -208,9 +208,11 @@ def named_goals(draw, parents: dict, goals: tuple, unit, dense: bool = False) ->
     if not pool:
         return frozenset()
     if dense:  # two in three name one or two
-        return frozenset(draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2))) if draw(
-            st.integers(0, 2)
-        ) else frozenset()
+        return (
+            frozenset(draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2)))
+            if draw(st.integers(0, 2))
+            else frozenset()
+        )
     return frozenset(draw(st.lists(st.sampled_from(pool), max_size=2)))
 
 
@@ -227,7 +229,9 @@ def organisations(draw, dense: bool | None = None) -> Organisation:
     goals = (draw(unit_goals(parents, 1)), draw(unit_goals(parents, 100)))
     people = []
     for unit in units:
-        size = draw(st.sampled_from((0, 3, 6, 8, 12, 20, 20) if dense else (0, 0, 1, 2, 3, 4, 5, 6, 8, 12, 20)))
+        size = draw(
+            st.sampled_from((0, 3, 6, 8, 12, 20, 20) if dense else (0, 0, 1, 2, 3, 4, 5, 6, 8, 12, 20))
+        )
         for _ in range(size):
             first, second = draw(outcomes(skew)), draw(outcomes(skew))
             mover = draw(st.integers(0, 9)) == 0

@@ -101,7 +101,9 @@ def test_the_line_of_sight_worked_by_hand(cycle):
     assert ledelse["supported_goal_share"] == 0.417
     assert by_title(ledelse) == {"Godt lederskap": SUPPRESSED}
     total, a, b, c = (figures(inside, name) for name in ("Kommune", "A", "B", "C"))
-    assert [total["confirmed"], a["confirmed"], b["confirmed"], c["confirmed"]] == [shown(36)] + [shown(12)] * 3
+    assert [total["confirmed"], a["confirmed"], b["confirmed"], c["confirmed"]] == [shown(36)] + [
+        shown(12)
+    ] * 3
     assert total["confirmed_with_supported_goal"] == shown(24)
     assert total["supported_goal_share"] == 0.667
     assert by_title(total) == {"Gode tjenester": shown(19)}
@@ -153,5 +155,10 @@ def test_the_figures_in_json_csv_page_and_pdf_with_the_goal_title_escaped(cycle,
 
     pdf = api.get("/api/v1/statistics.pdf", params)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
-    for expected in ("Retning per enhet", "Bekreftede avtaler per enhetsmål", "<b>Gode</b> tjenester", "67 %"):
+    for expected in (
+        "Retning per enhet",
+        "Bekreftede avtaler per enhetsmål",
+        "<b>Gode</b> tjenester",
+        "67 %",
+    ):
         assert expected in text
