@@ -29,7 +29,8 @@ least k people supporting it and k who do not (else nothing of it can show).
 """
 
 import bisect
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -235,8 +236,46 @@ def _goal_population(tree: Tree, own: dict, parent: _Population, top: int, k: in
     heads = np.array([_count(parent.own, parent.totals, part) for part in rows], dtype=np.int64)
     mine = np.array([_count(own, totals, part) for part in rows], dtype=np.int64)
     categories = np.column_stack([heads - mine, mine])
-    shown = suppression.shown_units(table, categories, heads, k, people=True, eligible=eligible)
-    return _Population.of(tree, own, totals, shown)
+    return _Population.of(tree, own, totals, _shown_units(table, categories, heads, k, frozenset(eligible)))
+
+
+# The goal tables computed last in this process, by everything they depend on (as
+# `suppression.shown_units` remembers its tables, but for the many small tables of the unit goals: a
+# snapshot has about a thousand of them, which would crowd the people's and goals' tables out of that
+# memory): after a write, only the tables whose counts changed are computed again.
+_REMEMBER = 8192
+_REMEMBERED: OrderedDict = OrderedDict()
+_TREES: OrderedDict = OrderedDict()  # the tables' trees, by their shape
+_LOCK = threading.Lock()
+
+
+def forget() -> None:
+    """Drop the remembered goal tables (for benchmarks and tests that time or count the work)."""
+    with _LOCK:
+        _REMEMBERED.clear()
+        _TREES.clear()
+
+
+def _remembered(memory: OrderedDict, key, compute):
+    with _LOCK:
+        if key in memory:
+            memory.move_to_end(key)
+            return memory[key]
+    value = compute()
+    with _LOCK:
+        memory[key] = value
+        while len(memory) > _REMEMBER:
+            memory.popitem(last=False)
+    return value
+
+
+def _shown_units(table: Tree, categories, heads, k: int, eligible: frozenset) -> frozenset:
+    key = (table.fingerprint, categories.tobytes(), heads.tobytes(), k, eligible)
+    return _remembered(
+        _REMEMBERED,
+        key,
+        lambda: suppression.shown_units(table, categories, heads, k, people=True, eligible=eligible),
+    )
 
 
 def _count(own: dict, totals: dict, part: tuple) -> int:
@@ -269,7 +308,8 @@ def _pruned(tree: Tree, parent: _Population, eligible: list, top: int) -> tuple:
         if largest is not None:
             parents[tree.order[largest]] = key
             parts[tree.order[largest]] = ([], [largest])
-    table = Tree(parents)
+    shape = tuple(parents.items())
+    table = _remembered(_TREES, shape, lambda: Tree(parents))
     return table, [parts[key] for key in table.order]
 
 
