@@ -162,3 +162,51 @@ def test_the_figures_in_json_csv_page_and_pdf_with_the_goal_title_escaped(cycle,
         "67 %",
     ):
         assert expected in text
+
+
+def test_a_chain_of_unit_goals_worked_by_hand(cycle):
+    """Ledelse: 6 leaders and 12 confirmed contracts without links (no goals in its line of sight).
+    Kommune (no direct members) has two goals, K1 "Gode tjenester" and K2 "Trygg drift"; A's goal A1
+    "Digitale skjema" supports K1. A: 25 confirmed (6 support A1, so K1 too; 5 K1 directly; 5 K2; 9
+    none) and 6 drafts; B: 20 confirmed (7 K1, 6 K2, 7 none) and 6 drafts.
+
+    Confirmed is shown everywhere (Ledelse 12, A 25, B 20, Kommune 45, all 57): every unit has 6 not
+    confirmed. Aligned over the confirmed: Ledelse 12 and 0, A 9 and 16, B 7 and 13. The whole
+    organisation passes (28 and 29; parts 12 and 45 of 57). Kommune (16 and 29) would leave the whole
+    organisation Ledelse's 12 and 0: hidden. A leaves Ledelse and B (19 and 13, parts 12 and 20 of
+    32): shown. B would leave Ledelse alone: hidden. So 29 (share 29/57 = 0.509) and A 16 (0.64).
+
+    K1 over the aligned of Kommune's subtree, only A may show it: A 5 and 11 (not, supporting), B 6 and
+    7: A's zone passes, Kommune stays hidden with B's part: A shows 11. A1 over K1's supporters in A: 5
+    and 6: shown, 6. K2 over the aligned: A 11 and 5: shown, 5. Kommune and B show none of them."""
+    boss = factories.LeaderFactory(unit=unit("Ledelse"))
+    for _ in range(5):
+        factories.LeaderFactory(unit=boss.unit)
+    staff(cycle, boss, boss.unit, [None] * 12, drafts=0)
+    kommune = unit("Kommune")
+    a, b = unit("A", kommune), unit("B", kommune)
+    k1, k2 = goal(kommune, cycle, "Gode tjenester"), goal(kommune, cycle, "Trygg drift")
+    a1 = goal(a, cycle, "Digitale skjema", supports=k1)
+    staff(cycle, boss, a, [a1] * 6 + [k1] * 5 + [k2] * 5 + [None] * 9)
+    staff(cycle, boss, b, [k1] * 7 + [k2] * 6 + [None] * 7)
+
+    whole = statistics.cycle_statistics(cycle=cycle)
+    inside = statistics.cycle_statistics(cycle=cycle, unit=kommune)
+
+    everyone = whole["groups"][0]["current"]
+    assert everyone["confirmed"] == shown(57)
+    assert everyone["confirmed_with_supported_goal"] == shown(29)
+    assert everyone["supported_goal_share"] == 0.509
+    total, in_a, in_b = (figures(inside, name) for name in ("Kommune", "A", "B"))
+    assert total["confirmed"] == shown(45)
+    assert total["confirmed_with_supported_goal"] == SUPPRESSED
+    assert by_title(total) == {"Gode tjenester": SUPPRESSED, "Trygg drift": SUPPRESSED}
+    assert in_a["confirmed_with_supported_goal"] == shown(16)
+    assert in_a["supported_goal_share"] == 0.64
+    assert by_title(in_a) == {
+        "Gode tjenester": shown(11),
+        "Trygg drift": shown(5),
+        "Digitale skjema": shown(6),
+    }
+    assert in_b["confirmed_with_supported_goal"] == SUPPRESSED
+    assert by_title(in_b) == {"Gode tjenester": SUPPRESSED, "Trygg drift": SUPPRESSED}
