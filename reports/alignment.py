@@ -120,9 +120,11 @@ class _Support:
     @classmethod
     def of(cls, tree: Tree, aligned: dict, supporting: list, goals: dict) -> "_Support":
         ids = np.array(sorted(goals), dtype=np.int64)
-        rows = [(tree.index[unit], goal_id, n) for unit, goal_id, n in supporting if unit in tree.index]
-        entries = np.array(rows, dtype=np.int64).reshape(-1, 3)
-        entries = entries[np.isin(entries[:, 1], ids)]
+        entries = np.array(supporting, dtype=np.int64).reshape(-1, 3)
+        keys = np.array(tree.order, dtype=np.int64)  # unit ids (ROOT is 0), in the tree's numbering
+        entries = entries[np.isin(entries[:, 0], keys) & np.isin(entries[:, 1], ids)]
+        by_id = np.argsort(keys)
+        entries[:, 0] = by_id[np.searchsorted(keys, entries[:, 0], sorter=by_id)]
         position = np.searchsorted(ids, entries[:, 1])
         order = np.lexsort((entries[:, 0], position))  # by goal, then unit
         return cls(
@@ -233,8 +235,8 @@ def _goal_population(tree: Tree, own: dict, parent: _Population, top: int, k: in
     if (top, key) not in pruned:
         pruned[(top, key)] = _pruned(tree, parent, eligible, top)
     table, rows = pruned[(top, key)]
-    heads = np.array([_count(parent.own, parent.totals, part) for part in rows], dtype=np.int64)
-    mine = np.array([_count(own, totals, part) for part in rows], dtype=np.int64)
+    heads = np.array([_count(parent.totals, part) for part in rows], dtype=np.int64)
+    mine = np.array([_count(totals, part) for part in rows], dtype=np.int64)
     categories = np.column_stack([heads - mine, mine])
     return _Population.of(tree, own, totals, _shown_units(table, categories, heads, k, frozenset(eligible)))
 
@@ -278,9 +280,10 @@ def _shown_units(table: Tree, categories, heads, k: int, eligible: frozenset) ->
     )
 
 
-def _count(own: dict, totals: dict, part: tuple) -> int:
-    units, subtrees = part
-    return sum(own.get(u, 0) for u in units) + sum(totals.get(u, 0) for u in subtrees)
+def _count(totals: dict, part: tuple) -> int:
+    """A unit's count in the table's tree: its subtree total less those of its children there."""
+    unit, children = part
+    return totals.get(unit, 0) - sum(totals.get(c, 0) for c in children)
 
 
 def _pruned(tree: Tree, parent: _Population, eligible: list, top: int) -> tuple:
@@ -290,8 +293,9 @@ def _pruned(tree: Tree, parent: _Population, eligible: list, top: int) -> tuple:
     zone above (its size for the parts rule, `_Zones.passes`): of those of one kept unit, the largest
     stands for its subtree, the others' people are counted as the kept unit's own (a part no larger
     than the largest changes neither the largest part nor any total), and a subtree without anyone
-    of the parent population is left out. Returns the Tree and, in its order, the unit numbers whose
-    own counts and those whose subtree totals make up each of its units' counts."""
+    of the parent population is left out (nor does it hold any of the goal's). Returns the Tree and,
+    in its order, each unit's number and those of its children there: its count is its subtree's
+    less theirs (`_count`)."""
     keep = {top}
     for unit in eligible:
         u = tree.index[unit]
@@ -304,10 +308,11 @@ def _pruned(tree: Tree, parent: _Population, eligible: list, top: int) -> tuple:
         parents[key] = None if u == top else tree.order[tree.parent[u]]
         rest = [c for c in tree.children[u] if c not in keep and parent.totals.get(c, 0)]
         largest = max(rest, key=lambda c: parent.totals[c], default=None)
-        parts[key] = ([u], [c for c in rest if c != largest])
+        below = [c for c in tree.children[u] if c in keep]
+        parts[key] = (u, below if largest is None else [*below, largest])
         if largest is not None:
             parents[tree.order[largest]] = key
-            parts[tree.order[largest]] = ([], [largest])
+            parts[tree.order[largest]] = (largest, [])
     shape = tuple(parents.items())
     table = _remembered(_TREES, shape, lambda: Tree(parents))
     return table, [parts[key] for key in table.order]
