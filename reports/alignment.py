@@ -54,15 +54,15 @@ class AlignmentTables:
     """The shown figures of the line of sight in one cycle."""
 
     aligned: dict  # unit -> confirmed with a supported goal, where shown
-    goals: dict  # goal id -> Goal, in the order they are listed
-    goals_of_unit: dict  # unit -> [goal ids]
+    goals_of_unit: dict  # unit -> ((goal id, title), ...) in the order they are listed (compact: a
+    # snapshot holds every unit goal of two cycles)
     supporting: dict  # goal id -> {unit -> people supporting it, where shown}
 
     def aligned_figure(self, unit):
         return self.aligned.get(unit)
 
 
-EMPTY = AlignmentTables(aligned={}, goals={}, goals_of_unit={}, supporting={})
+EMPTY = AlignmentTables(aligned={}, goals_of_unit={}, supporting={})
 
 
 def build(
@@ -97,11 +97,10 @@ def build(
             supporting[goal.id] = {unit: found.totals[tree.index[unit]] for unit in found.shown}
     goals_of_unit = defaultdict(list)
     for goal in goals.values():
-        goals_of_unit[goal.unit].append(goal.id)
+        goals_of_unit[goal.unit].append((goal.id, goal.title))
     return AlignmentTables(
         aligned={unit: int(aligned_totals[tree.index[unit]]) for unit in aligned_shown},
-        goals=goals,
-        goals_of_unit=dict(goals_of_unit),
+        goals_of_unit={unit: tuple(found) for unit, found in goals_of_unit.items()},
         supporting=supporting,
     )
 
@@ -333,12 +332,12 @@ def figures(tables: AlignmentTables, tree: Tree, unit, unit_info) -> list:
     organisation (it has no goals of its own)."""
     found = []
     for owner in line_of_sight(tree, unit):
-        for goal_id in tables.goals_of_unit.get(owner, ()):
+        for goal_id, title in tables.goals_of_unit.get(owner, ()):
             value = tables.supporting.get(goal_id, {}).get(unit)
             found.append(
                 {
                     "id": goal_id,
-                    "title": tables.goals[goal_id].title,
+                    "title": title,
                     "unit": unit_info(owner),
                     "confirmed_supporting": {"value": value, "suppressed": value is None},
                 }
