@@ -79,8 +79,8 @@ def build(
         tree, population, confirmed_own, k, people=True, eligible=confirmed_shown
     )
     aligned_totals = tree.subtree_sums(support.aligned)
-    aligned = _Population.of(tree, _nonzero(support.aligned), _nonzero(aligned_totals), aligned_shown)
-    populations = {None: aligned}
+    everyone = _Population.of(tree, _nonzero(support.aligned), _nonzero(aligned_totals), aligned_shown)
+    populations = {None: everyone}  # the aligned people, in whom every goal's supporters are
     single_top = sum(goal.supports is None for goal in goals.values()) == 1
     pruned = {}  # (unit number, population) -> the table's tree: shared by the goals split off it
     supporting = {}
@@ -88,7 +88,7 @@ def build(
         top = tree.index[goal.unit]
         if single_top and goal.supports is None:
             # every supported goal leads up to this one: its supporters are the aligned people
-            found = _Population.of(tree, aligned.own, aligned.totals, _inside(tree, aligned, top))
+            found = _Population.of(tree, everyone.own, everyone.totals, _inside(tree, everyone, top))
         else:
             parent = populations.get(goal.supports, _NOTHING)
             found = _goal_population(tree, support.own(goal.id), parent, top, k, pruned, goal.supports)
