@@ -55,6 +55,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -93,8 +94,38 @@ def tokens_for(user_ids: set[int]) -> dict[int, str]:
     return {**existing, **{t.user_id: t.key for t in missing}}
 
 
+def sessions_for(user_ids: set[int]) -> dict[int, str]:
+    """A signed-in session (its cookie's value) for each user, for the pages among the calls."""
+    sessions = {}
+    for user in User.objects.filter(pk__in=user_ids):
+        client = Client()
+        client.force_login(user)
+        sessions[user.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions
+
+
+def credentials(calls: dict) -> dict:
+    """(user id, is a page) -> the API token, or the session for a page (`Call.session`)."""
+    every = [c for endpoint in calls.values() for c in endpoint]
+    tokens = tokens_for({c.user_id for c in every if not c.session})
+    sessions = sessions_for({c.user_id for c in every if c.session})
+    return {**{(u, False): t for u, t in tokens.items()}, **{(u, True): s for u, s in sessions.items()}}
+
+
+def secret(creds: dict, call) -> str:
+    return creds[(call.user_id, call.session)]
+
+
+def auth_header(call, token: str) -> tuple[str, str]:
+    """The header that signs `call` in: the API token, or the session cookie for a page."""
+    if call.session:
+        return "Cookie", f"{settings.SESSION_COOKIE_NAME}={token}"
+    return "Authorization", f"Token {token}"
+
+
 def send(client: Client, call, token: str):
-    headers = {"HTTP_AUTHORIZATION": f"Token {token}", "HTTP_HOST": "127.0.0.1"}
+    name, value = auth_header(call, token)
+    headers = {"HTTP_" + name.upper(): value, "HTTP_HOST": "127.0.0.1"}
     if call.method == "POST":
         return client.post(call.path, json.dumps(call.body), content_type="application/json", **headers)
     return client.get(call.path, **headers)
@@ -116,9 +147,9 @@ def _count_queries(calls: dict, tokens: dict) -> dict[str, int]:
     for name, endpoint_calls in calls.items():
         warm, measured = endpoint_calls[0], endpoint_calls[1]
         with transaction.atomic():
-            send(client, warm, tokens[warm.user_id])
+            send(client, warm, secret(tokens, warm))
             with CaptureQueriesContext(connection) as captured:
-                response = send(client, measured, tokens[measured.user_id])
+                response = send(client, measured, secret(tokens, measured))
             transaction.set_rollback(True)
         if response.status_code >= 300:
             sys.exit(f"{name}: {measured.method} {measured.path} answered {response.status_code}")
@@ -131,10 +162,10 @@ def warm_pdf_cache(pdf_calls: list, tokens: dict) -> dict:
     downloads; returns the CPU of one more round of the same downloads, per request, in this process."""
     client = Client()
     for call in pdf_calls:
-        send(client, call, tokens[call.user_id])
+        send(client, call, secret(tokens, call))
     started = time.process_time()
     for call in pdf_calls:
-        send(client, call, tokens[call.user_id])
+        send(client, call, secret(tokens, call))
     per_request = (time.process_time() - started) * 1000 / max(len(pdf_calls), 1)
     print(f"PDF cache warmed: {len(pdf_calls)} PDFs; a repeated download cost {per_request:.1f} ms of CPU")
     return {"pdfs": len(pdf_calls), "repeated_download_cpu_ms": round(per_request, 2)}
@@ -202,7 +233,8 @@ def lua_script(calls, tokens) -> str:
     lines = ["local raw = {"]
     for call in calls:
         body = json.dumps(call.body, ensure_ascii=False) if call.body is not None else None
-        parts = [lua_string(call.method), lua_string(call.path), lua_string(f"Token {tokens[call.user_id]}")]
+        header, value = auth_header(call, secret(tokens, call))
+        parts = [lua_string(call.method), lua_string(call.path), lua_string(header), lua_string(value)]
         parts.append(lua_string(body) if body is not None else "nil")
         lines.append("  {" + ", ".join(parts) + "},")
     lines.append("}")
@@ -211,9 +243,9 @@ def lua_script(calls, tokens) -> str:
 local formatted, n = {}, 0
 init = function(args)
   for i, r in ipairs(raw) do
-    local headers = {["Authorization"] = r[3], ["Host"] = "127.0.0.1"}
-    if r[4] then headers["Content-Type"] = "application/json" end
-    formatted[i] = wrk.format(r[1], r[2], headers, r[4])
+    local headers = {[r[3]] = r[4], ["Host"] = "127.0.0.1"}
+    if r[5] then headers["Content-Type"] = "application/json" end
+    formatted[i] = wrk.format(r[1], r[2], headers, r[5])
   end
 end
 request = function()
@@ -483,7 +515,9 @@ def main():
         wanted |= {TRIVIAL, WRITER} if args.writes_during else {TRIVIAL}
         wanted |= {PDF} if args.pdfs_beside else set()
         calls = {name: c for name, c in calls.items() if name in wanted}
-    tokens = tokens_for({c.user_id for endpoint in calls.values() for c in endpoint})
+    if any(c.session for endpoint in calls.values() for c in endpoint):
+        call_command("collectstatic", interactive=False, verbosity=0)  # pages need the static manifest
+    tokens = credentials(calls)
     queries, cache_queries = count_queries(calls, tokens)
     result = {
         "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -511,7 +545,7 @@ def main():
     base = f"http://127.0.0.1:{port}"
     server = start_gunicorn(port, args.workers, args.threads)
     try:
-        wait_until_up(base, tokens[calls[TRIVIAL][0].user_id])
+        wait_until_up(base, secret(tokens, calls[TRIVIAL][0]))
         result["runs"] = drive(base, calls, tokens, levels, args, Meter(server.pid, database_pid))
     finally:
         workers = children(server.pid)

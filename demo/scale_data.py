@@ -897,8 +897,13 @@ QUERY_COUNTS = {
     # statement (conversations.waiting.THINGS_SQL), whatever the size and the kinds.
     "waiting (leader)": 2,
     "waiting (employee)": 2,
+    # The leader's Retning page, HTML: session, user, then goals.selectors.direction (5 queries:
+    # the unit's goals, the conversations with their employees, the linked goals, the unit goals of
+    # their chains, ...) and the cycles of the filter; see tests/test_scale.py.
+    "Retning (leader page)": 10,
 }
 TRIVIAL = "trivial (me/)"
+DIRECTION = "Retning (leader page)"
 
 
 @dataclass(frozen=True)
@@ -909,6 +914,7 @@ class Call:
     method: str
     path: str
     body: dict | None = None
+    session: bool = False  # a page, sent with a session cookie instead of an API token
 
 
 def bench_calls(limit: int = 400, seed: int = 7) -> dict[str, list[Call]]:
@@ -956,5 +962,6 @@ def bench_calls(limit: int = 400, seed: int = 7) -> dict[str, list[Call]]:
         "statistics (whole org)": [Call(h, "GET", f"{api}/statistics/?cycle={cycle.id}") for h in hr],
         "waiting (leader)": [Call(leader, "GET", f"{api}/me/waiting/") for leader in leaders],
         "waiting (employee)": [Call(e, "GET", f"{api}/me/waiting/") for e in employees],
+        DIRECTION: [Call(leader, "GET", f"/retning/?cycle={cycle.id}", session=True) for leader in leaders],
     }
     return calls

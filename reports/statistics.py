@@ -27,10 +27,16 @@ the whole organisation, including people and conversations that have no unit):
   its cycle starts; such entries are not counted): they show 0 everywhere, which depends on no data
   and so reveals nothing, instead of a "hidden" that would look like missing figures.
 - previous cycle: the cycle that started last before this one (ties broken by id).
+- the line of sight (`reports.alignment`): confirmed with a supported goal
+  (`confirmed_with_supported_goal`: people with a confirmed conversation one of whose goals names a
+  unit goal), its share of the confirmed (`supported_goal_share`), and per unit goal in the unit's line
+  of sight (its own unit's and those above) the people supporting it directly or through a unit goal
+  below it (`unit_goals[].confirmed_supporting`).
 
 Anonymity (`reports.suppression`, where the attacker and the guarantee are stated): every count is at
 least `min_group_size()` or None and marked suppressed; rates and medians appear only where every count
-they are computed from is shown (goals per contract: the goals of the kind and confirmed). Employees in
+they are computed from is shown (goals per contract: the goals of the kind and confirmed; the share
+with a supported goal: both counts). Employees in
 scope are shown wherever they are at least k (HR knows every unit's head count). Each cycle shows the
 columns of the chain held >= submitted >= confirmed >= followed up that its data allows best; the
 others are null in that cycle. Changes requested are no longer published: they overlap confirmed and
@@ -61,7 +67,7 @@ from django_tasks import task
 
 from conversations.models import Cycle
 from organization.models import OrgUnit
-from reports import statistics_cache, statistics_queries, suppression
+from reports import alignment, statistics_cache, statistics_queries, suppression
 from reports.statistics_queries import (  # noqa: F401 - part of this module's interface
     ACTIVITY_MONTHS,
     FOLLOW_UP_WINDOW_DAYS,
@@ -126,7 +132,7 @@ def figures_by_unit(
     measurements. `parents`: unit -> parent, ROOT -> None; `heads`: people in scope per unit."""
     org = _org_of(parents)
     tables = _cycle_tables(cycle_id, counts, org, heads, k)
-    return {unit: _figures(tables, unit) for unit in parents}
+    return {unit: _figures(tables, unit, org) for unit in parents}
 
 
 def _roll_up(org: _Org, own, width: int) -> np.ndarray:
@@ -215,6 +221,7 @@ class _CycleTables:
     activity: _Table  # one column per month
     months: list
     medians: dict
+    alignment: alignment.AlignmentTables  # the line of sight (`reports.alignment`)
 
 
 def _months_before(months: list, starts_on: datetime.date | None) -> tuple:
@@ -230,6 +237,7 @@ def _cycle_tables(
 ):
     people = _people_table(org, counts.levels.get(cycle_id, {}), heads, k)
     return _CycleTables(
+        alignment=_alignment_tables(org, people, counts, cycle_id, k),
         people=people,
         goal_kinds=_single_tables(
             org, counts.goal_kinds.get(cycle_id, {}), heads, GOAL_KINDS, k, eligible=people.shown["confirmed"]
@@ -248,6 +256,28 @@ def _cycle_tables(
     )
 
 
+def _alignment_tables(org: _Org, people: _Table, counts: statistics_queries.Counts, cycle_id, k: int):
+    """The line of sight's tables, nested under the people table's confirmed."""
+    goals = counts.unit_goals.get(cycle_id, [])
+    if not goals:
+        return alignment.EMPTY
+    confirmed = people.totals[:, PEOPLE_COLUMNS.index("confirmed")]
+    tree = org.parents
+    # the people at the confirmed level or above, per unit: subtree sums back to each unit's own
+    confirmed_own = confirmed.copy()
+    children = tree.parents >= 0
+    np.subtract.at(confirmed_own, tree.parents[children], confirmed[children])
+    return alignment.build(
+        tree=tree,
+        confirmed_own=confirmed_own,
+        confirmed_shown=people.shown["confirmed"],
+        goals=goals,
+        aligned=counts.aligned.get(cycle_id, {}),
+        supporting=counts.supporting.get(cycle_id, []),
+        k=k,
+    )
+
+
 # --- the result ----------------------------------------------------------------------------------------
 
 
@@ -262,9 +292,11 @@ def _rate(numerator: dict, denominator: dict, digits: int = 3):
     return round(numerator["value"] / denominator["value"], digits)
 
 
-def _figures(tables: _CycleTables, unit) -> dict:
+def _figures(tables: _CycleTables, unit, org: _Org) -> dict:
     people = {column: _count(tables.people, unit, column) for column in tables.people.columns}
     confirmed = people["confirmed"]
+    aligned = tables.alignment.aligned_figure(unit)
+    aligned = {"value": aligned, "suppressed": aligned is None}
     return {
         **people,
         "confirmed_share_of_employees": _rate(confirmed, people["employees_in_scope"]),
@@ -279,6 +311,9 @@ def _figures(tables: _CycleTables, unit) -> dict:
             {"month": month.strftime("%Y-%m"), "entries": _count(tables.activity, unit, column)}
             for month, column in zip(tables.months, _MONTHS, strict=True)
         ],
+        "confirmed_with_supported_goal": aligned,
+        "supported_goal_share": _rate(aligned, confirmed),
+        "unit_goals": alignment.figures(tables.alignment, org.parents, unit, lambda u: _unit_info(org, u)),
     }
 
 
@@ -332,7 +367,7 @@ def refresh_snapshot(cycle: Cycle, today: datetime.date | None = None) -> bool:
 
 # Part of the snapshots' key: raise it whenever what a snapshot holds changes shape, so that a release
 # never reads the snapshots of an earlier one.
-SNAPSHOT_FORMAT = 4  # 4: the months before a cycle's first count nothing
+SNAPSHOT_FORMAT = 5  # 4: the months before a cycle's first count nothing; 5: the line of sight
 
 
 def _snapshot_key(cycle_id: int, k: int) -> tuple:
@@ -425,8 +460,8 @@ def _result(tables: _OrganisationTables, unit_id: int) -> dict:
             {
                 "unit": _unit_info(org, g),
                 "is_total": g == unit_id,
-                "current": _figures(tables.current, g),
-                "previous": _figures(tables.previous, g) if tables.previous else None,
+                "current": _figures(tables.current, g, org),
+                "previous": _figures(tables.previous, g, org) if tables.previous else None,
             }
             for g in groups
         ],

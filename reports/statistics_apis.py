@@ -145,6 +145,9 @@ def _flatten(figures: dict, prefix: str = ""):
         key = f"{prefix}{name}"
         if isinstance(value, dict) and "suppressed" not in value:
             yield from _flatten(value, key + ".")
+        elif isinstance(value, list) and name == "unit_goals":
+            for goal in value:
+                yield f"{key}.{goal['id']}.confirmed_supporting", goal["confirmed_supporting"]
         elif isinstance(value, list):
             for entry in value:
                 yield f"{key}.{entry['month']}", entry["entries"]

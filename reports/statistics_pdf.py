@@ -10,7 +10,7 @@ from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from reports import charts, statistics
+from reports import alignment_charts, charts, statistics
 
 TEMPLATE = "reports/pdf/statistics.html"
 
@@ -25,8 +25,8 @@ def render_statistics_pdf(result: dict) -> bytes:
         {
             "result": result,
             "computed_at": statistics.computed_at(result),
-            "charts": charts.all_charts(result),
-            "tables": charts.summary_tables(result),
+            "charts": alignment_charts.all_charts(result),
+            "tables": alignment_charts.summary_tables(result),
             "notes": charts.suppressed_total_notes(result),
             "printed_at": timezone.localtime(),
         },

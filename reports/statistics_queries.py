@@ -8,6 +8,8 @@ figure covering the cycle and the previous one together (grouped by cycle), and 
   as an IN subquery hashed once), the highest per person, counted per unit the person is in now;
 - goal kinds; goal statuses (a window function picks each goal's latest status, then one GROUP BY
   counts); follow-up activity per unit and month;
+- the unit goals of the cycles; the people whose confirmed conversation has a goal naming one, and
+  per unit goal its supporters (`supported_counts`, the `supports` chains in a recursive CTE);
 - the medians of every unit's subtree: a recursive CTE pairs units with the units above them, then
   `percentile_cont` per group on PostgreSQL, window functions picking the middle rows elsewhere.
 Everything counts the people in scope (active) under the unit they are in now, and their
@@ -18,7 +20,7 @@ the suppression then run in Python over units, never over conversations (`report
 import contextlib
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -38,7 +40,7 @@ from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from conversations.models import Conversation, Cycle, FollowUp, Status
-from goals.models import Goal
+from goals.models import Goal, UnitGoal
 from organization.models import OrgUnit, User
 
 ROOT = 0  # the whole organisation, a unit above the top units (OrgUnit ids start at 1)
@@ -320,8 +322,8 @@ def data_version() -> tuple:
 
 
 # Everything the statistics read: conversations, goals and follow-ups (the figures), people
-# (active, unit), units (names, tree) and cycles (names, dates).
-VERSIONED = (Conversation, Goal, FollowUp, User, OrgUnit, Cycle)
+# (active, unit), units (names, tree), cycles (names, dates) and unit goals (titles, supports).
+VERSIONED = (Conversation, Goal, FollowUp, User, OrgUnit, Cycle, UnitGoal)
 
 
 def _version_sql() -> str:
@@ -347,11 +349,18 @@ class Counts:
     activity: dict
     months: list
     medians: dict  # cycle id -> group -> median days
+    # cycle id -> [(id, unit id, id of the unit goal it supports or None, title)], by unit path and id
+    unit_goals: dict = field(default_factory=dict)
+    # see `supported_counts`: cycle id -> unit -> people with a supported goal, and cycle id ->
+    # [(unit, unit goal id, people supporting it)]
+    aligned: dict = field(default_factory=dict)
+    supporting: dict = field(default_factory=dict)
 
 
 def counts(cycle_ids: list, today: datetime.date) -> Counts:
     """Every per-unit count of the cycles; run it inside `consistent_reads()`."""
     months = activity_months(today)
+    aligned, supporting = supported_counts(cycle_ids)
     return Counts(
         levels=level_counts(cycle_ids, today),
         goal_kinds=_goal_kind_counts(cycle_ids),
@@ -359,7 +368,73 @@ def counts(cycle_ids: list, today: datetime.date) -> Counts:
         activity=_activity_counts(cycle_ids, months),
         months=months,
         medians=_medians(cycle_ids),
+        unit_goals=unit_goals(cycle_ids),
+        aligned=aligned,
+        supporting=supporting,
     )
+
+
+def unit_goals(cycle_ids) -> dict:
+    """cycle id -> [(id, unit id, id of the unit goal it supports or None, title)], by unit path and
+    id (the order the statistics list them in)."""
+    found = defaultdict(list)
+    rows = (
+        UnitGoal.objects.filter(cycle_id__in=cycle_ids)
+        .order_by("unit__path", "pk")
+        .values_list("cycle_id", "pk", "unit_id", "supports_id", "title")
+    )
+    for cycle_id, *goal in rows:
+        found[cycle_id].append(tuple(goal))
+    return dict(found)
+
+
+def supported_counts(cycle_ids) -> tuple[dict, dict]:
+    """Per cycle and unit (where each person is now): the people in scope with a confirmed
+    conversation of the cycle one of whose goals names a unit goal (cycle -> unit -> people), and per
+    unit goal the people supporting it (cycle -> [(unit, unit goal id, people)]): whose goals name it
+    or a unit goal whose `supports` chain leads up to it. One query: a recursive CTE pairs each unit
+    goal with itself and every one up its chain (UNION: a loop in bad data ends), then people are
+    counted per unit, and per unit and goal reached."""
+    links = (
+        Goal.objects.filter(_confirmed_in_cycles(cycle_ids, "conversation__"), supports__isnull=False)
+        .annotate(
+            cycle=F("conversation__cycle_id"),
+            person=F("conversation__employee_id"),
+            person_unit=F("conversation__employee__unit_id"),
+        )
+        .values("cycle", "person", "person_unit", "supports_id")
+        .order_by()
+    )
+    links_sql, links_params = links.query.sql_with_params()
+    goals = UnitGoal.objects.filter(cycle_id__in=cycle_ids).values_list("pk").order_by()
+    chains_sql, chains_params = goals.query.sql_with_params()
+    query = _SUPPORTED.format(unit_goals=_table(UnitGoal), goals=chains_sql, links=links_sql)
+    aligned = defaultdict(lambda: defaultdict(int))
+    supporting = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(query, (*chains_params, *links_params))
+        for cycle_id, unit_id, goal_id, n in cursor.fetchall():
+            if goal_id is None:
+                aligned[cycle_id][_key(unit_id)] += n
+            else:
+                supporting[cycle_id].append((_key(unit_id), goal_id, n))
+    return aligned, supporting
+
+
+_SUPPORTED = """
+WITH RECURSIVE chain(goal_id, reached_id) AS (
+    SELECT g.id, g.id FROM {unit_goals} g WHERE g.id IN ({goals})
+    UNION
+    SELECT chain.goal_id, g.supports_id FROM chain JOIN {unit_goals} g ON g.id = chain.reached_id
+    WHERE g.supports_id IS NOT NULL
+),
+links(cycle, person, person_unit, supports_id) AS ({links})
+SELECT l.cycle, l.person_unit, NULL, COUNT(DISTINCT l.person) FROM links l GROUP BY l.cycle, l.person_unit
+UNION ALL
+SELECT l.cycle, l.person_unit, c.reached_id, COUNT(DISTINCT l.person)
+FROM links l JOIN chain c ON c.goal_id = l.supports_id
+GROUP BY l.cycle, l.person_unit, c.reached_id
+"""  # noqa: S608 - tables and SQL from the ORM
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from conversations import cycle_services
 from conversations.models import Cycle
-from reports import charts, statistics
+from reports import alignment_charts, charts, statistics
 from reports.statistics_forms import CycleForm, StatisticsFilterForm
 
 
@@ -50,8 +50,8 @@ def statistics_page(request):
         "form": form,
         "result": result,
         "computed_at": statistics.computed_at(result),
-        "charts": charts.all_charts(result),
-        "tables": charts.summary_tables(result),
+        "charts": alignment_charts.all_charts(result),
+        "tables": alignment_charts.summary_tables(result),
         "notes": charts.suppressed_total_notes(result),
         "children": children,
         "csv_url": reverse("api-statistics-csv") + "?" + urlencode(query),

@@ -10,6 +10,15 @@ held <= head count; goals, statuses and entries only where somebody confirmed (a
 confirmed person); goals with a status <= goals; non-negativity; integrality. Cycles share only the
 head counts, which the attacker knows exactly, so each cycle is a problem of its own.
 
+The line of sight (`reports.alignment`): unknowns are, per unit, the people with a supported goal
+(`aligned`) and, per unit goal G of the cycle, the people supporting it (`supp:G`). The unit goals and
+their `supports` links are public. What holds by construction: aligned <= confirmed; supp:G <=
+supp:P when G supports P (whoever supports G supports P), else supp:G <= aligned; aligned <= the sum
+of supp:T over the goals T that support none (each aligned person supports the top of the chain of a
+goal they name). Not assumed: that nobody supports a goal outside their unit's line of sight (people
+count where they are now; a link made before a move stays). Published: the aligned count and each
+goal's count where shown (the share is their quotient, no more).
+
 `leaks()` bounds every hidden figure and a family of groups (each unit's direct members and each
 subtree, and each subtree minus one child's, by every outcome of the chain and every kind, status and
 month) and reports:
@@ -52,12 +61,15 @@ class Problem:
     kinds: tuple
     statuses: tuple
     months: int
+    unit_goals: dict = field(default_factory=dict)  # goal id -> the goal it supports (None: none)
     index: dict = field(default_factory=dict)
     rows: list = field(default_factory=list)  # (coefficients {var: c}, low, high)
 
     def __post_init__(self):
         names = [*PEOPLE, *(f"goal:{g}" for g in self.kinds), *(f"status:{s}" for s in self.statuses)]
         names += [f"month:{m}" for m in range(self.months)]
+        if self.unit_goals:  # without unit goals nobody supports one: nothing to find
+            names += ["aligned", *(f"supp:{g}" for g in self.unit_goals)]
         self.names = names
         for unit in self.units:
             for name in names:
@@ -71,7 +83,7 @@ class Problem:
 
 
 class Attacker:
-    def __init__(self, *, parents: dict, heads: dict, figures: dict, k: int):
+    def __init__(self, *, parents: dict, heads: dict, figures: dict, k: int, unit_goals: dict | None = None):
         self.parents, self.k = parents, k
         self.children = {u: [c for c, p in parents.items() if p == u] for u in parents}
         self.subtree = {u: self._subtree(u) for u in parents}
@@ -82,6 +94,7 @@ class Attacker:
             kinds=tuple(any_figures["goals_per_contract"]),
             statuses=tuple(s for s in any_figures["goal_status"] if s != "goals_with_status"),
             months=len(any_figures["follow_up_activity"]),
+            unit_goals=dict(unit_goals or {}),
         )
         self.figures = figures
         self._constrain()
@@ -112,10 +125,30 @@ class Attacker:
             p.add({var(unit, upper): 1, var(unit, lower): -1}, 0, np.inf)
         confirmed = var(unit, "confirmed")
         for name in p.names[len(PEOPLE) :]:
+            if name == "aligned" or name.startswith("supp:"):
+                continue  # people, bounded below
             p.add({var(unit, name): 1, confirmed: -M}, -np.inf, 0)  # only where somebody confirmed
+        if p.unit_goals:
+            self._constrain_line_of_sight(unit)
         statuses = {var(unit, f"status:{s}"): 1 for s in p.statuses}
         goals = {var(unit, f"goal:{g}"): -1 for g in p.kinds}
         p.add({**statuses, **goals}, -np.inf, 0)  # goals with a status <= goals
+
+    def _constrain_line_of_sight(self, unit) -> None:
+        p, var = self.problem, self.problem.var
+        aligned = var(unit, "aligned")
+        p.add({aligned: 1, var(unit, "confirmed"): -1}, -np.inf, 0)
+        tops = {}
+        for goal, supported in p.unit_goals.items():
+            parent = var(unit, f"supp:{supported}") if supported in p.unit_goals else aligned
+            p.add({var(unit, f"supp:{goal}"): 1, parent: -1}, -np.inf, 0)
+            if supported not in p.unit_goals:
+                tops[var(unit, f"supp:{goal}")] = -1
+        p.add({aligned: 1, **tops}, -np.inf, 0)
+
+    def parent_name(self, goal) -> str:
+        supported = self.problem.unit_goals[goal]
+        return f"supp:{supported}" if supported in self.problem.unit_goals else "aligned"
 
     def _sum(self, unit, name) -> dict:
         return {self.problem.var(u, name): 1 for u in self.subtree[unit]}
@@ -129,6 +162,12 @@ class Attacker:
             (f"month:{m}", f"month {m}", entry["entries"]["value"])
             for m, entry in enumerate(figures["follow_up_activity"])
         ]
+        if p.unit_goals:
+            found.append(("aligned", "aligned", figures["confirmed_with_supported_goal"]["value"]))
+            found += [
+                (f"supp:{g['id']}", f"unit goal {g['id']}", g["confirmed_supporting"]["value"])
+                for g in figures["unit_goals"]
+            ]
         return found
 
     def _publish(self, unit, figures) -> None:
@@ -228,6 +267,24 @@ class Attacker:
                 found.append(((*label, f"level {level}"), self._level(units, level), heads))
             for name in p.names:
                 found.append(((*label, name), self._vector({p.var(u, name): 1 for u in units}), heads))
+            found += self._line_of_sight_groups(label, units, heads)
+        return found
+
+    def _line_of_sight_groups(self, label, units, heads) -> list:
+        """The people of each population of the line of sight who are not in one nested in it (the
+        confirmed without a supported goal, a goal's parent population without it)."""
+        p, found = self.problem, []
+        if not p.unit_goals:
+            return found
+        # (with a single goal supporting none, every aligned person supports it: nothing to find)
+        tops = [g for g in p.unit_goals if self.parent_name(g) == "aligned"]
+        nested = [("confirmed", "aligned")]
+        nested += [(self.parent_name(g), f"supp:{g}") for g in p.unit_goals if tops != [g]]
+        for outer, inner in nested:
+            coefficients = {}
+            for u in units:
+                coefficients[p.var(u, outer)], coefficients[p.var(u, inner)] = 1, -1
+            found.append(((*label, f"{outer} not {inner}"), self._vector(coefficients), heads))
         return found
 
     def _level(self, units, level) -> "Shifted":

@@ -1,9 +1,10 @@
 """Random and adversarial organisations for the LP attacker: people with their outcome in two cycles,
-their goals, goal statuses and follow-up entries, counted the way the statistics count them (each
-person in scope once, under the unit they are in now; people who left count nowhere)."""
+their goals, goal statuses and follow-up entries, and the unit goals their confirmed contracts support,
+counted the way the statistics count them (each person in scope once, under the unit they are in now;
+people who left count nowhere)."""
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,12 +28,28 @@ class Person:
     goals: tuple  # per cycle, per kind
     statuses: tuple  # per cycle, per status (at most the goals)
     entries: tuple  # per cycle: entries in the last two months
+    supports: tuple = (frozenset(), frozenset())  # per cycle: the unit goals their goals name
 
 
 @dataclass(frozen=True)
 class Organisation:
     parents: dict
     people: tuple
+    unit_goals: tuple = ((), ())  # per cycle: (id, unit, id of the goal it supports or None)
+
+    def goal_links(self, c: int) -> dict:
+        return {goal_id: supported for goal_id, _unit, supported in self.unit_goals[c]}
+
+    def reached(self, person, c: int) -> frozenset:
+        """The unit goals a person supports in cycle c: those named and every one up their chains."""
+        if person.levels[c] < 3:
+            return frozenset()
+        links, found = self.goal_links(c), set()
+        for goal_id in person.supports[c]:
+            while goal_id is not None and goal_id not in found:
+                found.add(goal_id)
+                goal_id = links.get(goal_id)
+        return frozenset(found)
 
     def in_scope(self):
         return [p for p in self.people if p.active]
@@ -55,8 +72,27 @@ class Organisation:
         for cycle_levels in levels.values():
             for row in cycle_levels.values():
                 row[0] = 0  # level 0 is the rest of the unit's people, as the query leaves it
+        goals, aligned, supporting = {}, {}, {}
+        for c, cycle in enumerate(CYCLES):
+            goals[cycle] = [(g, unit, supported, f"Mål {g}") for g, unit, supported in self.unit_goals[c]]
+            people, per_goal = Counter(), Counter()
+            for person in self.in_scope():
+                reached = self.reached(person, c)
+                people[person.unit] += bool(reached)
+                for goal_id in reached:
+                    per_goal[(person.unit, goal_id)] += 1
+            aligned[cycle] = dict(people)
+            supporting[cycle] = [(unit, goal_id, n) for (unit, goal_id), n in per_goal.items()]
         return Counts(
-            levels=levels, goal_kinds=kinds, statuses=statuses, activity=activity, months=MONTHS, medians={}
+            levels=levels,
+            goal_kinds=kinds,
+            statuses=statuses,
+            activity=activity,
+            months=MONTHS,
+            medians={},
+            unit_goals=goals,
+            aligned=aligned,
+            supporting=supporting,
         )
 
     def figures(self, cycle) -> dict:
@@ -76,13 +112,24 @@ class Organisation:
                 values[f"status:{status}"] += n
             for m, n in enumerate(person.entries[c]):
                 values[f"month:{ACTIVITY_MONTHS - 2 + m}"] += n
+            if self.unit_goals[c]:
+                reached = self.reached(person, c)
+                values["aligned"] += bool(reached)
+                for goal_id in reached:
+                    values[f"supp:{goal_id}"] += 1
         return attacker.point_of(own)
 
     def leaks(self) -> list:
         found = []
         for c, cycle in enumerate(CYCLES):
             figures = self.figures(cycle)
-            attacker = Attacker(parents=self.parents, heads=self.heads(), figures=figures, k=K)
+            attacker = Attacker(
+                parents=self.parents,
+                heads=self.heads(),
+                figures=figures,
+                k=K,
+                unit_goals=self.goal_links(c),
+            )
             found += [(cycle, *leak) for leak in attacker.leaks(truth=self.truth(attacker, c))]
         return found
 
@@ -126,16 +173,65 @@ def outcomes(draw, skew: float):
     return level, goals, tuple(statuses), entries
 
 
+def line_of_sight(parents: dict, unit) -> list:
+    """The unit and those above it, ROOT left out (it has no goals)."""
+    found = []
+    while unit is not None and parents[unit] is not None:
+        found.append(unit)
+        unit = parents[unit]
+    return found
+
+
 @st.composite
-def organisations(draw) -> Organisation:
+def unit_goals(draw, parents: dict, first_id: int) -> tuple:
+    """0-2 goals per unit (none for ROOT), each supporting a goal of a unit above it or none."""
+    goals, next_id = [], first_id
+    for unit in parents:
+        if parents[unit] is None:
+            continue
+        for _ in range(draw(st.sampled_from((0, 1, 1, 2)))):
+            above = [g for g, u, _s in goals if u in line_of_sight(parents, unit) and u != unit]
+            supported = draw(st.sampled_from([None, *above])) if above else None
+            goals.append((next_id, unit, supported))
+            next_id += 1
+    return tuple(goals)
+
+
+@st.composite
+def named_goals(draw, parents: dict, goals: tuple, unit, dense: bool = False) -> frozenset:
+    """The unit goals one confirmed contract's goals name: mostly in the unit's line of sight, now
+    and then any (a link made before a move), often none."""
+    sight = line_of_sight(parents, unit)
+    mine = [g for g, u, _s in goals if u in sight]
+    anywhere = [g for g, _u, _s in goals]
+    pool = mine if mine and draw(st.integers(0, 9)) else anywhere
+    if not pool:
+        return frozenset()
+    if dense:  # two in three name one or two
+        return (
+            frozenset(draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2)))
+            if draw(st.integers(0, 2))
+            else frozenset()
+        )
+    return frozenset(draw(st.lists(st.sampled_from(pool), max_size=2)))
+
+
+@st.composite
+def organisations(draw, dense: bool | None = None) -> Organisation:
     """Units of 0-6 people (some larger, some without direct members), people without a unit, movers
-    and leavers between the cycles."""
+    and leavers between the cycles; unit goals in both cycles, supported by many."""
     parents = draw(trees())
     units = list(parents)
-    skew = draw(st.booleans())
+    # dense: larger units, most people confirmed and supporting a unit goal, so that the line of
+    # sight's figures are shown and their tables interact
+    dense = draw(st.booleans()) if dense is None else dense
+    skew = dense or draw(st.booleans())
+    goals = (draw(unit_goals(parents, 1)), draw(unit_goals(parents, 100)))
     people = []
     for unit in units:
-        size = draw(st.sampled_from((0, 0, 1, 2, 3, 4, 5, 6, 8, 12, 20)))
+        size = draw(
+            st.sampled_from((0, 3, 6, 8, 12, 20, 20) if dense else (0, 0, 1, 2, 3, 4, 5, 6, 8, 12, 20))
+        )
         for _ in range(size):
             first, second = draw(outcomes(skew)), draw(outcomes(skew))
             mover = draw(st.integers(0, 9)) == 0
@@ -148,6 +244,9 @@ def organisations(draw) -> Organisation:
                     goals=(first[1], second[1]),
                     statuses=(first[2], second[2]),
                     entries=(first[3], second[3]),
+                    supports=tuple(
+                        draw(named_goals(parents, goals[c], unit, dense)) for c in range(len(CYCLES))
+                    ),
                 )
             )
-    return Organisation(parents=parents, people=tuple(people))
+    return Organisation(parents=parents, people=tuple(people), unit_goals=goals)
