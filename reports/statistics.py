@@ -169,27 +169,37 @@ def _people_table(org: _Org, levels: dict, heads: dict, k: int) -> _Table:
     """People in scope (shown wherever at least k: HR knows them) and the chain columns the cycle's
     data shows best (`choose_columns`)."""
     own = {u: [heads.get(u, 0) - sum(levels.get(u, ())), *levels.get(u, [0] * 5)[1:]] for u in org.parents}
-    choice = suppression.choose_columns(org.parents, own, k, columns=CHAIN, weights=CHAIN_WEIGHTS)
+    shown = suppression.refine_columns(org.parents, own, k, columns=CHAIN, weights=CHAIN_WEIGHTS)
     level_totals = _roll_up(org, own, len(CHAIN) + 1)
     # people in scope, then column i: the people at level i + 1 or higher
     totals = np.cumsum(level_totals[:, ::-1], axis=1)[:, ::-1]
-    shown = {column: choice.shown if column in choice.columns else frozenset() for column in CHAIN}
     order = org.parents.order
     shown["employees_in_scope"] = frozenset(order[u] for u in np.flatnonzero(totals[:, 0] >= k))
     return _Table(columns=PEOPLE_COLUMNS, totals=totals, index=org.parents.index, shown=shown)
 
 
 def _status_table(org: _Org, own: dict, heads: dict, k: int) -> _Table:
-    """One zone table per status; the goals with a status are shown where every status is (their
-    sum, which then tells nothing more)."""
-    statuses = _single_tables(org, own, heads, ITEM_STATUSES, k)
-    totals = np.column_stack([statuses.totals.sum(axis=1), statuses.totals])
-    every = frozenset.intersection(*statuses.shown.values())
+    """Goals by status, whichever of two ways shows more figures (units times columns; the first on a
+    tie): one zone table per status, the total shown where every status is (their sum, which then
+    tells nothing more); or nested tables (`suppression.refine`): the total as a table of its own,
+    then statuses split off it one at a time, each level within the units of the one before."""
+    single = _single_tables(org, own, heads, ITEM_STATUSES, k)
+    every = frozenset.intersection(*single.shown.values())
+    shown = {"goals_with_status": every, **single.shown}
+    tree = org.parents
+    values = tree.array(own) if own else np.zeros((len(tree), len(ITEM_STATUSES)), dtype=np.int64)
+    refinement = suppression.refine(tree, values, tree.array(heads), k, people=False)
+    nested = {
+        "goals_with_status": refinement.whole,
+        **{status: refinement.alone(i) for i, status in enumerate(ITEM_STATUSES)},
+    }
+    if sum(map(len, nested.values())) > sum(map(len, shown.values())):
+        shown = nested
     return _Table(
         columns=("goals_with_status", *ITEM_STATUSES),
-        totals=totals,
-        index=statuses.index,
-        shown={"goals_with_status": every, **statuses.shown},
+        totals=np.column_stack([single.totals.sum(axis=1), single.totals]),
+        index=single.index,
+        shown=shown,
     )
 
 

@@ -255,7 +255,120 @@ def choose_columns(
     return best
 
 
+def refine_columns(
+    tree: Tree,
+    levels: Mapping[Key, Sequence[int]],
+    k: int,
+    *,
+    columns: Sequence[str],
+    weights: Mapping[str, int],
+) -> dict[str, frozenset]:
+    """Per column of a chain, the units that show it: the columns `choose_columns` picks, shown where
+    it says; then, one at a time, another column, within the units that show the columns before it
+    (nested tables, as in `refine`: its categories split one of theirs), the one that shows the largest
+    weight, until none shows anything."""
+    choice = choose_columns(tree, levels, k, columns=columns, weights=weights)
+    shown = {column: choice.shown if column in choice.columns else frozenset() for column in columns}
+    levels = tree.array(levels)
+    heads = levels.sum(axis=1)
+    chosen, units = [columns.index(column) for column in choice.columns], choice.shown
+    while units:
+        best = (0, None, None)
+        for i in set(range(len(columns))) - set(chosen):
+            merged = _merged(levels, sorted([*chosen, i]))
+            found = shown_units(tree, merged, heads, k, people=True, eligible=units)
+            if weights[columns[i]] * len(found) > best[0]:
+                best = (weights[columns[i]] * len(found), i, found)
+        if best[1] is None:
+            break
+        _, i, units = best
+        chosen.append(i)
+        shown[columns[i]] = units
+    return shown
+
+
 def _merged(levels: np.ndarray, thresholds: Sequence[int]) -> np.ndarray:
     """Counts per level (one row per unit) merged into the categories between thresholds (column i:
     level > i)."""
     return np.add.reduceat(levels, [0, *(t + 1 for t in thresholds)], axis=1)
+
+
+@dataclass(frozen=True)
+class Refinement:
+    """Nested tables over one population (see `refine`): `partitions[i]` groups the categories (tuples
+    of category numbers), each partition splitting groups of the one before; `shown[i]`, the units
+    that show level i's groups, lies within `shown[i - 1]`."""
+
+    partitions: tuple[tuple[tuple[int, ...], ...], ...]
+    shown: tuple[frozenset, ...]
+
+    @property
+    def whole(self) -> frozenset:
+        """The units that show the population's total (level 0: all categories as one group)."""
+        return self.shown[0] if self.shown else frozenset()
+
+    def alone(self, category: int) -> frozenset:
+        """The units that show `category` on its own: the first level where it is a group alone."""
+        for partition, shown in zip(self.partitions, self.shown, strict=True):
+            if (category,) in partition:
+                return shown
+        return frozenset()
+
+
+def refine(
+    tree: Tree,
+    own: Mapping[Key, Sequence[int]] | np.ndarray,
+    heads: Mapping[Key, int] | np.ndarray,
+    k: int,
+    *,
+    people: bool,
+    eligible: Set[Key] | None = None,
+) -> Refinement:
+    """Nested tables over one population whose categories partition it (goals by status): first the
+    total as one table; then, level by level, a table whose groups split one group of the level
+    before in two, shown only within the units that show the level before (`eligible`), so each of
+    its zones is a union of the zones before it (see the package's docstring). Each split leaves one
+    category alone, and the split chosen shows it (the new categories alone, times the units) in the
+    most units; it stops when no split shows anything. A unit shows the total where level 0 does and
+    a category where the first level that has it alone does."""
+    own, heads = tree.array(own), tree.array(heads)
+    own = own if own.ndim == 2 else own.reshape(-1, 1)
+    partition = (tuple(range(own.shape[1])),)
+    shown = shown_units(tree, own.sum(axis=1), heads, k, people=people, eligible=eligible)
+    partitions, levels = [partition], [shown]
+    while shown:
+        best = (0, None, None)
+        for candidate in _splits(partition):
+            alone = len(_alone(candidate) - _alone(partition))
+            units = shown_units(tree, _grouped(own, candidate), heads, k, people=people, eligible=shown)
+            if alone * len(units) > best[0]:
+                best = (alone * len(units), candidate, units)
+        if best[1] is None:
+            break
+        _, partition, shown = best
+        partitions.append(partition)
+        levels.append(shown)
+    return Refinement(tuple(partitions), tuple(levels))
+
+
+def _splits(partition: tuple) -> list[tuple]:
+    """The partitions that split one group of `partition` into one category and the rest."""
+    found = []
+    for i, group in enumerate(partition):
+        if len(group) < 2:
+            continue
+        for category in group:
+            rest = tuple(c for c in group if c != category)
+            if len(group) == 2 and category != group[0]:
+                continue  # the same split as the first category's
+            found.append((*partition[:i], (category,), rest, *partition[i + 1 :]))
+    return found
+
+
+def _alone(partition: tuple) -> set:
+    return {group[0] for group in partition if len(group) == 1}
+
+
+def _grouped(own: np.ndarray, partition: tuple) -> np.ndarray:
+    """Counts per category (one row per unit) summed into the partition's groups."""
+    return np.column_stack([own[:, list(group)].sum(axis=1) for group in partition])
