@@ -182,23 +182,28 @@ def _status_table(org: _Org, own: dict, heads: dict, k: int) -> _Table:
     """Goals by status, whichever of two ways shows more figures (units times columns; the first on a
     tie): one zone table per status, the total shown where every status is (their sum, which then
     tells nothing more); or nested tables (`suppression.refine`): the total as a table of its own,
-    then statuses split off it one at a time, each level within the units of the one before."""
-    single = _single_tables(org, own, heads, ITEM_STATUSES, k)
-    every = frozenset.intersection(*single.shown.values())
-    shown = {"goals_with_status": every, **single.shown}
+    then statuses split off it one at a time, each level within the units of the one before. The
+    first is not drawn when what it could show at most (`suppression.could_show`) cannot beat the
+    second."""
     tree = org.parents
     values = tree.array(own) if own else np.zeros((len(tree), len(ITEM_STATUSES)), dtype=np.int64)
-    refinement = suppression.refine(tree, values, tree.array(heads), k, people=False)
-    nested = {
+    heads = tree.array(heads)
+    refinement = suppression.refine(tree, values, heads, k, people=False)
+    shown = {
         "goals_with_status": refinement.whole,
         **{status: refinement.alone(i) for i, status in enumerate(ITEM_STATUSES)},
     }
-    if sum(map(len, nested.values())) > sum(map(len, shown.values())):
-        shown = nested
+    could = [suppression.could_show(tree, values[:, i], heads, k, people=False) for i in range(values.shape[1])]
+    if sum(could) + min(could) >= sum(map(len, shown.values())):
+        single = _single_tables(org, own, heads, ITEM_STATUSES, k).shown
+        single = {"goals_with_status": frozenset.intersection(*single.values()), **single}
+        if sum(map(len, single.values())) >= sum(map(len, shown.values())):
+            shown = single
+    totals = _roll_up(org, values, len(ITEM_STATUSES))
     return _Table(
         columns=("goals_with_status", *ITEM_STATUSES),
-        totals=np.column_stack([single.totals.sum(axis=1), single.totals]),
-        index=single.index,
+        totals=np.column_stack([totals.sum(axis=1), totals]),
+        index=tree.index,
         shown=shown,
     )
 

@@ -55,6 +55,6 @@ Rates and medians are shown only where every count they use is shown.
 """
 
 from reports.suppression.tables import Tree
-from reports.suppression.zones import ChainChoice, Refinement, choose_columns, forget, refine, refine_columns, shown_units
+from reports.suppression.zones import ChainChoice, Refinement, choose_columns, could_show, forget, refine, refine_columns, shown_units
 
-__all__ = ["ChainChoice", "Refinement", "Tree", "choose_columns", "forget", "refine", "refine_columns", "shown_units"]
+__all__ = ["ChainChoice", "Refinement", "Tree", "choose_columns", "could_show", "forget", "refine", "refine_columns", "shown_units"]

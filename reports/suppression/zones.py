@@ -141,6 +141,8 @@ class _Zones:
             return True  # the sums of shown figures below (or of nobody)
         if self.counts[unit].min() < self.k:
             return False
+        if self.heads[unit] > 0:  # its direct members are a part no hidden unit holds
+            return self.people or size >= self.k
         shown = self.shown
         largest_part = max((self.size[c] for c in self.tree.children[unit] if not shown[c]), default=0)
         return largest_part < size and (self.people or size >= self.k)
@@ -273,18 +275,52 @@ def refine_columns(
     heads = levels.sum(axis=1)
     chosen, units = [columns.index(column) for column in choice.columns], choice.shown
     while units:
-        best = (0, None, None)
-        for i in set(range(len(columns))) - set(chosen):
-            merged = _merged(levels, sorted([*chosen, i]))
-            found = shown_units(tree, merged, heads, k, people=True, eligible=units)
-            if weights[columns[i]] * len(found) > best[0]:
-                best = (weights[columns[i]] * len(found), i, found)
-        if best[1] is None:
+        options = [
+            (weights[columns[i]], _merged(levels, sorted([*chosen, i])), i)
+            for i in set(range(len(columns))) - set(chosen)
+        ]
+        best = _best(tree, options, heads, k, people=True, eligible=units)
+        if best is None:
             break
-        _, i, units = best
+        i, units = best
         chosen.append(i)
         shown[columns[i]] = units
     return shown
+
+
+def could_show(
+    tree: Tree, own: np.ndarray, heads: np.ndarray, k: int, *, people: bool, eligible: Set[Key] | None = None
+) -> int:
+    """How many units one table (arrays in the tree's numbering) could show at most: those whose
+    subtree passes on its own (see `_candidates`) and those without direct members (shown when their
+    part is left empty, see `_settled`), among the `eligible`. Cheap: no zone is drawn."""
+    everyone = tree.subtree_sums(heads)
+    own = own if own.ndim == 2 else own.reshape(-1, 1)
+    passing = tree.subtree_sums(own).min(axis=1) >= k
+    if not people:
+        passing &= everyone >= k
+    could = (everyone > 0) & (passing | (heads == 0))
+    if eligible is not None:
+        could &= np.fromiter((key in eligible for key in tree.order), bool, count=len(tree.order))
+    return int(could.sum())
+
+
+def _best(tree: Tree, options: list, heads: np.ndarray, k: int, *, people: bool, eligible: frozenset):
+    """Of nested tables (weight, counts, what it is) within the units `eligible`, the one that shows
+    the largest weight times units, as (what it is, units); None if none shows any. Tried in the order
+    of what each could show at most (as in `choose_columns`) until that cannot beat the best found."""
+    bounds = [
+        (weight * could_show(tree, counts, heads, k, people=people, eligible=eligible), -n, weight, counts, what)
+        for n, (weight, counts, what) in enumerate(options)
+    ]
+    best, best_score = None, 0
+    for bound, _, weight, counts, what in sorted(bounds, key=lambda b: b[:2], reverse=True):
+        if bound <= best_score:
+            break
+        shown = shown_units(tree, counts, heads, k, people=people, eligible=eligible)
+        if weight * len(shown) > best_score:
+            best, best_score = (what, shown), weight * len(shown)
+    return best
 
 
 def _merged(levels: np.ndarray, thresholds: Sequence[int]) -> np.ndarray:
@@ -337,15 +373,14 @@ def refine(
     shown = shown_units(tree, own.sum(axis=1), heads, k, people=people, eligible=eligible)
     partitions, levels = [partition], [shown]
     while shown:
-        best = (0, None, None)
-        for candidate in _splits(partition):
-            alone = len(_alone(candidate) - _alone(partition))
-            units = shown_units(tree, _grouped(own, candidate), heads, k, people=people, eligible=shown)
-            if alone * len(units) > best[0]:
-                best = (alone * len(units), candidate, units)
-        if best[1] is None:
+        options = [
+            (len(_alone(candidate) - _alone(partition)), _grouped(own, candidate), candidate)
+            for candidate in _splits(partition)
+        ]
+        best = _best(tree, options, heads, k, people=people, eligible=shown)
+        if best is None:
             break
-        _, partition, shown = best
+        partition, shown = best
         partitions.append(partition)
         levels.append(shown)
     return Refinement(tuple(partitions), tuple(levels))
