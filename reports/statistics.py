@@ -29,8 +29,10 @@ Anonymity (`reports.suppression`, where the attacker and the guarantee are state
 least `min_group_size()` or None and marked suppressed; rates and medians appear only where every count
 they are computed from is shown (goals per contract: the goals of the kind and confirmed). Employees in
 scope are shown wherever they are at least k (HR knows every unit's head count). Each cycle shows the
-columns of the chain held >= submitted >= confirmed >= followed up that its data allows best; the
-others are null in that cycle. Changes requested are no longer published: they overlap confirmed and
+columns of the chain held >= submitted >= confirmed >= followed up that its data allows best, and the
+others where they can be added within the units that show those (nested tables); elsewhere they are
+null. Goals with a status are shown as a total of their own where that shows more (the statuses then
+split off it where they can). Changes requested are no longer published: they overlap confirmed and
 not confirmed, so no partition of the people holds them. Suppression is decided for the whole
 organisation at once, per cycle, so answers for different units show each figure the same way. No
 names, person ids or free text are ever part of the result.
@@ -71,7 +73,7 @@ from reports.suppression import Tree
 
 # The people's chain: column i counts the people at level i + 1 or higher (see `level_counts`).
 CHAIN = ("conversations_held", "submitted", "confirmed", "followed_up_last_90_days")
-# What a column is worth to HR when a cycle's columns are chosen (`choose_columns`): confirmed is
+# What a column is worth to HR when a cycle's columns are chosen (`refine_columns`): confirmed is
 # what the rates, the medians and goals per contract are computed over.
 CHAIN_WEIGHTS = {"conversations_held": 2, "submitted": 1, "confirmed": 3, "followed_up_last_90_days": 2}
 PEOPLE_COLUMNS = ("employees_in_scope", *CHAIN)
@@ -167,7 +169,7 @@ def _single_tables(org: _Org, own: dict, heads, columns: tuple, k: int, eligible
 
 def _people_table(org: _Org, levels: dict, heads: dict, k: int) -> _Table:
     """People in scope (shown wherever at least k: HR knows them) and the chain columns the cycle's
-    data shows best (`choose_columns`)."""
+    data shows best, then the others where they can be added (`refine_columns`)."""
     own = {u: [heads.get(u, 0) - sum(levels.get(u, ())), *levels.get(u, [0] * 5)[1:]] for u in org.parents}
     shown = suppression.refine_columns(org.parents, own, k, columns=CHAIN, weights=CHAIN_WEIGHTS)
     level_totals = _roll_up(org, own, len(CHAIN) + 1)
@@ -193,7 +195,9 @@ def _status_table(org: _Org, own: dict, heads: dict, k: int) -> _Table:
         "goals_with_status": refinement.whole,
         **{status: refinement.alone(i) for i, status in enumerate(ITEM_STATUSES)},
     }
-    could = [suppression.could_show(tree, values[:, i], heads, k, people=False) for i in range(values.shape[1])]
+    could = [
+        suppression.could_show(tree, values[:, i], heads, k, people=False) for i in range(values.shape[1])
+    ]
     if sum(could) + min(could) >= sum(map(len, shown.values())):
         single = _single_tables(org, own, heads, ITEM_STATUSES, k).shown
         single = {"goals_with_status": frozenset.intersection(*single.values()), **single}

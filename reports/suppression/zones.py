@@ -277,7 +277,8 @@ def refine_columns(
     while units:
         options = [
             (weights[columns[i]], _merged(levels, sorted([*chosen, i])), i)
-            for i in set(range(len(columns))) - set(chosen)
+            for i in range(len(columns))
+            if i not in chosen
         ]
         best = _best(tree, options, heads, k, people=True, eligible=units)
         if best is None:
@@ -309,10 +310,10 @@ def _best(tree: Tree, options: list, heads: np.ndarray, k: int, *, people: bool,
     """Of nested tables (weight, counts, what it is) within the units `eligible`, the one that shows
     the largest weight times units, as (what it is, units); None if none shows any. Tried in the order
     of what each could show at most (as in `choose_columns`) until that cannot beat the best found."""
-    bounds = [
-        (weight * could_show(tree, counts, heads, k, people=people, eligible=eligible), -n, weight, counts, what)
-        for n, (weight, counts, what) in enumerate(options)
-    ]
+    bounds = []
+    for n, (weight, counts, what) in enumerate(options):
+        could = could_show(tree, counts, heads, k, people=people, eligible=eligible)
+        bounds.append((weight * could, -n, weight, counts, what))
     best, best_score = None, 0
     for bound, _, weight, counts, what in sorted(bounds, key=lambda b: b[:2], reverse=True):
         if bound <= best_score:

@@ -233,7 +233,9 @@ class Attacker:
                 continue
             for low, high in itertools.combinations(range(len(PEOPLE) + 2), 2):
                 if (low, high) != (0, len(PEOPLE) + 1):  # all of them: the head count
-                    found.append(((*label, f"levels {low}-{high - 1}"), self._levels(units, low, high), heads))
+                    found.append(
+                        ((*label, f"levels {low}-{high - 1}"), self._levels(units, low, high), heads)
+                    )
             for name in p.names:
                 found.append(((*label, name), self._vector({p.var(u, name): 1 for u in units}), heads))
             for size in range(2, len(p.statuses) + 1):

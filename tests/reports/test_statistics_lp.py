@@ -141,6 +141,59 @@ def test_one_persons_contract_in_a_chain_of_eight():
     assert organisation.figures(1)[3]["confirmed"]["value"] is None
 
 
+# --- nested tables: what they add is part of what the attacker reads --------------------------------------
+
+
+def test_a_column_shown_only_where_the_chosen_one_is_shown_too():
+    """Confirmed is the cycle's column (units 2 and the whole organisation); followed up is added
+    where the three categories it leaves pass within those units: the whole organisation (12 not
+    held, 6 confirmed without a follow-up, 12 followed up), not unit 2 (nobody confirmed without one)."""
+    people = crowd(ROOT, 6, (NOT_HELD, NOT_HELD)) + crowd(1, 6, (CONFIRMED, CONFIRMED))
+    people += crowd(1, 6, (FOLLOWED, FOLLOWED)) + crowd(2, 6, (FOLLOWED, FOLLOWED))
+    people += crowd(2, 6, (NOT_HELD, NOT_HELD))
+    organisation = Organisation(parents={ROOT: None, 1: ROOT, 2: ROOT}, people=tuple(people))
+    figures = organisation.figures(1)
+    assert [figures[u]["confirmed"]["value"] for u in (ROOT, 1, 2)] == [18, None, 6]
+    assert [figures[u]["followed_up_last_90_days"]["value"] for u in (ROOT, 1, 2)] == [12, None, None]
+    assert organisation.leaks() == []
+
+
+def confirmed_with(unit, statuses):
+    """A confirmed person with one result goal per status given (on track, at risk, off track,
+    achieved)."""
+    goals = (sum(statuses), 0, 0)
+    return Person(
+        unit=unit,
+        earlier_unit=unit,
+        active=True,
+        levels=(CONFIRMED, CONFIRMED),
+        goals=(goals, goals),
+        statuses=(statuses, statuses),
+        entries=((0, 0), (0, 0)),
+    )
+
+
+def test_the_total_of_goals_with_a_status_as_a_table_of_its_own():
+    """Units 1 and 2 hold 6 goals with a status each (3 on track and 3 at risk, 3 on track and 3
+    achieved), the whole organisation 12: no status counts 5 in a unit, so one table per status
+    shows on track (6) for the whole organisation only. Nested, the total shows for the whole
+    organisation and unit 1 (unit 2 too would leave none in the organisation's zone), and on track
+    beside it for the whole organisation (6 on track, 6 others)."""
+    people = crowd(ROOT, 6, (NOT_HELD, NOT_HELD))
+    people += [confirmed_with(1, (1, 1, 0, 0)) for _ in range(3)] + crowd(1, 3, (NOT_HELD, NOT_HELD))
+    people += [confirmed_with(2, (1, 0, 0, 1)) for _ in range(3)] + crowd(2, 3, (NOT_HELD, NOT_HELD))
+    organisation = Organisation(parents={ROOT: None, 1: ROOT, 2: ROOT}, people=tuple(people))
+    figures = organisation.figures(1)
+    statuses = {u: {s: f["value"] for s, f in figures[u]["goal_status"].items()} for u in figures}
+    assert statuses[ROOT] == {"goals_with_status": 12, "on_track": 6, **dict.fromkeys(STATUSES[1:])}
+    assert statuses[1] == {"goals_with_status": 6, **dict.fromkeys(STATUSES)}
+    assert statuses[2] == {"goals_with_status": None, **dict.fromkeys(STATUSES)}
+    assert organisation.leaks() == []
+
+
+STATUSES = ("on_track", "at_risk", "off_track", "achieved")
+
+
 # --- counterexamples (kept as regression cases) -----------------------------------------------------------
 # The 1,000 derandomized organisations once reported held of a 2-person unit bounded to [1, 2]: HiGHS's
 # MIP presolve had given 1 as the minimum of a count that 0 satisfies ("highs-presolve"; the attacker
