@@ -77,6 +77,9 @@ CHAIN = ("conversations_held", "submitted", "confirmed", "followed_up_last_90_da
 # what the rates, the medians and goals per contract are computed over.
 CHAIN_WEIGHTS = {"conversations_held": 2, "submitted": 1, "confirmed": 3, "followed_up_last_90_days": 2}
 PEOPLE_COLUMNS = ("employees_in_scope", *CHAIN)
+# The level from which a person can be told to be in a set of units by the other tables: goals,
+# statuses and follow-up entries exist only in confirmed conversations.
+CONFIRMED_LEVEL = 3
 _MONTHS = tuple(f"month_{i}" for i in range(ACTIVITY_MONTHS))
 
 
@@ -171,7 +174,9 @@ def _people_table(org: _Org, levels: dict, heads: dict, k: int) -> _Table:
     """People in scope (shown wherever at least k: HR knows them) and the chain columns the cycle's
     data shows best, then the others where they can be added (`refine_columns`)."""
     own = {u: [heads.get(u, 0) - sum(levels.get(u, ())), *levels.get(u, [0] * 5)[1:]] for u in org.parents}
-    shown = suppression.refine_columns(org.parents, own, k, columns=CHAIN, weights=CHAIN_WEIGHTS)
+    shown = suppression.refine_columns(
+        org.parents, own, k, columns=CHAIN, weights=CHAIN_WEIGHTS, present_from=CONFIRMED_LEVEL
+    )
     level_totals = _roll_up(org, own, len(CHAIN) + 1)
     # people in scope, then column i: the people at level i + 1 or higher
     totals = np.cumsum(level_totals[:, ::-1], axis=1)[:, ::-1]
