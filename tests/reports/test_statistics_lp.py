@@ -197,8 +197,9 @@ STATUSES = ("on_track", "at_risk", "off_track", "achieved")
 # --- counterexamples (kept as regression cases) -----------------------------------------------------------
 # The 1,000 derandomized organisations once reported held of a 2-person unit bounded to [1, 2]: HiGHS's
 # MIP presolve had given 1 as the minimum of a count that 0 satisfies ("highs-presolve"; the attacker
-# now confirms every leak without presolve). No organisation has found a leak in the zone rule yet;
-# when one does, add it here. Besides: a hollow unit above a single populated child (its figures
+# now confirms every leak without presolve). The nightly run found the zone rule's first leak: a zone
+# of k confirmed whose parts other tables say hold somebody confirmed (`present_from`). When one
+# finds another, add it here. Besides: a hollow unit above a single populated child (its figures
 # would be the child's), and a deep chain of units of 1-6 people with the organisation's people above.
 
 HIGHS_PRESOLVE = Organisation(
@@ -325,9 +326,28 @@ HIGHS_PRESOLVE = Organisation(
 )
 
 
+def confirmed_of_k_over_units_known_to_have_some(outcome: dict) -> Organisation:
+    """The whole organisation shows 5 confirmed (2 of them its own people, 15 not held); units 1, 2
+    and 3 have one confirmed person each, with 6 of something (entries, goals with a status) that a
+    table shows for units 1 and 2 and for the rest of the organisation's zone: so somebody confirmed
+    in each of three parts, and each holds at most 3. The nightly LP run found it with goals with a
+    status; follow-up entries alone did it on the zone rule without `present_from`."""
+    people = [person(ROOT, (CONFIRMED, CONFIRMED)) for _ in range(2)]
+    nothing = {"goals": ((0, 0, 0), (0, 0, 0)), "statuses": ((0,) * 4, (0,) * 4), "entries": ((0, 0), (0, 0))}
+    for unit in (1, 2, 3):
+        levels = (CONFIRMED, CONFIRMED)
+        people.append(Person(unit=unit, earlier_unit=unit, active=True, levels=levels, **(nothing | outcome)))
+        people += crowd(unit, 5, (NOT_HELD, NOT_HELD))
+    return Organisation(parents={ROOT: None, 1: ROOT, 2: ROOT, 3: ROOT}, people=tuple(people))
+
+
 @pytest.mark.parametrize(
     "organisation",
     [
+        confirmed_of_k_over_units_known_to_have_some({"entries": ((0, 6), (0, 6))}),
+        confirmed_of_k_over_units_known_to_have_some(
+            {"goals": ((6, 0, 0), (6, 0, 0)), "statuses": ((2, 2, 0, 2), (2, 2, 0, 2))}
+        ),
         Organisation(
             parents={ROOT: None, 1: ROOT, 2: 1, 3: ROOT},
             people=tuple(
@@ -347,7 +367,13 @@ HIGHS_PRESOLVE = Organisation(
         ),
         HIGHS_PRESOLVE,
     ],
-    ids=["hollow-unit-above-one-child", "deep-chain-of-small-units", "highs-presolve"],
+    ids=[
+        "entries-in-three-parts-of-a-zone-of-k-confirmed",
+        "goals-with-a-status-in-three-parts-of-a-zone-of-k-confirmed",
+        "hollow-unit-above-one-child",
+        "deep-chain-of-small-units",
+        "highs-presolve",
+    ],
 )
 def test_counterexamples(organisation):
     assert organisation.leaks() == []
