@@ -32,7 +32,11 @@ zone's count splits among its units beyond the head counts. A unit is shown only
   so no hidden figure is the zone's count plus shown ones; a hidden unit whose zone part has no
   people at all is shown instead (its figures are sums of shown ones) or has nobody in its subtree;
 - for populations the attacker cannot count (goals, entries), the zone also holds at least k people,
-  so "somebody here has a confirmed conversation" speaks of k people or more.
+  so "somebody here has a confirmed conversation" speaks of k people or more;
+- for people, the column that counts every confirmed person (confirmed, else submitted, else held;
+  `present_from`) counts at least k - 1 + m in the zone, m the most disjoint sets of its units that
+  the goal and entry tables can say somebody confirmed is in (each holds k people or more, so m is
+  at most the zone's people over k, and at most its units with people).
 Why this suffices, for people (known heads): within a zone of N people with category count z,
 k <= z <= N - k, a set of units with n of the zone's people holds between max(0, z - (N - n)) and
 min(z, n) of them, and every such value is possible (a transport problem; its polytope is integral).
@@ -40,10 +44,14 @@ For n < k that is [0, n]; for n >= k its top is at least k; and it is a single v
 or n = N, which the second rule excludes for hidden units. Zones are independent (the shown figures
 fix each zone's counts and nothing else), so any set of units spanning zones gets the sum of such
 intervals, again never a single value other than for the whole zones and never inside [1, k-1]. The
-relations between columns and tables only give bounds that already hold: a hidden count with a lower
-bound of 1 or more holds more than N - z >= k people of some zone, and then its upper bound is at
-least k. Goals and entries: a hidden unit's count in a zone ranges from its shown part to that plus
-the zone's count (>= k), since another part of the zone could hold them all.
+relations between columns only give bounds that already hold: a hidden count with a lower bound of 1
+or more holds more than N - z >= k people of some zone, and then its upper bound is at least k. The
+goal and entry tables add "at least one confirmed" to some sets of k people or more: in a zone of z
+confirmed with m such disjoint sets, a set's confirmed can be pushed up to min(its people, z - (m - 1))
+>= k by the last rule (the others holding one each), so its interval still reaches k (the nightly LP
+run found a zone of 5 confirmed in three such parts, each then at most 3). Goals and entries: a
+hidden unit's count in a zone ranges from its shown part to that plus the zone's count (>= k), since
+another part of the zone could hold them all.
 
 Nested tables
 -------------
