@@ -99,7 +99,7 @@ def _candidates(zones: "_Zones", allowed) -> list[list[int]]:
     largest_child = np.zeros_like(everyone)
     np.maximum.at(largest_child, tree.parents[tree.parents >= 0], everyone[tree.parents >= 0])
     possible = (everyone > 0) & (zones.counts.min(axis=1) >= zones.k) & (largest_child < everyone)
-    possible &= zones.present_enough(zones.counts, everyone, tree.subtree_sums(zones.populated))
+    possible &= zones.present_enough(zones.counts, everyone, tree.subtree_sums(zones.own_sets))
     if not zones.people:
         possible &= everyone >= zones.k
     if allowed is not None:
@@ -116,7 +116,8 @@ class _Zones:
         self.tree, self.k, self.people, self.present_from = tree, k, people, present_from
         self.own = own if own.ndim == 2 else own.reshape(-1, 1)
         self.heads = heads
-        self.populated = (heads > 0).astype(np.int64)  # `units[u]`: the populated units of the zone or part
+        # per unit, for `present_from`: 1 if it has k people or more, else its people (see `sets`)
+        self.own_sets = np.column_stack([heads >= k, np.where(heads < k, heads, 0)]).astype(np.int64)
         self.shown = np.zeros(len(tree.order), dtype=bool)
         self.everyone = tree.subtree_sums(heads)  # people in the whole subtree
         self.recount()
@@ -127,23 +128,26 @@ class _Zones:
         tree = self.tree
         self.counts = self.own.copy()
         self.size = self.heads.copy()
-        self.units = self.populated.copy()
+        self.sets = self.own_sets.copy()
         for units in reversed(tree.levels[1:]):
             hidden = units[~self.shown[units]]
             np.add.at(self.counts, tree.parents[hidden], self.counts[hidden])
             np.add.at(self.size, tree.parents[hidden], self.size[hidden])
-            np.add.at(self.units, tree.parents[hidden], self.units[hidden])
+            if self.present_from is not None:
+                np.add.at(self.sets, tree.parents[hidden], self.sets[hidden])
 
-    def present_enough(self, counts: np.ndarray, size: np.ndarray, units: np.ndarray) -> np.ndarray:
-        """Per zone (rows of `counts`, its people `size`, its populated `units`), whether the people
-        from category `present_from` on count at least k - 1 + m, m the most disjoint sets of units of
-        the zone that other tables can say somebody of them is in (each holds k people or more: a zone
-        or subtree of a table of goals or entries): each such set then still holds up to k of them or
-        all its people, whatever the others must hold (one each)."""
+    def present_enough(self, counts: np.ndarray, size: np.ndarray, sets: np.ndarray) -> np.ndarray:
+        """Per zone (rows of `counts`; its people `size`; `sets`: its units of k people or more and
+        the people of its smaller units), whether the people from category `present_from` on count at
+        least k - 1 + m, m the most disjoint sets of units of the zone that other tables can say
+        somebody of them is in (each holds k people or more: a zone or subtree of a table of goals or
+        entries; so m is at most the large units plus the small ones' people over k, and the zone's
+        people over k): each such set then still holds up to k of them or all its people, whatever
+        the others must hold (one each)."""
         if self.present_from is None:
-            return np.ones(len(counts), dtype=bool)
-        sets = np.minimum(units, size // self.k)
-        return counts[:, self.present_from :].sum(axis=1) >= self.k - 1 + sets
+            return np.ones(len(size), dtype=bool)
+        most = np.minimum(sets[:, 0] + sets[:, 1] // self.k, size // self.k)
+        return counts[:, self.present_from :].sum(axis=1) >= self.k - 1 + most
 
     def all_passing(self) -> np.ndarray:
         """`passes` for every unit at once."""
@@ -153,7 +157,7 @@ class _Zones:
         children = np.flatnonzero(hidden & (tree.parents >= 0))
         np.maximum.at(largest_part, tree.parents[children], self.size[children])
         passing = (self.counts.min(axis=1) >= self.k) & (largest_part < self.size)
-        passing &= self.present_enough(self.counts, self.size, self.units)
+        passing &= self.present_enough(self.counts, self.size, self.sets)
         if not self.people:
             passing &= self.size >= self.k
         return passing | (self.size == 0)
@@ -173,9 +177,10 @@ class _Zones:
         return largest_part < size and (self.people or size >= self.k)
 
     def _present_enough(self, unit) -> bool:
-        """`present_enough` for one unit."""
-        sets = min(self.units[unit], self.size[unit] // self.k)
-        return self.counts[unit, self.present_from :].sum() >= self.k - 1 + sets
+        """`present_enough` for one unit (with plain numbers: it is asked for one unit at a time)."""
+        large, small = self.sets[unit]
+        most = min(int(large) + int(small) // self.k, int(self.size[unit]) // self.k)
+        return int(self.counts[unit, self.present_from :].sum()) >= self.k - 1 + most
 
     def shown_above(self, unit):
         """The nearest shown unit above (None: none shown)."""
@@ -211,12 +216,12 @@ class _Zones:
         """Show (+1) or hide again (-1) `unit`: its zone leaves (or rejoins) the parts of the hidden
         units above it and the zone of the shown unit above."""
         self.shown[unit] = sign > 0
-        counts, size, units = self.counts[unit] * sign, self.size[unit] * sign, self.units[unit] * sign
+        counts, size, sets = self.counts[unit] * sign, self.size[unit] * sign, self.sets[unit] * sign
         parent = self.tree.parent[unit]
         while parent >= 0:
             self.counts[parent] -= counts
             self.size[parent] -= size
-            self.units[parent] -= units
+            self.sets[parent] -= sets
             if self.shown[parent]:
                 break
             parent = self.tree.parent[parent]
