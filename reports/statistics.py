@@ -324,8 +324,9 @@ def refresh_snapshot(cycle: Cycle, today: datetime.date | None = None) -> bool:
 
 
 # Part of the snapshots' key: raise it whenever what a snapshot holds changes shape, so that a release
-# never reads the snapshots of an earlier one.
-SNAPSHOT_FORMAT = 3
+# never reads the snapshots of an earlier one (and whenever the suppression changes what it shows: 4,
+# nested tables and `present_from`, so that no snapshot of the earlier rule is answered after a release).
+SNAPSHOT_FORMAT = 4
 
 
 def _snapshot_key(cycle_id: int, k: int) -> tuple:
