@@ -8,7 +8,8 @@ figure, how many are shown (not suppressed, not null). Run it on the reference o
     make seed-scale
     DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/python bench/statistics_shares.py
 
-Prints a Markdown table: one row per figure, one column per depth ("shown / units").
+Prints a Markdown table: one row per figure, one column per depth and one for every unit at once (the
+share shown).
 """
 
 import os
@@ -68,8 +69,11 @@ def measure(cycle) -> dict:
 
 def report(table: dict) -> str:
     depths = sorted({d for row in table.values() for d in row})
+    for row in table.values():  # every unit at once
+        row["all"] = [sum(row[d][0] for d in depths), sum(row[d][1] for d in depths)]
+    depths.append("all")
     lines = [
-        "| figure | " + " | ".join(f"depth {d}" for d in depths) + " |",
+        "| figure | " + " | ".join(f"depth {d}" if d != "all" else "all units" for d in depths) + " |",
         "|---|" + "---|" * len(depths),
     ]
     for name, row in table.items():

@@ -38,8 +38,10 @@ least `min_group_size()` or None and marked suppressed; rates and medians appear
 they are computed from is shown (goals per contract: the goals of the kind and confirmed; the share
 with a supported goal: both counts). Employees in
 scope are shown wherever they are at least k (HR knows every unit's head count). Each cycle shows the
-columns of the chain held >= submitted >= confirmed >= followed up that its data allows best; the
-others are null in that cycle. Changes requested are no longer published: they overlap confirmed and
+columns of the chain held >= submitted >= confirmed >= followed up that its data allows best, and the
+others where they can be added within the units that show those (nested tables); elsewhere they are
+null. Goals with a status are shown as a total of their own where that shows more (the statuses then
+split off it where they can). Changes requested are no longer published: they overlap confirmed and
 not confirmed, so no partition of the people holds them. Suppression is decided for the whole
 organisation at once, per cycle, so answers for different units show each figure the same way. No
 names, person ids or free text are ever part of the result.
@@ -80,10 +82,13 @@ from reports.suppression import Tree
 
 # The people's chain: column i counts the people at level i + 1 or higher (see `level_counts`).
 CHAIN = ("conversations_held", "submitted", "confirmed", "followed_up_last_90_days")
-# What a column is worth to HR when a cycle's columns are chosen (`choose_columns`): confirmed is
+# What a column is worth to HR when a cycle's columns are chosen (`refine_columns`): confirmed is
 # what the rates, the medians and goals per contract are computed over.
 CHAIN_WEIGHTS = {"conversations_held": 2, "submitted": 1, "confirmed": 3, "followed_up_last_90_days": 2}
 PEOPLE_COLUMNS = ("employees_in_scope", *CHAIN)
+# The level from which a person can be told to be in a set of units by the other tables: goals,
+# statuses and follow-up entries exist only in confirmed conversations.
+CONFIRMED_LEVEL = 3
 _MONTHS = tuple(f"month_{i}" for i in range(ACTIVITY_MONTHS))
 
 
@@ -187,29 +192,48 @@ def _single_tables(
 
 def _people_table(org: _Org, levels: dict, heads: dict, k: int) -> _Table:
     """People in scope (shown wherever at least k: HR knows them) and the chain columns the cycle's
-    data shows best (`choose_columns`)."""
+    data shows best, then the others where they can be added (`refine_columns`)."""
     own = {u: [heads.get(u, 0) - sum(levels.get(u, ())), *levels.get(u, [0] * 5)[1:]] for u in org.parents}
-    choice = suppression.choose_columns(org.parents, own, k, columns=CHAIN, weights=CHAIN_WEIGHTS)
+    shown = suppression.refine_columns(
+        org.parents, own, k, columns=CHAIN, weights=CHAIN_WEIGHTS, present_from=CONFIRMED_LEVEL
+    )
     level_totals = _roll_up(org, own, len(CHAIN) + 1)
     # people in scope, then column i: the people at level i + 1 or higher
     totals = np.cumsum(level_totals[:, ::-1], axis=1)[:, ::-1]
-    shown = {column: choice.shown if column in choice.columns else frozenset() for column in CHAIN}
     order = org.parents.order
     shown["employees_in_scope"] = frozenset(order[u] for u in np.flatnonzero(totals[:, 0] >= k))
     return _Table(columns=PEOPLE_COLUMNS, totals=totals, index=org.parents.index, shown=shown)
 
 
 def _status_table(org: _Org, own: dict, heads: dict, k: int) -> _Table:
-    """One zone table per status; the goals with a status are shown where every status is (their
-    sum, which then tells nothing more)."""
-    statuses = _single_tables(org, own, heads, ITEM_STATUSES, k)
-    totals = np.column_stack([statuses.totals.sum(axis=1), statuses.totals])
-    every = frozenset.intersection(*statuses.shown.values())
+    """Goals by status, whichever of two ways shows more figures (units times columns; the first on a
+    tie): one zone table per status, the total shown where every status is (their sum, which then
+    tells nothing more); or nested tables (`suppression.refine`): the total as a table of its own,
+    then statuses split off it one at a time, each level within the units of the one before. The
+    first is not drawn when what it could show at most (`suppression.could_show`) cannot beat the
+    second."""
+    tree = org.parents
+    values = tree.array(own) if own else np.zeros((len(tree), len(ITEM_STATUSES)), dtype=np.int64)
+    heads = tree.array(heads)
+    refinement = suppression.refine(tree, values, heads, k, people=False)
+    shown = {
+        "goals_with_status": refinement.whole,
+        **{status: refinement.alone(i) for i, status in enumerate(ITEM_STATUSES)},
+    }
+    could = [
+        suppression.could_show(tree, values[:, i], heads, k, people=False) for i in range(values.shape[1])
+    ]
+    if sum(could) + min(could) >= sum(map(len, shown.values())):
+        single = _single_tables(org, own, heads, ITEM_STATUSES, k).shown
+        single = {"goals_with_status": frozenset.intersection(*single.values()), **single}
+        if sum(map(len, single.values())) >= sum(map(len, shown.values())):
+            shown = single
+    totals = _roll_up(org, values, len(ITEM_STATUSES))
     return _Table(
         columns=("goals_with_status", *ITEM_STATUSES),
-        totals=totals,
-        index=statuses.index,
-        shown={"goals_with_status": every, **statuses.shown},
+        totals=np.column_stack([totals.sum(axis=1), totals]),
+        index=tree.index,
+        shown=shown,
     )
 
 
@@ -366,8 +390,9 @@ def refresh_snapshot(cycle: Cycle, today: datetime.date | None = None) -> bool:
 
 
 # Part of the snapshots' key: raise it whenever what a snapshot holds changes shape, so that a release
-# never reads the snapshots of an earlier one.
-SNAPSHOT_FORMAT = 5  # 4: the months before a cycle's first count nothing; 5: the line of sight
+# never reads the snapshots of an earlier one (and whenever the suppression changes what it shows: 4,
+# nested tables and `present_from`, so that no snapshot of the earlier rule is answered after a release).
+SNAPSHOT_FORMAT = 6  # 5: the months before a cycle's first count nothing, the line of sight
 
 
 def _snapshot_key(cycle_id: int, k: int) -> tuple:

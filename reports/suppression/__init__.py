@@ -32,7 +32,11 @@ zone's count splits among its units beyond the head counts. A unit is shown only
   so no hidden figure is the zone's count plus shown ones; a hidden unit whose zone part has no
   people at all is shown instead (its figures are sums of shown ones) or has nobody in its subtree;
 - for populations the attacker cannot count (goals, entries), the zone also holds at least k people,
-  so "somebody here has a confirmed conversation" speaks of k people or more.
+  so "somebody here has a confirmed conversation" speaks of k people or more;
+- for people, the column that counts every confirmed person (confirmed, else submitted, else held;
+  `present_from`) counts at least k - 1 + m in the zone, m the most disjoint sets of its units that
+  the goal and entry tables can say somebody confirmed is in (each holds k people or more, so m is
+  at most the zone's people over k, and at most its units with people).
 Why this suffices, for people (known heads): within a zone of N people with category count z,
 k <= z <= N - k, a set of units with n of the zone's people holds between max(0, z - (N - n)) and
 min(z, n) of them, and every such value is possible (a transport problem; its polytope is integral).
@@ -40,21 +44,63 @@ For n < k that is [0, n]; for n >= k its top is at least k; and it is a single v
 or n = N, which the second rule excludes for hidden units. Zones are independent (the shown figures
 fix each zone's counts and nothing else), so any set of units spanning zones gets the sum of such
 intervals, again never a single value other than for the whole zones and never inside [1, k-1]. The
-relations between columns and tables only give bounds that already hold: a hidden count with a lower
-bound of 1 or more holds more than N - z >= k people of some zone, and then its upper bound is at
-least k. Goals and entries: a hidden unit's count in a zone ranges from its shown part to that plus
-the zone's count (>= k), since another part of the zone could hold them all.
+relations between columns only give bounds that already hold: a hidden count with a lower bound of 1
+or more holds more than N - z >= k people of some zone, and then its upper bound is at least k. The
+goal and entry tables add "at least one confirmed" to some sets of k people or more: in a zone of z
+confirmed with m such disjoint sets, a set's confirmed can be pushed up to min(its people, z - (m - 1))
+>= k by the last rule (the others holding one each), so its interval still reaches k (the nightly LP
+run found a zone of 5 confirmed in three such parts, each then at most 3). Goals and entries: a
+hidden unit's count in a zone ranges from its shown part to that plus the zone's count (>= k), since
+another part of the zone could hold them all.
+
+Nested tables
+-------------
+A second table over the same population whose categories split some of the first's (followed up
+out of confirmed; on track out of the goals with a status) and that is shown only in units that show
+the first has zones that are unions of the first's zones. Within one of its zones, of N people with
+a category count z (k <= z, the rest of its coarser category c - z >= k), the attacker also knows each
+inner zone's count c_j of the coarser category (>= k, or nobody there). The finer count of a set of
+inner zones holding c' of the coarser one then ranges over [max(0, z - (c - c')), min(z, c')], every
+value possible (again a transport problem): its top is at least k, since z and c' are; and it is a
+single value only for c' = c (the set holds every inner zone with people, which the second rule
+excludes for hidden units) or c' = 0. So each level keeps the guarantee, and a unit shows the figures
+of the finest level it is shown in.
 
 People in a cycle are one table over categories of a chain (not held < held < submitted < confirmed
 < followed up), each person counted once, under the unit they are in now. Which of the chain's
 columns to publish is chosen per cycle (`choose_columns`): an outcome that hardly differs from the
 next (in a finished cycle, held and confirmed are almost the same people) would make every zone fail,
-so it is left out and the rest is shown in many more units. Goal kinds, goal statuses and follow-up
-entries per month are one table each (one category, a population of its own).
+so it is left out and the rest is shown in many more units. Then further columns are added one at a
+time as nested tables (`refine_columns`): held, say, in the units whose zones hold enough people
+between held and confirmed. Goals by status are nested tables too (`refine`): their total as a table
+of its own (in a unit of ten people it often counts five or more where no status does), then one
+status after another split off, each level within the units of the one before; or, where that shows
+fewer figures, one table per status as a population of its own, the total shown only where all four
+are. Goal kinds and follow-up entries per month are one table each (one category, a population of
+its own).
 Rates and medians are shown only where every count they use is shown.
 """
 
 from reports.suppression.tables import Tree
-from reports.suppression.zones import ChainChoice, choose_columns, forget, shown_units
+from reports.suppression.zones import (
+    ChainChoice,
+    Refinement,
+    choose_columns,
+    could_show,
+    forget,
+    refine,
+    refine_columns,
+    shown_units,
+)
 
-__all__ = ["ChainChoice", "Tree", "choose_columns", "forget", "shown_units"]
+__all__ = [
+    "ChainChoice",
+    "Refinement",
+    "Tree",
+    "choose_columns",
+    "could_show",
+    "forget",
+    "refine",
+    "refine_columns",
+    "shown_units",
+]

@@ -20,13 +20,18 @@ def shown_units(
     *,
     people: bool,
     eligible: Set[Key] | None = None,
+    present_from: int | None = None,
 ) -> frozenset:
     """The units whose figures one table shows.
 
     `own`: per unit, its direct members' count in each category (missing: none); `heads`: per unit,
     its direct people in scope, which the attacker knows; `people`: whether the categories partition
     those people (else they count a population the attacker cannot count, such as goals); `eligible`:
-    the only units that may be shown (None: all). `own` and `heads` may also be arrays in the tree's
+    the only units that may be shown (None: all); `present_from`: for people, the first category
+    whose members other tables can tell are somewhere (goals and follow-up entries exist only in
+    confirmed conversations: any set of units that shows some says somebody there confirmed), so
+    each zone keeps those categories (from it on) at least k - 1 + the number of disjoint such sets
+    it could hold (see `_Zones.present_enough`). `own` and `heads` may also be arrays in the tree's
     numbering (`Tree.array`), which is faster when many tables share one organisation.
 
     Units are tried top-down, level by level (the whole organisation first: higher units are worth
@@ -42,12 +47,12 @@ def shown_units(
     digest = hashlib.blake2b(digest_size=16)
     for part in (tree.fingerprint, repr(own.shape).encode(), own.tobytes(), heads.tobytes()):
         digest.update(part)
-    key = (digest.digest(), k, people, eligible)
+    key = (digest.digest(), k, people, eligible, present_from)
     with _LOCK:
         if key in _REMEMBERED:
             _REMEMBERED.move_to_end(key)
             return _REMEMBERED[key]
-    shown = _shown_units(tree, own, heads, k, people, eligible)
+    shown = _shown_units(tree, own, heads, k, people, eligible, present_from)
     with _LOCK:
         _REMEMBERED[key] = shown
         while len(_REMEMBERED) > _REMEMBER:
@@ -69,8 +74,10 @@ def forget() -> None:
         _REMEMBERED.clear()
 
 
-def _shown_units(tree: Tree, own: np.ndarray, heads: np.ndarray, k: int, people: bool, eligible) -> frozenset:
-    zones = _Zones(tree, own, heads, k, people)
+def _shown_units(
+    tree: Tree, own: np.ndarray, heads: np.ndarray, k: int, people: bool, eligible, present_from
+) -> frozenset:
+    zones = _Zones(tree, own, heads, k, people, present_from)
     allowed = None if eligible is None else np.fromiter((key in eligible for key in tree.order), bool)
     for level in _candidates(zones, allowed):
         waiting = {}  # zone above -> units that pass but leave too little of it on their own
@@ -92,6 +99,7 @@ def _candidates(zones: "_Zones", allowed) -> list[list[int]]:
     largest_child = np.zeros_like(everyone)
     np.maximum.at(largest_child, tree.parents[tree.parents >= 0], everyone[tree.parents >= 0])
     possible = (everyone > 0) & (zones.counts.min(axis=1) >= zones.k) & (largest_child < everyone)
+    possible &= zones.present_enough(zones.counts, everyone, tree.subtree_sums(zones.own_sets))
     if not zones.people:
         possible &= everyone >= zones.k
     if allowed is not None:
@@ -104,10 +112,12 @@ class _Zones:
     unit's direct members plus those of its hidden children's parts: a shown unit's zone, a hidden
     unit's part of the zone above it. Rows in the tree's numbering."""
 
-    def __init__(self, tree: Tree, own: np.ndarray, heads: np.ndarray, k: int, people: bool):
-        self.tree, self.k, self.people = tree, k, people
+    def __init__(self, tree: Tree, own: np.ndarray, heads: np.ndarray, k: int, people: bool, present_from):
+        self.tree, self.k, self.people, self.present_from = tree, k, people, present_from
         self.own = own if own.ndim == 2 else own.reshape(-1, 1)
         self.heads = heads
+        # per unit, for `present_from`: 1 if it has k people or more, else its people (see `sets`)
+        self.own_sets = np.column_stack([heads >= k, np.where(heads < k, heads, 0)]).astype(np.int64)
         self.shown = np.zeros(len(tree.order), dtype=bool)
         self.everyone = tree.subtree_sums(heads)  # people in the whole subtree
         self.recount()
@@ -118,10 +128,26 @@ class _Zones:
         tree = self.tree
         self.counts = self.own.copy()
         self.size = self.heads.copy()
+        self.sets = self.own_sets.copy()
         for units in reversed(tree.levels[1:]):
             hidden = units[~self.shown[units]]
             np.add.at(self.counts, tree.parents[hidden], self.counts[hidden])
             np.add.at(self.size, tree.parents[hidden], self.size[hidden])
+            if self.present_from is not None:
+                np.add.at(self.sets, tree.parents[hidden], self.sets[hidden])
+
+    def present_enough(self, counts: np.ndarray, size: np.ndarray, sets: np.ndarray) -> np.ndarray:
+        """Per zone (rows of `counts`; its people `size`; `sets`: its units of k people or more and
+        the people of its smaller units), whether the people from category `present_from` on count at
+        least k - 1 + m, m the most disjoint sets of units of the zone that other tables can say
+        somebody of them is in (each holds k people or more: a zone or subtree of a table of goals or
+        entries; so m is at most the large units plus the small ones' people over k, and the zone's
+        people over k): each such set then still holds up to k of them or all its people, whatever
+        the others must hold (one each)."""
+        if self.present_from is None:
+            return np.ones(len(size), dtype=bool)
+        most = np.minimum(sets[:, 0] + sets[:, 1] // self.k, size // self.k)
+        return counts[:, self.present_from :].sum(axis=1) >= self.k - 1 + most
 
     def all_passing(self) -> np.ndarray:
         """`passes` for every unit at once."""
@@ -131,6 +157,7 @@ class _Zones:
         children = np.flatnonzero(hidden & (tree.parents >= 0))
         np.maximum.at(largest_part, tree.parents[children], self.size[children])
         passing = (self.counts.min(axis=1) >= self.k) & (largest_part < self.size)
+        passing &= self.present_enough(self.counts, self.size, self.sets)
         if not self.people:
             passing &= self.size >= self.k
         return passing | (self.size == 0)
@@ -141,9 +168,19 @@ class _Zones:
             return True  # the sums of shown figures below (or of nobody)
         if self.counts[unit].min() < self.k:
             return False
+        if self.present_from is not None and not self._present_enough(unit):
+            return False
+        if self.heads[unit] > 0:  # its direct members are a part no hidden unit holds
+            return self.people or size >= self.k
         shown = self.shown
         largest_part = max((self.size[c] for c in self.tree.children[unit] if not shown[c]), default=0)
         return largest_part < size and (self.people or size >= self.k)
+
+    def _present_enough(self, unit) -> bool:
+        """`present_enough` for one unit (with plain numbers: it is asked for one unit at a time)."""
+        large, small = self.sets[unit]
+        most = min(int(large) + int(small) // self.k, int(self.size[unit]) // self.k)
+        return int(self.counts[unit, self.present_from :].sum()) >= self.k - 1 + most
 
     def shown_above(self, unit):
         """The nearest shown unit above (None: none shown)."""
@@ -179,11 +216,12 @@ class _Zones:
         """Show (+1) or hide again (-1) `unit`: its zone leaves (or rejoins) the parts of the hidden
         units above it and the zone of the shown unit above."""
         self.shown[unit] = sign > 0
-        counts, size = self.counts[unit] * sign, self.size[unit] * sign
+        counts, size, sets = self.counts[unit] * sign, self.size[unit] * sign, self.sets[unit] * sign
         parent = self.tree.parent[unit]
         while parent >= 0:
             self.counts[parent] -= counts
             self.size[parent] -= size
+            self.sets[parent] -= sets
             if self.shown[parent]:
                 break
             parent = self.tree.parent[parent]
@@ -223,6 +261,7 @@ def choose_columns(
     *,
     columns: Sequence[str],
     weights: Mapping[str, int],
+    present_from: int | None = None,
 ) -> ChainChoice:
     """The columns of a chain (column i counts the people at level i+1 or higher; `levels` gives each
     unit's direct members per level 0..len(columns)) that show the most: every subset is tried, its
@@ -231,7 +270,8 @@ def choose_columns(
     more columns on a tie. Heads are the levels' sums. Subsets are tried in the order of what they
     could show at most (the units that pass alone or have no direct members, see `_candidates` and
     `_settled`), and the search stops when that bound cannot beat the best found: the same score as
-    trying them all."""
+    trying them all. `present_from`: the first level other tables can tell is somewhere (see
+    `shown_units`)."""
     levels = tree.array(levels)
     heads = levels.sum(axis=1)
     subtrees, everyone = tree.subtree_sums(levels), tree.subtree_sums(heads)
@@ -248,14 +288,174 @@ def choose_columns(
     for bound, weight, chosen in sorted(choices, reverse=True):
         if bound <= best_score:
             break  # neither this choice nor any after it can show more
-        shown = shown_units(tree, _merged(levels, chosen), heads, k, people=True)
+        present = _present_category(chosen, present_from)
+        shown = shown_units(tree, _merged(levels, chosen), heads, k, people=True, present_from=present)
         score = (weight * len(shown), len(chosen))
         if score > best_score:
             best, best_score = ChainChoice(tuple(columns[i] for i in chosen), shown), score
     return best
 
 
+def refine_columns(
+    tree: Tree,
+    levels: Mapping[Key, Sequence[int]],
+    k: int,
+    *,
+    columns: Sequence[str],
+    weights: Mapping[str, int],
+    present_from: int | None = None,
+) -> dict[str, frozenset]:
+    """Per column of a chain, the units that show it: the columns `choose_columns` picks, shown where
+    it says; then, one at a time, another column, within the units that show the columns before it
+    (nested tables, as in `refine`: its categories split one of theirs), the one that shows the largest
+    weight, until none shows anything. `present_from` as for `choose_columns`."""
+    choice = choose_columns(tree, levels, k, columns=columns, weights=weights, present_from=present_from)
+    shown = {column: choice.shown if column in choice.columns else frozenset() for column in columns}
+    levels = tree.array(levels)
+    heads = levels.sum(axis=1)
+    chosen, units = [columns.index(column) for column in choice.columns], choice.shown
+    while units:
+        options = [
+            (weights[columns[i]], _merged(levels, thresholds), i, _present_category(thresholds, present_from))
+            for i in range(len(columns))
+            if i not in chosen
+            for thresholds in [sorted([*chosen, i])]
+        ]
+        best = _best(tree, options, heads, k, people=True, eligible=units)
+        if best is None:
+            break
+        i, units = best
+        chosen.append(i)
+        shown[columns[i]] = units
+    return shown
+
+
+def could_show(
+    tree: Tree, own: np.ndarray, heads: np.ndarray, k: int, *, people: bool, eligible: Set[Key] | None = None
+) -> int:
+    """How many units one table (arrays in the tree's numbering) could show at most: those whose
+    subtree passes on its own (see `_candidates`) and those without direct members (shown when their
+    part is left empty, see `_settled`), among the `eligible`. Cheap: no zone is drawn."""
+    everyone = tree.subtree_sums(heads)
+    own = own if own.ndim == 2 else own.reshape(-1, 1)
+    passing = tree.subtree_sums(own).min(axis=1) >= k
+    if not people:
+        passing &= everyone >= k
+    could = (everyone > 0) & (passing | (heads == 0))
+    if eligible is not None:
+        could &= np.fromiter((key in eligible for key in tree.order), bool, count=len(tree.order))
+    return int(could.sum())
+
+
+def _best(tree: Tree, options: list, heads: np.ndarray, k: int, *, people: bool, eligible: frozenset):
+    """Of nested tables (weight, counts, what it is, `present_from`) within the units `eligible`, the
+    one that shows the largest weight times units, as (what it is, units); None if none shows any.
+    Tried in the order of what each could show at most (as in `choose_columns`) until that cannot beat
+    the best found."""
+    bounds = []
+    for n, (weight, counts, what, present) in enumerate(options):
+        could = could_show(tree, counts, heads, k, people=people, eligible=eligible)
+        bounds.append((weight * could, -n, weight, counts, what, present))
+    best, best_score = None, 0
+    for bound, _, weight, counts, what, present in sorted(bounds, key=lambda b: b[:2], reverse=True):
+        if bound <= best_score:
+            break
+        shown = shown_units(tree, counts, heads, k, people=people, eligible=eligible, present_from=present)
+        if weight * len(shown) > best_score:
+            best, best_score = (what, shown), weight * len(shown)
+    return best
+
+
+def _present_category(thresholds: Sequence[int], present_from: int | None) -> int | None:
+    """The first of the merged categories (see `_merged`) that holds every level from `present_from`
+    on, if a column does (None: no column counts them all)."""
+    if present_from is None:
+        return None
+    below = sum(1 for t in thresholds if t < present_from)
+    return below or None
+
+
 def _merged(levels: np.ndarray, thresholds: Sequence[int]) -> np.ndarray:
     """Counts per level (one row per unit) merged into the categories between thresholds (column i:
     level > i)."""
     return np.add.reduceat(levels, [0, *(t + 1 for t in thresholds)], axis=1)
+
+
+@dataclass(frozen=True)
+class Refinement:
+    """Nested tables over one population (see `refine`): `partitions[i]` groups the categories (tuples
+    of category numbers), each partition splitting groups of the one before; `shown[i]`, the units
+    that show level i's groups, lies within `shown[i - 1]`."""
+
+    partitions: tuple[tuple[tuple[int, ...], ...], ...]
+    shown: tuple[frozenset, ...]
+
+    @property
+    def whole(self) -> frozenset:
+        """The units that show the population's total (level 0: all categories as one group)."""
+        return self.shown[0] if self.shown else frozenset()
+
+    def alone(self, category: int) -> frozenset:
+        """The units that show `category` on its own: the first level where it is a group alone."""
+        for partition, shown in zip(self.partitions, self.shown, strict=True):
+            if (category,) in partition:
+                return shown
+        return frozenset()
+
+
+def refine(
+    tree: Tree,
+    own: Mapping[Key, Sequence[int]] | np.ndarray,
+    heads: Mapping[Key, int] | np.ndarray,
+    k: int,
+    *,
+    people: bool,
+    eligible: Set[Key] | None = None,
+) -> Refinement:
+    """Nested tables over one population whose categories partition it (goals by status): first the
+    total as one table; then, level by level, a table whose groups split one group of the level
+    before in two, shown only within the units that show the level before (`eligible`), so each of
+    its zones is a union of the zones before it (see the package's docstring). Each split leaves one
+    category alone, and the split chosen shows it (the new categories alone, times the units) in the
+    most units; it stops when no split shows anything. A unit shows the total where level 0 does and
+    a category where the first level that has it alone does."""
+    own, heads = tree.array(own), tree.array(heads)
+    own = own if own.ndim == 2 else own.reshape(-1, 1)
+    partition = (tuple(range(own.shape[1])),)
+    shown = shown_units(tree, own.sum(axis=1), heads, k, people=people, eligible=eligible)
+    partitions, levels = [partition], [shown]
+    while shown:
+        options = [
+            (len(_alone(candidate) - _alone(partition)), _grouped(own, candidate), candidate, None)
+            for candidate in _splits(partition)
+        ]
+        best = _best(tree, options, heads, k, people=people, eligible=shown)
+        if best is None:
+            break
+        partition, shown = best
+        partitions.append(partition)
+        levels.append(shown)
+    return Refinement(tuple(partitions), tuple(levels))
+
+
+def _splits(partition: tuple) -> list[tuple]:
+    """The partitions that split one group of `partition` into one category and the rest."""
+    found = []
+    for i, group in enumerate(partition):
+        if len(group) < 2:
+            continue
+        for category in group:
+            rest = tuple(c for c in group if c != category)
+            if len(group) == 2 and category != group[0]:
+                continue  # the same split as the first category's
+            found.append((*partition[:i], (category,), rest, *partition[i + 1 :]))
+    return found
+
+
+def _alone(partition: tuple) -> set:
+    return {group[0] for group in partition if len(group) == 1}
+
+
+def _grouped(own: np.ndarray, partition: tuple) -> np.ndarray:
+    """Counts per category (one row per unit) summed into the partition's groups."""
+    return np.column_stack([own[:, list(group)].sum(axis=1) for group in partition])

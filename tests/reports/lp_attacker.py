@@ -19,9 +19,10 @@ goal they name). Not assumed: that nobody supports a goal outside their unit's l
 count where they are now; a link made before a move stays). Published: the aligned count and each
 goal's count where shown (the share is their quotient, no more).
 
-`leaks()` bounds every hidden figure and a family of groups (each unit's direct members and each
-subtree, and each subtree minus one child's, by every outcome of the chain and every kind, status and
-month) and reports:
+`leaks()` bounds every hidden figure (the total of goals with a status too) and a family of groups (each
+unit's direct members and each subtree, and each subtree minus one child's, by every run of adjacent
+outcomes of the chain, such as held but not confirmed, every kind and month, and every set of
+statuses) and reports:
 - a hidden figure narrowed to one value, or to an interval inside [1, k-1];
 - a group pinned to a value below k (0 included: "nobody here did it"), or bounded inside [1, k-1].
 Most bounds are settled without a solve: integer points the solver already found (and the true data)
@@ -246,11 +247,17 @@ class Attacker:
             for kind, rate in figures["goals_per_contract"].items():
                 if rate is None:
                     found.append(((unit, f"goals {kind}"), self._vector(self._sum(unit, f"goal:{kind}"))))
+            if figures["goal_status"]["goals_with_status"]["value"] is None:
+                statuses = {}
+                for status in p.statuses:
+                    statuses.update(self._sum(unit, f"status:{status}"))
+                found.append(((unit, "goals_with_status"), self._vector(statuses)))
         return found
 
     def groups(self) -> list:
-        """(label, vector) of the groups: for each unit's direct members, each subtree and each subtree
-        minus one child's, every outcome of the chain (one level, not a column) and every count."""
+        """(label, vector, heads) of the groups: for each unit's direct members, each subtree and each
+        subtree minus one child's, every run of adjacent levels of the chain (not all of them: the head
+        count HR knows), every count and every set of statuses."""
         p, found = self.problem, []
         sets = []
         for unit in p.units:
@@ -263,10 +270,18 @@ class Attacker:
             heads = sum(p.heads.get(u, 0) for u in units)
             if not heads:
                 continue
-            for level in range(len(PEOPLE) + 1):
-                found.append(((*label, f"level {level}"), self._level(units, level), heads))
+            for low, high in itertools.combinations(range(len(PEOPLE) + 2), 2):
+                if (low, high) != (0, len(PEOPLE) + 1):  # all of them: the head count
+                    found.append(
+                        ((*label, f"levels {low}-{high - 1}"), self._levels(units, low, high), heads)
+                    )
             for name in p.names:
                 found.append(((*label, name), self._vector({p.var(u, name): 1 for u in units}), heads))
+            for size in range(2, len(p.statuses) + 1):
+                for statuses in itertools.combinations(p.statuses, size):
+                    names = [f"status:{s}" for s in statuses]
+                    vector = self._vector({p.var(u, n): 1 for u in units for n in names})
+                    found.append(((*label, "+".join(statuses)), vector, heads))
             found += self._line_of_sight_groups(label, units, heads)
         return found
 
@@ -287,16 +302,17 @@ class Attacker:
             found.append(((*label, f"{outer} not {inner}"), self._vector(coefficients), heads))
         return found
 
-    def _level(self, units, level) -> "Shifted":
-        """People at exactly `level` among the units' direct members: 0 not held (heads - held),
-        1..3 one column minus the next, 4 followed up."""
+    def _levels(self, units, low, high) -> "Shifted":
+        """People at a level from `low` to `high - 1` among the units' direct members (level 0 not
+        held, 1 held, 2 submitted, 3 confirmed, 4 followed up): people at `low` or higher (all of them
+        for 0, else a column) minus those at `high` or higher."""
         p, coefficients = self.problem, {}
         for u in units:
-            if level > 0:
-                coefficients[p.var(u, PEOPLE[level - 1])] = 1
-            if level < len(PEOPLE):
-                coefficients[p.var(u, PEOPLE[level])] = -1
-        constant = sum(p.heads.get(u, 0) for u in units) if level == 0 else 0
+            if low > 0:
+                coefficients[p.var(u, PEOPLE[low - 1])] = 1
+            if high <= len(PEOPLE):
+                coefficients[p.var(u, PEOPLE[high - 1])] = -1
+        constant = sum(p.heads.get(u, 0) for u in units) if low == 0 else 0
         return Shifted(self._vector(coefficients), constant)
 
     # bounding ----------------------------------------------------------------------------------------

@@ -158,11 +158,65 @@ def test_one_persons_contract_in_a_chain_of_eight():
     assert organisation.figures(1)[3]["confirmed"]["value"] is None
 
 
+# --- nested tables: what they add is part of what the attacker reads --------------------------------------
+
+
+def test_a_column_shown_only_where_the_chosen_one_is_shown_too():
+    """Confirmed is the cycle's column (units 2 and the whole organisation); followed up is added
+    where the three categories it leaves pass within those units: the whole organisation (12 not
+    held, 6 confirmed without a follow-up, 12 followed up), not unit 2 (nobody confirmed without one)."""
+    people = crowd(ROOT, 6, (NOT_HELD, NOT_HELD)) + crowd(1, 6, (CONFIRMED, CONFIRMED))
+    people += crowd(1, 6, (FOLLOWED, FOLLOWED)) + crowd(2, 6, (FOLLOWED, FOLLOWED))
+    people += crowd(2, 6, (NOT_HELD, NOT_HELD))
+    organisation = Organisation(parents={ROOT: None, 1: ROOT, 2: ROOT}, people=tuple(people))
+    figures = organisation.figures(1)
+    assert [figures[u]["confirmed"]["value"] for u in (ROOT, 1, 2)] == [18, None, 6]
+    assert [figures[u]["followed_up_last_90_days"]["value"] for u in (ROOT, 1, 2)] == [12, None, None]
+    assert organisation.leaks() == []
+
+
+def confirmed_with(unit, statuses):
+    """A confirmed person with one result goal per status given (on track, at risk, off track,
+    achieved)."""
+    goals = (sum(statuses), 0, 0)
+    return Person(
+        unit=unit,
+        earlier_unit=unit,
+        active=True,
+        levels=(CONFIRMED, CONFIRMED),
+        goals=(goals, goals),
+        statuses=(statuses, statuses),
+        entries=((0, 0), (0, 0)),
+    )
+
+
+def test_the_total_of_goals_with_a_status_as_a_table_of_its_own():
+    """Units 1 and 2 hold 6 goals with a status each (3 on track and 3 at risk, 3 on track and 3
+    achieved), the whole organisation 12: no status counts 5 in a unit, so one table per status
+    shows on track (6) for the whole organisation only. Nested, the total shows for the whole
+    organisation and unit 1 (unit 2 too would leave none in the organisation's zone), and on track
+    beside it for the whole organisation (6 on track, 6 others)."""
+    people = crowd(ROOT, 6, (NOT_HELD, NOT_HELD))
+    people += [confirmed_with(1, (1, 1, 0, 0)) for _ in range(3)] + crowd(1, 3, (NOT_HELD, NOT_HELD))
+    people += [confirmed_with(2, (1, 0, 0, 1)) for _ in range(3)] + crowd(2, 3, (NOT_HELD, NOT_HELD))
+    organisation = Organisation(parents={ROOT: None, 1: ROOT, 2: ROOT}, people=tuple(people))
+    figures = organisation.figures(1)
+    statuses = {u: {s: f["value"] for s, f in figures[u]["goal_status"].items()} for u in figures}
+    assert statuses[ROOT] == {"goals_with_status": 12, "on_track": 6, **dict.fromkeys(STATUSES[1:])}
+    assert statuses[1] == {"goals_with_status": 6, **dict.fromkeys(STATUSES)}
+    assert statuses[2] == {"goals_with_status": None, **dict.fromkeys(STATUSES)}
+    assert organisation.leaks() == []
+
+
+STATUSES = ("on_track", "at_risk", "off_track", "achieved")
+
+
 # --- counterexamples (kept as regression cases) -----------------------------------------------------------
 # The 1,000 derandomized organisations once reported held of a 2-person unit bounded to [1, 2]: HiGHS's
 # MIP presolve had given 1 as the minimum of a count that 0 satisfies ("highs-presolve"; the attacker
-# now confirms every leak without presolve). No organisation has found a leak in the zone rule yet;
-# when one does, add it here. Besides: a hollow unit above a single populated child (its figures
+# now confirms every leak without presolve). The nightly run found the zone rule's first leak: a zone
+# of k confirmed whose parts other tables say hold somebody confirmed (`present_from`). When one
+# finds another, add it here. Besides: a hollow unit above a single populated child (its figures
 # would be the child's), and a deep chain of units of 1-6 people with the organisation's people above.
 
 HIGHS_PRESOLVE = Organisation(
@@ -289,9 +343,28 @@ HIGHS_PRESOLVE = Organisation(
 )
 
 
+def confirmed_of_k_over_units_known_to_have_some(outcome: dict) -> Organisation:
+    """The whole organisation shows 5 confirmed (2 of them its own people, 15 not held); units 1, 2
+    and 3 have one confirmed person each, with 6 of something (entries, goals with a status) that a
+    table shows for units 1 and 2 and for the rest of the organisation's zone: so somebody confirmed
+    in each of three parts, and each holds at most 3. The nightly LP run found it with goals with a
+    status; follow-up entries alone did it on the zone rule without `present_from`."""
+    people = [person(ROOT, (CONFIRMED, CONFIRMED)) for _ in range(2)]
+    nothing = {"goals": ((0, 0, 0), (0, 0, 0)), "statuses": ((0,) * 4, (0,) * 4), "entries": ((0, 0), (0, 0))}
+    for unit in (1, 2, 3):
+        levels = (CONFIRMED, CONFIRMED)
+        people.append(Person(unit=unit, earlier_unit=unit, active=True, levels=levels, **(nothing | outcome)))
+        people += crowd(unit, 5, (NOT_HELD, NOT_HELD))
+    return Organisation(parents={ROOT: None, 1: ROOT, 2: ROOT, 3: ROOT}, people=tuple(people))
+
+
 @pytest.mark.parametrize(
     "organisation",
     [
+        confirmed_of_k_over_units_known_to_have_some({"entries": ((0, 6), (0, 6))}),
+        confirmed_of_k_over_units_known_to_have_some(
+            {"goals": ((6, 0, 0), (6, 0, 0)), "statuses": ((2, 2, 0, 2), (2, 2, 0, 2))}
+        ),
         Organisation(
             parents={ROOT: None, 1: ROOT, 2: 1, 3: ROOT},
             people=tuple(
@@ -311,7 +384,13 @@ HIGHS_PRESOLVE = Organisation(
         ),
         HIGHS_PRESOLVE,
     ],
-    ids=["hollow-unit-above-one-child", "deep-chain-of-small-units", "highs-presolve"],
+    ids=[
+        "entries-in-three-parts-of-a-zone-of-k-confirmed",
+        "goals-with-a-status-in-three-parts-of-a-zone-of-k-confirmed",
+        "hollow-unit-above-one-child",
+        "deep-chain-of-small-units",
+        "highs-presolve",
+    ],
 )
 def test_counterexamples(organisation):
     assert organisation.leaks() == []
