@@ -1,4 +1,5 @@
-"""HR's workspace in real Chromium, on a phone (375 px) and a desktop (1280 px), in bokmål and English:
+"""HR's workspace in real Chromium, on a phone (375 px) and a desktop (1280 px), in bokmål, nynorsk and
+English:
 HR signs in and lands on the HR start page, reaches each part from it, edits a conversation template in
 the pages; no HR page is wider than the screen, headings and table cells never break inside a word,
 and every page passes axe-core (conftest's `Visitor.check`)."""
@@ -15,6 +16,7 @@ except ImportError:  # the `browser` fixture then skips locally and fails in CI
 
 from tests import factories
 from tests.browser.conftest import WIDTHS
+from tests.browser.i18n import t
 from tests.reports.statistics_helpers import build_kommune
 
 pytestmark = pytest.mark.browser
@@ -58,7 +60,7 @@ def check_layout(person, name: str) -> None:
     assert person.page.evaluate(WORD_BREAKS) == [], f"{name} breaks words"
 
 
-@pytest.mark.parametrize("language", ["nb", "en"])
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
 def test_hr_lands_on_the_start_page_and_every_hr_page_fits(visitor, transactional_db, language):
     hr, template = hr_organisation()
     for width in WIDTHS.values():
@@ -85,31 +87,37 @@ def test_hr_lands_on_the_start_page_and_every_hr_page_fits(visitor, transactiona
         assert len(shown) >= 3, figures  # real figures, not only "skjult"
 
 
-@pytest.mark.parametrize("width", WIDTHS.values())
-def test_hr_edits_a_template_in_the_pages(visitor, transactional_db, width):
+@pytest.mark.parametrize(
+    ("language", "width"),
+    [("nb", WIDTHS["phone"]), ("nn", WIDTHS["desktop"]), ("en", WIDTHS["phone"])],
+    ids=["nb-375", "nn-1280", "en-375"],
+)
+def test_hr_edits_a_template_in_the_pages(visitor, transactional_db, language, width):
     hr, template = hr_organisation()
-    person = visitor("nb", width).log_in_as(hr)
+    person = visitor(language, width).log_in_as(hr)
     person.go(f"/hr/maler/{template.pk}/")
     add = person.page.locator("form.add-form")
-    add.get_by_label("Tema").fill("Kompetanse og utvikling")
-    add.get_by_label("Hjelpetekst").fill("Hva trenger du å lære?")
-    add.get_by_role("button", name="Legg til temaet").click()
-    person.expect_message("Temaet er lagt til.")
+    add.get_by_label(t(language, "Tema")).fill("Kompetanse og utvikling")
+    add.get_by_label(t(language, "Hjelpetekst")).fill("Hva trenger du å lære?")
+    add.get_by_role("button", name=t(language, "Legg til temaet")).click()
+    person.expect_message(t(language, "Temaet er lagt til."))
     expect(person.page.locator(".template-point h3")).to_have_text(
         ["Hvordan har du det på jobb?", "Mål for neste periode", "Kompetanse og utvikling"]
     )
     last = person.page.locator(".template-point").last
-    last.get_by_role("button", name="Flytt opp").click()
+    last.get_by_role("button", name=t(language, "Flytt opp")).click()
     expect(person.page.locator(".template-point h3")).to_have_text(
         ["Hvordan har du det på jobb?", "Kompetanse og utvikling", "Mål for neste periode"]
     )
     first = person.page.locator(".template-point").first
     first.locator("summary").click()
-    first.get_by_label("Tema").fill("Trivsel og arbeidsmiljø")
-    first.get_by_role("button", name="Lagre temaet").click()
-    person.expect_message("Temaet er lagret.")
+    first.get_by_label(t(language, "Tema")).fill("Trivsel og arbeidsmiljø")
+    first.get_by_role("button", name=t(language, "Lagre temaet")).click()
+    person.expect_message(t(language, "Temaet er lagret."))
     add = person.page.locator("form.add-form")
-    add.get_by_role("button", name="Legg til temaet").click()  # empty: refused, the form says why
+    add.get_by_role(
+        "button", name=t(language, "Legg til temaet")
+    ).click()  # empty: refused, the form says why
     expect(person.page.locator("form.add-form .error-summary")).to_be_visible()
     check_layout(person, "hr template with errors")
     assert list(template.points.order_by("order").values_list("text", flat=True)) == [

@@ -1,6 +1,10 @@
 """Issue 16 A in a real browser: the typical agreement (3 goals, 2 tasks, 2 expectations each way)
 recorded without a page reload and in few clicks, the same without scripts, every item answered in one
-pass, and the confirmations (a <dialog> with scripts, a page of its own without), at 375 and 1280 px.
+pass, and the confirmations (a <dialog> with scripts, a page of its own without), at 375 and 1280 px,
+in bokmål, nynorsk and English. Each test runs in a few (language, width) pairs, not all six: over a
+test's variants with and without scripts together, every language and every width comes up once at
+least, so the three languages cost no more runs than the two widths did. The labels clicked and read
+come from the catalogues (`tests.browser.i18n.t`).
 
 Clicks are counted by `Clicks`: every mouse click a person makes (fields, radio buttons, buttons);
 typing is not a click. The recording must take fewer than 20."""
@@ -22,10 +26,13 @@ from conversations.models import DeputyGrant, ItemResponse, Status
 from goals import services as goal_services
 from tests import factories
 from tests.browser.conftest import WIDTHS
+from tests.browser.i18n import LANGUAGES, t, tn
 
 pytestmark = pytest.mark.browser
 
 CLICK_BUDGET = 20
+TYPICAL_CLICKS = 16  # to record the typical agreement and send it, in every language and at every width
+MINE, THEIRS = "My expectations of the employee", "The employee's expectations of me"  # msgids
 TASKS = ("Lede arbeidet med sykkelplanen", "Svare på innbyggerhenvendelser")
 GOALS = (
     ("Resultatmål", "Sykkelplanen vedtatt innen juni"),
@@ -33,11 +40,46 @@ GOALS = (
     ("Relasjonsmål", "Bli kjent med driftsseksjonen"),
 )
 EXPECTATIONS = (
-    ("Mine forventninger til medarbeideren", "Si fra tidlig når noe stopper opp"),
-    ("Mine forventninger til medarbeideren", "Dele det du lærer med teamet"),
-    ("Medarbeiderens forventninger til meg", "Ukentlig avklaring på mandager"),
-    ("Medarbeiderens forventninger til meg", "Rask tilbakemelding på utkast"),
+    (MINE, "Si fra tidlig når noe stopper opp"),
+    (MINE, "Dele det du lærer med teamet"),
+    (THEIRS, "Ukentlig avklaring på mandager"),
+    (THEIRS, "Rask tilbakemelding på utkast"),
 )
+PHONE, DESKTOP = WIDTHS["phone"], WIDTHS["desktop"]
+
+
+def _pairs(*pairs):
+    """(language, width) parameters with readable ids, e.g. `nn-375`."""
+    return pytest.mark.parametrize(
+        ("language", "width"), pairs, ids=[f"{language}-{width}" for language, width in pairs]
+    )
+
+
+def _covers_all(*groups) -> bool:
+    pairs = [pair for group in groups for pair in group]
+    return {language for language, _ in pairs} == set(LANGUAGES) and {w for _, w in pairs} == {
+        PHONE,
+        DESKTOP,
+    }
+
+
+# A test with scripts and its twin without share the six (language, width) combinations between them.
+AGREEMENT_JS = (("nb", PHONE), ("en", DESKTOP))
+AGREEMENT_NO_JS = (("nn", PHONE), ("nb", DESKTOP))
+DIALOG_JS = (("nn", PHONE), ("en", DESKTOP))
+DIALOG_NO_JS = (("en", PHONE), ("nb", DESKTOP))
+ONE_PASS = ((("en", PHONE), True), (("nb", DESKTOP), True), (("nn", PHONE), False), (("en", DESKTOP), False))
+DEPUTY = ((("nn", PHONE), True), (("en", DESKTOP), True), (("nb", PHONE), False), (("nn", DESKTOP), False))
+assert _covers_all(AGREEMENT_JS, AGREEMENT_NO_JS) and _covers_all(DIALOG_JS, DIALOG_NO_JS)
+assert _covers_all([p for p, _ in ONE_PASS]) and _covers_all([p for p, _ in DEPUTY])
+
+
+def _with_scripts(cases):
+    return pytest.mark.parametrize(
+        ("language", "width", "javascript"),
+        [(language, width, js) for (language, width), js in cases],
+        ids=[f"{language}-{width}-{'js' if js else 'no-js'}" for (language, width), js in cases],
+    )
 
 
 class Clicks:
@@ -84,14 +126,14 @@ def _add(page, click, *, form_id, field, button, text, first, choice=None):
 
 def _record(visitor_, conversation) -> int:
     """The leader records the typical agreement; returns the clicks it took."""
-    page, click = visitor_.page, Clicks()
+    page, click, language = visitor_.page, Clicks(), visitor_.language
     for index, title in enumerate(TASKS):
         _add(
             page,
             click,
             form_id="#add-task",
-            field="Oppgave",
-            button="Legg til oppgave",
+            field=t(language, "Task"),
+            button=t(language, "Add task"),
             text=title,
             first=index == 0,
         )
@@ -100,39 +142,39 @@ def _record(visitor_, conversation) -> int:
             page,
             click,
             form_id="#add-goal",
-            field="Mål",
-            button="Legg til mål",
+            field=t(language, "Goal"),
+            button=t(language, "Add goal"),
             text=title,
             first=index == 0,
-            choice=kind,
+            choice=t(language, kind),
         )
     for index, (direction, text) in enumerate(EXPECTATIONS):
         _add(
             page,
             click,
             form_id="#add-expectation",
-            field="Forventning",
-            button="Legg til forventning",
+            field=t(language, "Expectation"),
+            button=t(language, "Add expectation"),
             text=text,
             first=index == 0,
-            choice=direction,
+            choice=t(language, direction),
         )
-    expect(page.locator("#add-task").get_by_label("Oppgave", exact=True)).to_have_value("")
+    expect(page.locator("#add-task").get_by_label(t(language, "Task"), exact=True)).to_have_value("")
     assert sorted(conversation.tasks.values_list("title", flat=True)) == sorted(TASKS)
     assert sorted(conversation.goals.values_list("kind", "title")) == sorted(
         zip(("result", "development", "relational"), (g[1] for g in GOALS), strict=True)
     )
     assert sorted(conversation.expectations.values_list("direction", "text")) == sorted(
-        ("leader_to_employee" if d.startswith("Mine") else "employee_to_leader", t) for d, t in EXPECTATIONS
+        ("leader_to_employee" if d == MINE else "employee_to_leader", text) for d, text in EXPECTATIONS
     )
     return click.count
 
 
-@pytest.mark.parametrize("width", WIDTHS.values())
-def test_the_typical_agreement_is_recorded_without_a_reload(visitor, pair, width):
+@_pairs(*AGREEMENT_JS)
+def test_the_typical_agreement_is_recorded_without_a_reload(visitor, pair, language, width):
     leader, employee = pair
     conversation = services.conversation_create(actor=leader, employee=employee)
-    boss = visitor("nb", width).log_in_as(leader)
+    boss = visitor(language, width).log_in_as(leader)
     console_errors = []
     boss.page.on(
         "console", lambda message: console_errors.append(message.text) if message.type == "error" else None
@@ -145,33 +187,36 @@ def test_the_typical_agreement_is_recorded_without_a_reload(visitor, pair, width
     assert loads == [], f"full page loads while recording: {loads}"
     assert boss.page.evaluate("window.samtaleStillHere") is True
     assert console_errors == [], console_errors  # no CSP refusals (htmx adds no inline style or script)
-    boss.check(f"agreement recorded in place {width}")
+    boss.check("agreement recorded in place")
     height = boss.page.evaluate("document.documentElement.scrollHeight")
     # "Neste steg" follows: the agreement can be sent.
-    boss.page.get_by_role("button", name="Send til bekreftelse").click()
+    boss.page.get_by_role("button", name=t(language, "Send for confirmation")).click()
     clicks += 1
-    boss.expect_message("Avtalen ble sendt til bekreftelse.")
+    boss.expect_message(t(language, "The agreement was sent for confirmation."))
     conversation.refresh_from_db()
     assert conversation.status == Status.AWAITING_CONFIRMATION
     print(
-        f"\nclicks to record and send the typical agreement at {width} px: {clicks}; page height {height} px"
+        f"\nclicks to record and send the typical agreement ({language}, {width} px): {clicks}; "
+        f"page height {height} px"
     )
+    assert clicks == TYPICAL_CLICKS
     assert clicks < CLICK_BUDGET
 
 
-@pytest.mark.parametrize("width", WIDTHS.values())
-def test_the_typical_agreement_without_javascript(visitor, pair, width):
+@_pairs(*AGREEMENT_NO_JS)
+def test_the_typical_agreement_without_javascript(visitor, pair, language, width):
     leader, employee = pair
     conversation = services.conversation_create(actor=leader, employee=employee)
-    boss = visitor("nb", width, javascript=False).log_in_as(leader)
+    boss = visitor(language, width, javascript=False).log_in_as(leader)
     boss.go(f"/samtaler/{conversation.pk}/")
     loads = _watch_navigations(boss.page)
     clicks = _record(boss, conversation)
     assert len(loads) >= 9  # one post/redirect/get per item: the pages work, by reloading
-    boss.page.get_by_role("button", name="Send til bekreftelse").click()
+    boss.page.get_by_role("button", name=t(language, "Send for confirmation")).click()
     clicks += 1
-    boss.expect_message("Avtalen ble sendt til bekreftelse.")
-    print(f"\nclicks without JavaScript at {width} px: {clicks}, page loads: {len(loads) + 1}")
+    boss.expect_message(t(language, "The agreement was sent for confirmation."))
+    print(f"\nclicks without JavaScript ({language}, {width} px): {clicks}, page loads: {len(loads) + 1}")
+    assert clicks == TYPICAL_CLICKS
     assert clicks < CLICK_BUDGET
 
 
@@ -182,129 +227,154 @@ def _awaiting(leader, employee):
     for kind, (_label, title) in zip(("result", "development", "relational"), GOALS, strict=True):
         goal_services.goal_create(conversation=conversation, actor=leader, title=title, kind=kind)
     for direction, text in EXPECTATIONS:
-        value = "leader_to_employee" if direction.startswith("Mine") else "employee_to_leader"
+        value = "leader_to_employee" if direction == MINE else "employee_to_leader"
         goal_services.expectation_create(conversation=conversation, actor=leader, direction=value, text=text)
     workflow.conversation_submit(conversation_id=conversation.pk, actor=leader)
     return conversation
 
 
-@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-@pytest.mark.parametrize("width", WIDTHS.values())
-def test_every_item_answered_in_one_pass(visitor, pair, width, javascript):
+def _answered(language: str, answered: int, total: int) -> str:
+    return tn(
+        language,
+        "You have answered %(answered)s of %(total)s item.",
+        "You have answered %(answered)s of %(total)s items.",
+        total,
+    ) % {"answered": answered, "total": total}
+
+
+@_with_scripts(ONE_PASS)
+def test_every_item_answered_in_one_pass(visitor, pair, language, width, javascript):
     leader, employee = pair
     conversation = _awaiting(leader, employee)
-    phone = visitor("nb", width, javascript=javascript).log_in_as(employee)
+    phone = visitor(language, width, javascript=javascript).log_in_as(employee)
     page = phone.page
     phone.go(f"/samtaler/{conversation.pk}/")
     loads = _watch_navigations(page)
-    expect(page.locator("#answered-count-all")).to_contain_text("0 av 9")
+    expect(page.locator("#answered-count-all")).to_have_text(_answered(language, 0, 9))
     goal = conversation.goals.get(kind="development")
     item = page.locator(f"#goal-{goal.pk}")
-    item.get_by_label("Uenig").check()
-    item.get_by_label(re.compile("Kommentar til svaret ditt")).fill("Heller økonomistyring")
-    page.locator("#respond-all").get_by_role("button", name="Enig i alt som ikke er besvart").click()
-    phone.expect_message("9 svar er lagret.")
-    expect(page.locator("#answered-count-all")).to_contain_text("9 av 9")
-    expect(page.locator("#answered-count")).to_contain_text("9 av 9")
+    item.get_by_label(t(language, "Uenig"), exact=True).check()
+    comment = t(language, "Comment on your answer to “%(item)s”") % {"item": goal.title}
+    item.get_by_label(comment, exact=True).fill("Heller økonomistyring")
+    page.locator("#respond-all").get_by_role(
+        "button", name=t(language, "Enig i alt som ikke er besvart")
+    ).click()
+    phone.expect_message(
+        tn(language, "%(count)d svar er lagret.", "%(count)d svar er lagret.", 9) % {"count": 9}
+    )
+    expect(page.locator("#answered-count-all")).to_have_text(_answered(language, 9, 9))
+    expect(page.locator("#answered-count")).to_have_text(_answered(language, 9, 9))
     assert ItemResponse.objects.filter(conversation=conversation).count() == 9
     assert ItemResponse.objects.get(conversation=conversation, goal=goal).stance == "disagree"
     if javascript:
         assert loads == []
-    phone.check(f"all answered in one pass {width} {'js' if javascript else 'no-js'}")
+    phone.check(f"all answered in one pass {'js' if javascript else 'no-js'}")
 
 
 def _open_dialog_and(page, form_button, answer: str):
     form_button.click()
     dialog = page.locator("#confirm-dialog")
     expect(dialog).to_be_visible()
-    dialog.get_by_role("button", name=answer).click()
+    dialog.get_by_role("button", name=answer, exact=True).click()
     expect(dialog).to_be_hidden()
 
 
-@pytest.mark.parametrize("width", WIDTHS.values())
-def test_deleting_and_cancelling_ask_in_a_dialog(visitor, pair, width):
+def _delete_button(language: str, page, task):
+    """The task's delete button; its accessible name goes on with the task's title."""
+    return page.locator(f"#task-{task.pk}").get_by_role(
+        "button", name=re.compile("^" + re.escape(t(language, "Delete")))
+    )
+
+
+@_pairs(*DIALOG_JS)
+def test_deleting_and_cancelling_ask_in_a_dialog(visitor, pair, language, width):
     leader, employee = pair
     conversation = services.conversation_create(actor=leader, employee=employee)
     task = goal_services.task_create(conversation=conversation, actor=leader, title=TASKS[0])
-    boss = visitor("nb", width).log_in_as(leader)
+    boss = visitor(language, width).log_in_as(leader)
     page = boss.page
     boss.go(f"/samtaler/{conversation.pk}/")
-    delete = page.locator(f"#task-{task.pk}").get_by_role("button", name=re.compile("^Slett"))
+    delete = _delete_button(language, page, task)
     delete.click()
     expect(page.locator("#confirm-dialog")).to_be_visible()
-    expect(page.locator("#confirm-dialog")).to_contain_text(f"Vil du slette «{TASKS[0]}» fra avtalen?")
-    boss.check(f"delete dialog {width}")
-    page.locator("#confirm-dialog").get_by_role("button", name="Avbryt").click()
+    expect(page.locator("#confirm-dialog")).to_contain_text(
+        t(language, "Vil du slette «%(item)s» fra avtalen?") % {"item": TASKS[0]}
+    )
+    boss.check("delete dialog")
+    page.locator("#confirm-dialog").get_by_role("button", name=t(language, "Avbryt"), exact=True).click()
     assert conversation.tasks.exists()
-    _open_dialog_and(page, delete, "Slett")
+    _open_dialog_and(page, delete, t(language, "Slett"))
     expect(page.locator(f"#task-{task.pk}")).to_have_count(0)
-    boss.expect_message("ble slettet")
+    boss.expect_message(t(language, "“%(item)s” was deleted.") % {"item": TASKS[0]})
     assert not conversation.tasks.exists()
 
-    cancel = page.get_by_role("button", name="Avlys samtalen")
-    _open_dialog_and(page, cancel, "Avbryt")
+    cancel = page.get_by_role("button", name=t(language, "Cancel the conversation"))
+    _open_dialog_and(page, cancel, t(language, "Avbryt"))
     conversation.refresh_from_db()
     assert conversation.status == Status.DRAFT
-    _open_dialog_and(page, cancel, "Avlys samtalen")
-    boss.expect_message("Samtalen ble avlyst.")
+    _open_dialog_and(page, cancel, t(language, "Avlys samtalen"))
+    boss.expect_message(t(language, "The conversation was cancelled."))
     conversation.refresh_from_db()
     assert conversation.status == Status.CANCELLED
 
 
-@pytest.mark.parametrize("width", WIDTHS.values())
-def test_without_javascript_a_page_asks_first(visitor, pair, width):
+@_pairs(*DIALOG_NO_JS)
+def test_without_javascript_a_page_asks_first(visitor, pair, language, width):
     leader, employee = pair
     conversation = services.conversation_create(actor=leader, employee=employee)
     task = goal_services.task_create(conversation=conversation, actor=leader, title=TASKS[0])
-    boss = visitor("nb", width, javascript=False).log_in_as(leader)
+    boss = visitor(language, width, javascript=False).log_in_as(leader)
     page = boss.page
     boss.go(f"/samtaler/{conversation.pk}/")
-    page.locator(f"#task-{task.pk}").get_by_role("button", name=re.compile("^Slett")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Er du sikker?")
-    boss.check(f"confirm page {width}")
-    page.get_by_role("link", name="Avbryt").click()
+    sure = t(language, "Er du sikker?")
+    _delete_button(language, page, task).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(sure)
+    boss.check("confirm page")
+    page.get_by_role("link", name=t(language, "Avbryt"), exact=True).click()
     assert conversation.tasks.exists()
-    page.locator(f"#task-{task.pk}").get_by_role("button", name=re.compile("^Slett")).click()
-    page.get_by_role("button", name="Slett").click()
-    boss.expect_message("ble slettet")
+    _delete_button(language, page, task).click()
+    page.get_by_role("button", name=t(language, "Slett"), exact=True).click()
+    boss.expect_message(t(language, "“%(item)s” was deleted.") % {"item": TASKS[0]})
     assert not conversation.tasks.exists()
-    page.get_by_role("button", name="Avlys samtalen").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Er du sikker?")
-    page.get_by_role("button", name="Avlys samtalen").click()
-    boss.expect_message("Samtalen ble avlyst.")
+    page.get_by_role("button", name=t(language, "Cancel the conversation"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(sure)
+    page.get_by_role("button", name=t(language, "Avlys samtalen"), exact=True).click()
+    boss.expect_message(t(language, "The conversation was cancelled."))
 
 
-@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-@pytest.mark.parametrize("width", WIDTHS.values())
-def test_a_deputy_is_chosen_by_name_and_ending_the_grant_asks_first(visitor, pair, width, javascript):
+@_with_scripts(DEPUTY)
+def test_a_deputy_is_chosen_by_name_and_ending_the_grant_asks_first(
+    visitor, pair, language, width, javascript
+):
     leader, _employee = pair
     factories.LeaderFactory(full_name="Kari Nordmann")
     chosen = factories.LeaderFactory(full_name="Karin Nordli")
     factories.UserFactory(full_name="Kari Ikkeleder")
-    boss = visitor("nb", width, javascript=javascript).log_in_as(leader)
+    boss = visitor(language, width, javascript=javascript).log_in_as(leader)
     page = boss.page
     boss.go("/stedfortredere/")
-    page.get_by_label("Stedfortreder", exact=True).fill("Kari")
+    page.get_by_label(t(language, "Stedfortreder"), exact=True).fill("Kari")
     if not javascript:
-        page.get_by_role("button", name="Søk etter navn").click()
+        page.get_by_role("button", name=t(language, "Søk etter navn")).click()
     candidates = page.locator("#deputy-candidates")
     expect(candidates.get_by_label(re.compile("Karin Nordli"))).to_be_visible()
     expect(candidates).not_to_contain_text("Kari Ikkeleder")
-    boss.check(f"deputy candidates {width} {javascript}")
+    boss.check(f"deputy candidates {'js' if javascript else 'no-js'}")
     candidates.get_by_label(re.compile("Karin Nordli")).check()
     until = timezone.localdate() + datetime.timedelta(days=10)
-    page.get_by_label("Til og med").fill(until.isoformat())
-    page.get_by_role("button", name="Gi tilgang").click()
-    boss.expect_message("Stedfortrederen fikk tilgang.")
+    page.get_by_label(t(language, "Until (inclusive)")).fill(until.isoformat())
+    page.get_by_role("button", name=t(language, "Grant access")).click()
+    boss.expect_message(t(language, "The deputy was granted access."))
     grant = DeputyGrant.objects.get(leader=leader)
     assert grant.deputy == chosen
-    page.get_by_role("button", name=re.compile("Avslutt tilgangen")).click()
+    page.get_by_role("button", name=re.compile("^" + re.escape(t(language, "End access")))).click()
+    confirm = t(language, "Avslutt tilgangen")
     if javascript:
         expect(page.locator("#confirm-dialog")).to_be_visible()
-        page.locator("#confirm-dialog").get_by_role("button", name="Avslutt tilgangen").click()
+        page.locator("#confirm-dialog").get_by_role("button", name=confirm, exact=True).click()
     else:
-        expect(page.get_by_role("heading", level=1)).to_have_text("Er du sikker?")
-        page.get_by_role("button", name="Avslutt tilgangen").click()
-    boss.expect_message("Stedfortrederens tilgang er avsluttet.")
+        expect(page.get_by_role("heading", level=1)).to_have_text(t(language, "Er du sikker?"))
+        page.get_by_role("button", name=confirm, exact=True).click()
+    boss.expect_message(t(language, "The deputy's access has ended."))
     grant.refresh_from_db()
     assert grant.ended_at is not None
