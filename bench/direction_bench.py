@@ -12,9 +12,7 @@ employees; prints the median wall time, the query count and the load average.
 
 import argparse
 import os
-import statistics as stats
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -24,33 +22,14 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
+from bench.timing import timed  # noqa: E402
 from conversations.models import Cycle  # noqa: E402
 from goals.selectors import direction  # noqa: E402
 from organization.models import User  # noqa: E402
-
-
-def timed(call, repeat: int) -> tuple[float, int]:
-    """Median wall seconds over `repeat` calls after one warm-up, and the queries of one call."""
-    call()
-    executed = []
-
-    def count(execute, sql, params, many, context):
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):  # the test client's request signals reset queries_log
-        call()
-    walls = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        walls.append(time.perf_counter() - start)
-    return stats.median(walls), len(executed)
 
 
 def leaders_by_level(per_level: int) -> dict[int, list]:

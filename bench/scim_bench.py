@@ -14,9 +14,7 @@ the median wall time, the query count of one request and the load average.
 import argparse
 import json
 import os
-import statistics as stats
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -30,29 +28,12 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
+from bench.timing import timed  # noqa: E402
 from identity import services  # noqa: E402
 from organization.models import User  # noqa: E402
 
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-
-
-def measure(call, repeat: int) -> tuple[float, int]:
-    call()
-    executed = []
-
-    def count(execute, sql, params, many, context):
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        call()
-    walls = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        walls.append(time.perf_counter() - start)
-    return stats.median(walls), len(executed)
 
 
 def main() -> None:
@@ -97,7 +78,7 @@ def main() -> None:
     print(f"{people} active people, {connection.vendor}, load {os.getloadavg()[0]:.2f}")
     calls = (("lookup by userName", lookup), ("PATCH department", department), ("PATCH manager", move))
     for name, call in calls:
-        wall, queries = measure(call, args.repeat)
+        wall, queries = timed(call, args.repeat)
         print(f"{name:22} median {wall * 1000:8.1f} ms  {queries:3d} queries")
     print(f"load {os.getloadavg()[0]:.2f}")
 

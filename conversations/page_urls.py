@@ -2,28 +2,28 @@
 
 from django.urls import include, path
 
-from conversations.views import actions, conversation, home, records
+from conversations.views import actions, comments, conversation, home, records, responses
 
 app_name = "web"
 
 conversation_patterns = [
     path("", conversation.conversation_detail, name="conversation"),
     path("tidspunkt/", actions.meeting_time, name="meeting_time"),
-    path("tema/", actions.agenda_add, name="agenda_add"),
-    path("tema/<id:point_pk>/del/", actions.agenda_share, name="agenda_share"),
+    path("tema/", comments.agenda_add, name="agenda_add"),
+    path("tema/<id:point_pk>/del/", comments.agenda_share, name="agenda_share"),
     path("punkter/<str:kind>/", actions.item_add, name="item_add"),
     path("punkter/<str:kind>/<id:item_pk>/", actions.item_edit, name="item_edit"),
     path("punkter/<str:kind>/<id:item_pk>/slett/", actions.item_delete, name="item_delete"),
     path("handling/<str:name>/", actions.transition, name="transition"),
-    path("bekreft/", actions.confirm, name="confirm"),
-    path("be-om-endringer/", actions.request_changes, name="request_changes"),
-    path("svar/", actions.respond_all, name="respond_all"),
-    path("svar/<str:item_key>/", actions.respond, name="respond"),
-    path("kommentarer/", actions.comment, name="comment"),
-    path("kommentarer/<str:item_key>/", actions.comment, name="item_comment"),
-    path("tilleggsmerknad/", actions.statement, name="statement"),
-    path("oppfolging/", actions.follow_up, name="follow_up"),
-    path("oppfolging/<int:question_pk>/svar/", actions.follow_up_answer, name="follow_up_answer"),
+    path("bekreft/", responses.confirm, name="confirm"),
+    path("be-om-endringer/", responses.request_changes, name="request_changes"),
+    path("svar/", responses.respond_all, name="respond_all"),
+    path("svar/<str:item_key>/", responses.respond, name="respond"),
+    path("kommentarer/", comments.comment, name="comment"),
+    path("kommentarer/<str:item_key>/", comments.comment, name="item_comment"),
+    path("tilleggsmerknad/", responses.statement, name="statement"),
+    path("oppfolging/", comments.follow_up, name="follow_up"),
+    path("oppfolging/<int:question_pk>/svar/", comments.follow_up_answer, name="follow_up_answer"),
     path("forslag/", actions.proposal_add, name="proposal_add"),
     path("forslag/<id:proposal_pk>/godta/", actions.proposal_accept, name="proposal_accept"),
     path("forslag/<id:proposal_pk>/avsla/", actions.proposal_decline, name="proposal_decline"),

@@ -26,14 +26,9 @@ from goals.models import UnitGoal
 from organization.models import OrgUnit, User
 
 SEED = 2027
-BYMILJO, HELSE, UTDANNING = (
-    "Oslo kommune/Bymiljøetaten",
-    "Oslo kommune/Helseetaten",
-    "Oslo kommune/Utdanningsetaten",
-)
-RENOVASJON = f"{BYMILJO}/Seksjon for renovasjon"
-RUS = f"{HELSE}/Seksjon for rus og psykisk helse"
-BARNEHAGE = f"{UTDANNING}/Seksjon for barnehage"
+RENOVASJON = f"{demo.BYMILJO}/Seksjon for renovasjon"
+RUS = f"{demo.HELSE}/Seksjon for rus og psykisk helse"
+BARNEHAGE = f"{demo.UTDANNING}/Seksjon for barnehage"
 # unit path: team size (the team leader comes on top)
 TEAMS = {
     demo.DRIFT: 42,
@@ -163,30 +158,31 @@ class CrowdPlay:
         return min(day + datetime.timedelta(days=self.rng.randint(low, high)), self.today)
 
     def run(self, state: str) -> None:
-        leader, start = self.member.leader, self.cycle.starts_on
-        created = self.day_after(start, 0, 20)
+        leader = self.member.leader
+        created = self.day_after(self.cycle.starts_on, 0, 20)
         with self.at(created):
             self.conversation = services.conversation_create(
                 actor=leader, employee=self.member.user, cycle=self.cycle
             )
             self._items()
-        if state == "draft":
-            return
         if state == "held":
             with self.at(self.day_after(created, 1, 10)):
                 services.conversation_update(
                     conversation=self.conversation, actor=leader, held_on=self.day_after(created, 0, 5)
                 )
-            return
-        if state == "cancelled":
+        elif state == "cancelled":
             with self.at(self.day_after(created, 1, 4)):
                 workflow.conversation_cancel(conversation_id=self.conversation.pk, actor=leader)
-            return
+        elif state != "draft":
+            self._submit(created, state)
+
+    def _submit(self, created: datetime.date, state: str) -> None:
+        """Sent for confirmation; then changes asked for, or (unless it is still awaiting) confirmed."""
         submitted = self.day_after(created, 1, 12)
         with self.at(submitted):
-            self.version = workflow.conversation_submit(conversation_id=self.conversation.pk, actor=leader)
-        if state == "awaiting":
-            return
+            self.version = workflow.conversation_submit(
+                conversation_id=self.conversation.pk, actor=self.member.leader
+            )
         if state == "changes":
             with self.at(self.day_after(submitted, 1, 4)):
                 workflow.conversation_request_changes(
@@ -194,7 +190,11 @@ class CrowdPlay:
                     actor=self.member.user,
                     comment="Kan vi se på målene en gang til?",
                 )
-            return
+        elif state != "awaiting":
+            self._confirm(submitted, closed=state == "closed")
+
+    def _confirm(self, submitted: datetime.date, *, closed: bool) -> None:
+        """Confirmed by the employee, followed up (always when `closed`), and when `closed`, closed."""
         confirmed = self.day_after(submitted, 1, 6)
         with self.at(confirmed):
             workflow.conversation_confirm(
@@ -203,11 +203,11 @@ class CrowdPlay:
                 version=self.version.number,
                 sha256=self.version.sha256,
             )
-        if state == "closed" or self.rng.random() < FOLLOWED_UP_SHARE:
+        if closed or self.rng.random() < FOLLOWED_UP_SHARE:
             self._follow_ups(confirmed, until=self.cycle.starts_on + datetime.timedelta(days=330))
-        if state == "closed":
+        if closed:
             with self.at(self.cycle.starts_on + datetime.timedelta(days=345)):
-                workflow.conversation_close(conversation_id=self.conversation.pk, actor=leader)
+                workflow.conversation_close(conversation_id=self.conversation.pk, actor=self.member.leader)
 
     def _items(self) -> None:
         """Two or three goals (what the statistics count); this year also, now and then, a task and

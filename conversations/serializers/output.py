@@ -94,11 +94,15 @@ def _item(item, tz) -> dict:
     }
 
 
+def _attributes(obj, *names: str) -> dict:
+    """The attributes `names` of `obj` as they are, under their own names."""
+    return {name: getattr(obj, name) for name in names}
+
+
 def _task(task, tz) -> dict:
     return {
         **_item(task, tz),
-        "title": task.title,
-        "description": task.description,
+        **_attributes(task, "title", "description"),
         "due_date": iso_date(task.due_date),
         "order": task.order,
     }
@@ -108,9 +112,7 @@ def _goal(goal, tz) -> dict:
     return {
         **_item(goal, tz),
         "kind": str(goal.kind),
-        "title": goal.title,
-        "description": goal.description,
-        "measure": goal.measure,
+        **_attributes(goal, "title", "description", "measure"),
         "due_date": iso_date(goal.due_date),
         "order": goal.order,
         "supports": goal.supports_id,
@@ -140,23 +142,19 @@ def conversation_detail(conversation) -> dict:
         "tasks": [_task(task, tz) for task in conversation.task_list],
         "goals": [_goal(goal, tz) for goal in conversation.goal_list],
         "expectations": [_expectation(e, tz) for e in conversation.expectation_list],
-        "current_version": None
-        if current is None
-        else {
-            "number": current.number,
-            "sha256": current.sha256,
-            "submitted_at": iso_datetime(current.submitted_at, tz),
-        },
-        "confirmed_version": None
-        if binding is None
-        else {
-            "number": binding.number,
-            "sha256": binding.sha256,
-            "confirmed_at": iso_datetime(binding.confirmed_at, tz),
-        },
+        "current_version": _version(current, "submitted_at", tz),
+        "confirmed_version": _version(binding, "confirmed_at", tz),
         "allowed_actions": [str(action) for action in conversation.allowed_actions],
         "deputies": [
             {"deputy": person(grant.deputy), "until": iso_date(grant.until)}
             for grant in conversation.active_deputies
         ],
     }
+
+
+def _version(version, stamp: str, tz) -> dict | None:
+    """A version's summary: its number, its hash and the moment `stamp` (submitted or confirmed)."""
+    if version is None:
+        return None
+    moment = iso_datetime(getattr(version, stamp), tz)
+    return {"number": version.number, "sha256": version.sha256, stamp: moment}

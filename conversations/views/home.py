@@ -32,6 +32,16 @@ WAITING_LABELS = {
     waiting.PROPOSAL_DECLINED: gettext_lazy("Et forslag som ble avslått"),
 }
 
+# What a person is told after turning a setting on (True) or off (False).
+DIGEST_SWITCHED = {
+    True: gettext_lazy("Du får nå én samlemelding om dagen i stedet for én e-post per hendelse."),
+    False: gettext_lazy("Du får nå én e-post per hendelse."),
+}
+SHARING_SWITCHED = {
+    True: gettext_lazy("Your closed conversations are now shared with your current leader."),
+    False: gettext_lazy("Your closed conversations are no longer shared with your current leader."),
+}
+
 
 @page
 def home(request):
@@ -55,15 +65,16 @@ def waiting_page(request):
 @require_POST
 def email_digest(request):
     """The e-mail setting on Venter på deg: one e-mail per thing or a daily digest."""
-    form = EmailDigestForm(request.POST)
-    digest = form.is_valid() and form.cleaned_data["digest"]
-    success = (
-        _("Du får nå én samlemelding om dagen i stedet for én e-post per hendelse.")
-        if digest
-        else _("Du får nå én e-post per hendelse.")
-    )
-    run_action(request, lambda: services.email_digest_set(person=request.user, digest=digest), success)
-    return redirect("web:home")
+    digest_set = lambda digest: services.email_digest_set(person=request.user, digest=digest)  # noqa: E731
+    return _switch(request, EmailDigestForm(request.POST), "digest", digest_set, DIGEST_SWITCHED, "web:home")
+
+
+def _switch(request, form, field: str, call, switched: dict, back: str):
+    """A setting turned on or off by the form's `field` (off when the form is invalid): `call(value)`,
+    the message `switched[value]`, then back to the page `back`."""
+    value = form.is_valid() and form.cleaned_data[field]
+    run_action(request, lambda: call(value), str(switched[value]))
+    return redirect(back)
 
 
 @page
@@ -135,15 +146,10 @@ def my_conversations(request):
 @page
 @require_POST
 def share_history(request):
-    form = ShareHistoryForm(request.POST)
-    shared = form.is_valid() and form.cleaned_data["shared"]
-    success = (
-        _("Your closed conversations are now shared with your current leader.")
-        if shared
-        else _("Your closed conversations are no longer shared with your current leader.")
+    share = lambda shared: services.history_share_set(employee=request.user, shared=shared)  # noqa: E731
+    return _switch(
+        request, ShareHistoryForm(request.POST), "shared", share, SHARING_SWITCHED, "web:my_conversations"
     )
-    run_action(request, lambda: services.history_share_set(employee=request.user, shared=shared), success)
-    return redirect("web:my_conversations")
 
 
 def _may_grant(user) -> bool:

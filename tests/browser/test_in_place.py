@@ -127,38 +127,23 @@ def _add(page, click, *, form_id, field, button, text, first, choice=None):
 def _record(visitor_, conversation) -> int:
     """The leader records the typical agreement; returns the clicks it took."""
     page, click, language = visitor_.page, Clicks(), visitor_.language
-    for index, title in enumerate(TASKS):
-        _add(
-            page,
-            click,
-            form_id="#add-task",
-            field=t(language, "Task"),
-            button=t(language, "Add task"),
-            text=title,
-            first=index == 0,
-        )
-    for index, (kind, title) in enumerate(GOALS):
-        _add(
-            page,
-            click,
-            form_id="#add-goal",
-            field=t(language, "Goal"),
-            button=t(language, "Add goal"),
-            text=title,
-            first=index == 0,
-            choice=t(language, kind),
-        )
-    for index, (direction, text) in enumerate(EXPECTATIONS):
-        _add(
-            page,
-            click,
-            form_id="#add-expectation",
-            field=t(language, "Expectation"),
-            button=t(language, "Add expectation"),
-            text=text,
-            first=index == 0,
-            choice=t(language, direction),
-        )
+    forms = (  # (kind, field, button, [(text, radio choice)]): the msgids of the labels
+        ("task", "Task", "Add task", [(title, None) for title in TASKS]),
+        ("goal", "Goal", "Add goal", [(title, kind) for kind, title in GOALS]),
+        ("expectation", "Expectation", "Add expectation", [(text, d) for d, text in EXPECTATIONS]),
+    )
+    for kind, field, button, rows in forms:
+        for index, (text, choice) in enumerate(rows):
+            _add(
+                page,
+                click,
+                form_id=f"#add-{kind}",
+                field=t(language, field),
+                button=t(language, button),
+                text=text,
+                first=index == 0,
+                choice=t(language, choice) if choice else None,
+            )
     expect(page.locator("#add-task").get_by_label(t(language, "Task"), exact=True)).to_have_value("")
     assert sorted(conversation.tasks.values_list("title", flat=True)) == sorted(TASKS)
     assert sorted(conversation.goals.values_list("kind", "title")) == sorted(

@@ -21,16 +21,29 @@ EXAMPLES = int(os.environ.get("SAMTALE_LP_EXAMPLES", "5000" if NIGHTLY else "100
 NONE = ((0, 0, 0), (0, 0, 0, 0), (0, 0))
 
 
-def person(unit, levels, goals=((0, 0, 0), (0, 0, 0)), entries=((0, 0), (0, 0)), active=True, was=None):
+def person(
+    unit,
+    levels,
+    goals=((0, 0, 0), (0, 0, 0)),
+    entries=((0, 0), (0, 0)),
+    active=True,
+    was=None,
+    statuses=((0, 0, 0, 0), (0, 0, 0, 0)),
+):
     return Person(
         unit=unit,
         earlier_unit=unit if was is None else was,
         active=active,
         levels=levels,
         goals=goals,
-        statuses=((0, 0, 0, 0), (0, 0, 0, 0)),
+        statuses=statuses,
         entries=entries,
     )
+
+
+def contracted(unit, levels, goals, statuses, entries, active=True):
+    """A person with goals, their statuses and follow-up entries: each a pair, last year's and this year's."""
+    return person(unit, levels, goals=goals, entries=entries, active=active, statuses=statuses)
 
 
 def crowd(unit, n, levels, **kwargs):
@@ -222,123 +235,19 @@ STATUSES = ("on_track", "at_risk", "off_track", "achieved")
 HIGHS_PRESOLVE = Organisation(
     parents={0: None, 1: 0, 2: 0, 3: 2, 4: 0, 5: 4},
     people=(
-        Person(
-            unit=0,
-            earlier_unit=0,
-            active=True,
-            levels=(0, 1),
-            goals=((0, 0, 0), (0, 0, 0)),
-            statuses=((0, 0, 0, 0), (0, 0, 0, 0)),
-            entries=((0, 0), (0, 0)),
-        ),
-        Person(
-            unit=0,
-            earlier_unit=0,
-            active=False,
-            levels=(0, 0),
-            goals=((0, 0, 0), (0, 0, 0)),
-            statuses=((0, 0, 0, 0), (0, 0, 0, 0)),
-            entries=((0, 0), (0, 0)),
-        ),
-        Person(
-            unit=0,
-            earlier_unit=0,
-            active=True,
-            levels=(3, 3),
-            goals=((1, 1, 2), (1, 0, 0)),
-            statuses=((1, 1, 0, 2), (0, 0, 1, 0)),
-            entries=((0, 2), (1, 0)),
-        ),
-        Person(
-            unit=0,
-            earlier_unit=0,
-            active=True,
-            levels=(2, 3),
-            goals=((0, 0, 0), (1, 1, 1)),
-            statuses=((0, 0, 0, 0), (1, 0, 1, 0)),
-            entries=((0, 0), (0, 1)),
-        ),
-        Person(
-            unit=0,
-            earlier_unit=0,
-            active=True,
-            levels=(4, 2),
-            goals=((2, 1, 1), (0, 0, 0)),
-            statuses=((0, 0, 1, 3), (0, 0, 0, 0)),
-            entries=((0, 2), (0, 0)),
-        ),
-        Person(
-            unit=0,
-            earlier_unit=0,
-            active=False,
-            levels=(4, 4),
-            goals=((1, 0, 1), (1, 1, 2)),
-            statuses=((0, 1, 0, 1), (2, 1, 0, 1)),
-            entries=((2, 0), (2, 2)),
-        ),
-        Person(
-            unit=0,
-            earlier_unit=0,
-            active=False,
-            levels=(0, 3),
-            goals=((0, 0, 0), (1, 1, 1)),
-            statuses=((0, 0, 0, 0), (1, 0, 0, 1)),
-            entries=((0, 0), (0, 1)),
-        ),
-        Person(
-            unit=0,
-            earlier_unit=0,
-            active=True,
-            levels=(0, 1),
-            goals=((0, 0, 0), (0, 0, 0)),
-            statuses=((0, 0, 0, 0), (0, 0, 0, 0)),
-            entries=((0, 0), (0, 0)),
-        ),
-        Person(
-            unit=1,
-            earlier_unit=1,
-            active=True,
-            levels=(1, 2),
-            goals=((0, 0, 0), (0, 0, 0)),
-            statuses=((0, 0, 0, 0), (0, 0, 0, 0)),
-            entries=((0, 0), (0, 0)),
-        ),
-        Person(
-            unit=1,
-            earlier_unit=1,
-            active=True,
-            levels=(0, 4),
-            goals=((0, 0, 0), (0, 2, 2)),
-            statuses=((0, 0, 0, 0), (1, 0, 1, 2)),
-            entries=((0, 0), (0, 1)),
-        ),
-        Person(
-            unit=2,
-            earlier_unit=2,
-            active=True,
-            levels=(4, 1),
-            goals=((2, 0, 2), (0, 0, 0)),
-            statuses=((1, 0, 0, 1), (0, 0, 0, 0)),
-            entries=((2, 2), (0, 0)),
-        ),
-        Person(
-            unit=2,
-            earlier_unit=2,
-            active=True,
-            levels=(2, 0),
-            goals=((0, 0, 0), (0, 0, 0)),
-            statuses=((0, 0, 0, 0), (0, 0, 0, 0)),
-            entries=((0, 0), (0, 0)),
-        ),
-        Person(
-            unit=4,
-            earlier_unit=4,
-            active=True,
-            levels=(0, 0),
-            goals=((0, 0, 0), (0, 0, 0)),
-            statuses=((0, 0, 0, 0), (0, 0, 0, 0)),
-            entries=((0, 0), (0, 0)),
-        ),
+        person(0, (0, 1)),
+        person(0, (0, 0), active=False),
+        contracted(0, (3, 3), ((1, 1, 2), (1, 0, 0)), ((1, 1, 0, 2), (0, 0, 1, 0)), ((0, 2), (1, 0))),
+        contracted(0, (2, 3), ((0, 0, 0), (1, 1, 1)), ((0, 0, 0, 0), (1, 0, 1, 0)), ((0, 0), (0, 1))),
+        contracted(0, (4, 2), ((2, 1, 1), (0, 0, 0)), ((0, 0, 1, 3), (0, 0, 0, 0)), ((0, 2), (0, 0))),
+        contracted(0, (4, 4), ((1, 0, 1), (1, 1, 2)), ((0, 1, 0, 1), (2, 1, 0, 1)), ((2, 0), (2, 2)), False),
+        contracted(0, (0, 3), ((0, 0, 0), (1, 1, 1)), ((0, 0, 0, 0), (1, 0, 0, 1)), ((0, 0), (0, 1)), False),
+        person(0, (0, 1)),
+        person(1, (1, 2)),
+        contracted(1, (0, 4), ((0, 0, 0), (0, 2, 2)), ((0, 0, 0, 0), (1, 0, 1, 2)), ((0, 0), (0, 1))),
+        contracted(2, (4, 1), ((2, 0, 2), (0, 0, 0)), ((1, 0, 0, 1), (0, 0, 0, 0)), ((2, 2), (0, 0))),
+        person(2, (2, 0)),
+        person(4, (0, 0)),
     ),
 )
 
@@ -350,10 +259,8 @@ def confirmed_of_k_over_units_known_to_have_some(outcome: dict) -> Organisation:
     in each of three parts, and each holds at most 3. The nightly LP run found it with goals with a
     status; follow-up entries alone did it on the zone rule without `present_from`."""
     people = [person(ROOT, (CONFIRMED, CONFIRMED)) for _ in range(2)]
-    nothing = {"goals": ((0, 0, 0), (0, 0, 0)), "statuses": ((0,) * 4, (0,) * 4), "entries": ((0, 0), (0, 0))}
     for unit in (1, 2, 3):
-        levels = (CONFIRMED, CONFIRMED)
-        people.append(Person(unit=unit, earlier_unit=unit, active=True, levels=levels, **(nothing | outcome)))
+        people.append(person(unit, (CONFIRMED, CONFIRMED), **outcome))
         people += crowd(unit, 5, (NOT_HELD, NOT_HELD))
     return Organisation(parents={ROOT: None, 1: ROOT, 2: ROOT, 3: ROOT}, people=tuple(people))
 
