@@ -57,20 +57,14 @@ def statistics_for(user, query_params) -> dict:
     return statistics.cycle_statistics(cycle=cycle, unit=unit)
 
 
-class _StatisticsView(ApiView):
+class StatisticsView(ApiView):
     throttle_scope = "statistics"
 
-
-class StatisticsView(_StatisticsView):
     @extend_schema(tags=TAGS, parameters=PARAMETERS, responses={200: OpenApiTypes.OBJECT, **ERRORS})
     def get(self, request):
         """Anonymized figures of a cycle for a unit and its child units, with the previous cycle.
         Every count is at least `min_group_size` or null with `"suppressed": true`."""
         return Response(statistics_for(request.user, request.query_params))
-
-
-class _DownloadView(DownloadView):
-    throttle_scope = "statistics"
 
 
 def _filename(result: dict, extension: str) -> str:
@@ -79,8 +73,9 @@ def _filename(result: dict, extension: str) -> str:
     return f"statistikk-{name}-{unit}.{extension}"
 
 
-class StatisticsCSVView(_DownloadView):
+class StatisticsCSVView(DownloadView):
     renderer_classes = [CSVRenderer]
+    throttle_scope = "statistics"
 
     @extend_schema(
         tags=TAGS,
@@ -93,8 +88,9 @@ class StatisticsCSVView(_DownloadView):
         return attachment(statistics_csv(result), "text/csv; charset=utf-8", _filename(result, "csv"))
 
 
-class StatisticsPDFView(_DownloadView):
+class StatisticsPDFView(DownloadView):
     renderer_classes = [PDFRenderer]
+    throttle_scope = "statistics"
 
     @extend_schema(
         tags=TAGS,
