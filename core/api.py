@@ -1,10 +1,11 @@
 """The API's base view and the pieces every app's endpoints share: parsers, metadata, pagination,
-and the renderers and content negotiation of downloads (PDF, ZIP, CSV)."""
+and the renderers and content negotiation of downloads (PDF, ZIP, CSV, iCalendar)."""
 
 import json
 
 from django.core.paginator import Page
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
@@ -137,6 +138,15 @@ class CSVRenderer(BinaryRenderer):
     format = "csv"
 
 
+class ICalendarRenderer(BaseRenderer):
+    media_type = "text/calendar"
+    format = "ics"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data.encode("utf-8") if isinstance(data, str) else data
+
+
 class PathNamesFormat(BaseContentNegotiation):
     """The path names the format: always answer with it (errors are JSON, see `DownloadView`)."""
 
@@ -158,3 +168,13 @@ class DownloadView(ApiView):
         self.request.accepted_renderer = JSONRenderer()
         self.request.accepted_media_type = JSONRenderer.media_type
         return response
+
+
+def attachment(body, content_type: str, filename: str, *, cache_control: str | None = "private, no-store"):
+    """A download's response: `body` saved as `filename`, not kept by caches unless `cache_control`
+    says otherwise (None: no Cache-Control header)."""
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if cache_control:
+        response["Cache-Control"] = cache_control
+    return response

@@ -3,10 +3,11 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
-from conversations.apis.base import ETAG_HEADER, IF_MATCH, ApiView, errors
 from conversations.apis.dialogue import ConversationChildView
 from conversations.permissions import DECIDE_PROPOSAL, PROPOSE
+from core.api import ApiView
 from core.etag import expected_revision, with_etag
+from core.schema import ETAG_HEADER, IF_MATCH, errors
 from goals import proposals, selectors, unit_goals
 from goals.permissions import access_proposal, access_unit_goal
 from goals.serializers import (

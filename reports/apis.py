@@ -6,17 +6,17 @@ Thin views: access check (the same 404 for missing and hidden), selector, render
 import io
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 
-from conversations.apis.base import errors
 from conversations.models import Cycle
 from conversations.permissions import access_conversation
 from conversations.services import access_log_record
-from core.api import DownloadView, PDFRenderer, ZipRenderer
+from core.api import DownloadView, PDFRenderer, ZipRenderer, attachment
 from core.errors import NotAllowed
+from core.schema import errors
 from reports import pdf, pdf_cache, selectors
 
 TAGS = ["reports"]
@@ -32,13 +32,6 @@ def reader_language(request) -> str:
     """The reader's language: the user's chosen language, else what the request negotiated."""
     choice = getattr(request.user, "language", "") or getattr(request, "LANGUAGE_CODE", "nb")
     return choice if choice in dict(settings.LANGUAGES) else "nb"
-
-
-def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 class ConversationPdfView(DownloadView):
@@ -59,7 +52,7 @@ class ConversationPdfView(DownloadView):
         data = selectors.conversation_pdf_data(conversation)
         body = pdf_cache.conversation_pdf(data, language=reader_language(request))
         access_log_record(conversation=conversation, user=request.user, channel=pdf.LOG_CHANNEL)
-        return _attachment(body, "application/pdf", pdf.pdf_filename(data))
+        return attachment(body, "application/pdf", pdf.pdf_filename(data))
 
 
 class CyclePdfZipView(DownloadView):
@@ -97,4 +90,4 @@ class CyclePdfZipView(DownloadView):
             render=pdf_cache.conversation_pdf,
         )
         filename = pdf.cycle_archive_filename(cycle, request.user)
-        return _attachment(buffer.getvalue(), "application/zip", filename)
+        return attachment(buffer.getvalue(), "application/zip", filename)

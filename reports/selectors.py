@@ -2,7 +2,8 @@
 
 The items come from the binding (confirmed) version's frozen content, so an amendment in progress never
 changes what the PDF calls binding. Without a confirmed version the current items are shown, and the
-PDF marks them as not confirmed. Labels are English msgids translated at render time (`gettext_lazy`).
+PDF marks them as not confirmed. Labels are msgids translated at render time (`gettext_lazy`); where a
+model names the thing, its own label (one bokmål msgid for one thing).
 """
 
 import datetime
@@ -32,8 +33,8 @@ GOAL_KIND_ORDER = tuple(GOAL_KIND_LABELS)
 STANCE_LABELS = dict(ItemResponse.Stance.choices)
 ITEM_STATUS_LABELS = dict(FollowUp.ItemStatus.choices)
 STATUS_LABELS = dict(Status.choices)
-COMMENT_KIND_LABELS = {"comment": _("Comment"), "change_request": _("Change request")}
-ITEM_KIND_LABELS = {"goal": _("Goal"), "task": _("Task"), "expectation": _("Expectation")}
+COMMENT_KIND_LABELS = {kind.value: kind.label for kind in (Comment.Kind.COMMENT, Comment.Kind.CHANGE_REQUEST)}
+ITEM_KIND_LABELS = {"goal": _("Mål"), "task": _("Oppgave"), "expectation": _("Forventning")}
 LEADER_TO_EMPLOYEE = "leader_to_employee"
 EMPLOYEE_TO_LEADER = "employee_to_leader"
 

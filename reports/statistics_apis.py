@@ -3,7 +3,7 @@
 import csv
 import io
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -11,11 +11,11 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from conversations.apis.base import errors
 from conversations.models import Cycle
-from core.api import ApiView, CSVRenderer, DownloadView, PDFRenderer
+from core.api import ApiView, CSVRenderer, DownloadView, PDFRenderer, attachment
 from core.errors import NotAllowed
 from core.ids import MAX_ID
+from core.schema import errors
 from organization.models import OrgUnit
 from reports import statistics
 from reports.statistics_pdf import render_statistics_pdf
@@ -57,11 +57,9 @@ def statistics_for(user, query_params) -> dict:
     return statistics.cycle_statistics(cycle=cycle, unit=unit)
 
 
-class _StatisticsView(ApiView):
+class StatisticsView(ApiView):
     throttle_scope = "statistics"
 
-
-class StatisticsView(_StatisticsView):
     @extend_schema(tags=TAGS, parameters=PARAMETERS, responses={200: OpenApiTypes.OBJECT, **ERRORS})
     def get(self, request):
         """Anonymized figures of a cycle for a unit and its child units, with the previous cycle.
@@ -69,21 +67,15 @@ class StatisticsView(_StatisticsView):
         return Response(statistics_for(request.user, request.query_params))
 
 
-class _DownloadView(DownloadView):
-    throttle_scope = "statistics"
-
-
-def _attachment(body, content_type: str, result: dict, extension: str) -> HttpResponse:
+def _filename(result: dict, extension: str) -> str:
     name = slugify(result["cycle"]["name"]) or result["cycle"]["id"]
     unit = slugify(result["unit"]["name"] or "") or "organisasjon"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="statistikk-{name}-{unit}.{extension}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return f"statistikk-{name}-{unit}.{extension}"
 
 
-class StatisticsCSVView(_DownloadView):
+class StatisticsCSVView(DownloadView):
     renderer_classes = [CSVRenderer]
+    throttle_scope = "statistics"
 
     @extend_schema(
         tags=TAGS,
@@ -93,11 +85,12 @@ class StatisticsCSVView(_DownloadView):
     def get(self, request):
         """The same figures as CSV: one line per unit, cycle and figure; suppressed ones are empty."""
         result = statistics_for(request.user, request.query_params)
-        return _attachment(statistics_csv(result), "text/csv; charset=utf-8", result, "csv")
+        return attachment(statistics_csv(result), "text/csv; charset=utf-8", _filename(result, "csv"))
 
 
-class StatisticsPDFView(_DownloadView):
+class StatisticsPDFView(DownloadView):
     renderer_classes = [PDFRenderer]
+    throttle_scope = "statistics"
 
     @extend_schema(
         tags=TAGS,
@@ -110,7 +103,7 @@ class StatisticsPDFView(_DownloadView):
     def get(self, request):
         """The same figures with their charts as a PDF."""
         result = statistics_for(request.user, request.query_params)
-        return _attachment(render_statistics_pdf(result), "application/pdf", result, "pdf")
+        return attachment(render_statistics_pdf(result), "application/pdf", _filename(result, "pdf"))
 
 
 CSV_HEADER = ["unit", "unit_path", "cycle", "figure", "value", "suppressed", "min_group_size"]

@@ -1,14 +1,11 @@
 """Conversations: list and create, detail and change, and the calendar invitation."""
 
-from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from conversations import fast_reads, ics, services
-from conversations.apis.base import ETAG_HEADER, IF_MATCH, ApiView, errors
+from conversations.apis.base import conversation_response
 from conversations.permissions import MANAGE, access_conversation, access_own_report
 from conversations.serializers.conversations import (
     ConversationCreateSerializer,
@@ -17,8 +14,10 @@ from conversations.serializers.conversations import (
     ConversationSerializer,
     ConversationUpdateSerializer,
 )
+from core.api import ApiView, DownloadView, ICalendarRenderer, attachment
 from core.errors import Conflict
 from core.etag import expected_revision
+from core.schema import ETAG_HEADER, IF_MATCH, errors
 
 TAGS = ["conversations"]
 
@@ -53,7 +52,7 @@ class ConversationListView(ApiView):
         data = self.validated(ConversationCreateSerializer, request.data)
         data["employee"] = access_own_report(request.user, data["employee"])
         conversation = services.conversation_create(actor=request.user, **data)
-        response = self.conversation_response(conversation, status=201)
+        response = conversation_response(request, conversation, status=201)
         response["Location"] = request.build_absolute_uri(f"{conversation.pk}/")
         return response
 
@@ -70,8 +69,8 @@ class ConversationDetailView(ApiView):
         """The conversation and its contract. The read is written to the conversation's access log."""
         access = fast_reads.conversation_access(request.user, pk)
         services.access_log_record(conversation=access.conversation, user=request.user, channel="api")
-        return self.conversation_response(
-            access.conversation, reload=False, access=access, load=fast_reads.load_contract
+        return conversation_response(
+            request, access.conversation, reload=False, access=access, load=fast_reads.load_contract
         )
 
     @extend_schema(
@@ -91,31 +90,11 @@ class ConversationDetailView(ApiView):
         conversation = services.conversation_update(
             conversation=conversation, actor=request.user, expected_revision=revision, **data
         )
-        return self.conversation_response(conversation)
+        return conversation_response(request, conversation)
 
 
-class ICalendarRenderer(BaseRenderer):
-    media_type = "text/calendar"
-    format = "ics"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data.encode("utf-8") if isinstance(data, str) else data
-
-
-class CalendarNegotiation(BaseContentNegotiation):
-    """The path names the format: always answer with a calendar (errors are JSON, see below)."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
-class CalendarView(ApiView):
+class CalendarView(DownloadView):
     renderer_classes = [ICalendarRenderer]
-    content_negotiation_class = CalendarNegotiation
 
     @extend_schema(
         tags=TAGS,
@@ -131,13 +110,5 @@ class CalendarView(ApiView):
         if conversation.scheduled_at is None:
             raise Conflict(_("The conversation has no time yet, so there is nothing to put in a calendar."))
         body = ics.invitation(conversation, domain=request.get_host().split(":")[0] or "samtale")
-        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="samtale-{conversation.pk}.ics"'
-        return response
-
-    def handle_exception(self, exc):
-        # Errors are JSON whatever the client accepts; the calendar renderer only writes calendars.
-        response = super().handle_exception(exc)
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
-        return response
+        filename = f"samtale-{conversation.pk}.ics"
+        return attachment(body, "text/calendar; charset=utf-8", filename, cache_control=None)

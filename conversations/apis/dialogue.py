@@ -6,7 +6,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
 from conversations import selectors, services
-from conversations.apis.base import ApiView, errors
 from conversations.models import Comment
 from conversations.permissions import COMMENT, RESPOND, VIEW, Access, conversation_access
 from conversations.serializers.dialogue import (
@@ -22,7 +21,9 @@ from conversations.serializers.dialogue import (
     ItemResponseSerializer,
     VersionSerializer,
 )
+from core.api import ApiView
 from core.errors import DomainError, NotAllowed
+from core.schema import errors
 
 TAGS = ["dialogue"]
 

@@ -4,10 +4,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.response import Response
 
 from conversations import selectors, services
-from conversations.apis.base import ETAG_HEADER, IF_MATCH, ApiView, errors
 from conversations.permissions import MANAGE, VIEW, access_conversation, access_item
 from conversations.serializers.conversations import ExpectationSerializer, GoalSerializer, TaskSerializer
+from core.api import ApiView
 from core.etag import expected_revision, with_etag
+from core.schema import ETAG_HEADER, IF_MATCH, errors
 from goals import services as goal_services
 from goals.models import Expectation, Goal, Task
 

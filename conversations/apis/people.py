@@ -6,14 +6,14 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from conversations import selectors, services, waiting
-from conversations.apis.base import ApiView, errors
 from conversations.models import Cycle, DeputyGrant
 from conversations.serializers.common import CycleSerializer
 from conversations.serializers.export import PersonalExportSerializer
@@ -27,8 +27,9 @@ from conversations.serializers.people import (
     TokenSerializer,
     WaitingSerializer,
 )
-from core.api import PARSER_CLASSES
+from core.api import ApiView
 from core.errors import NotAllowed
+from core.schema import errors
 from core.security import ClientAddressThrottle, cooloff_seconds
 from identity import services as identity_services
 from organization.models import User
@@ -36,13 +37,19 @@ from organization.models import User
 TAG_ME = ["me"]
 
 
-class TokenView(ObtainAuthToken):
+class TokenView(ApiView):
     """Exchange employee id and password for an API token (POST), or withdraw one's own (DELETE).
     People who have left cannot sign in. A token lasts SAMTALE_API_TOKEN_LIFETIME_DAYS."""
 
+    # Open to anyone for POST (see `get_authenticators`, `get_permissions` for DELETE); answered in
+    # JSON only; OPTIONS describes the sign-in form's fields (DRF's own metadata).
     authentication_classes: list = []
-    parser_classes = PARSER_CLASSES
-    # ObtainAuthToken turns throttling off; password guessing is what it must slow down.
+    permission_classes: list = []
+    renderer_classes = [JSONRenderer]
+    metadata_class = SimpleMetadata
+    pagination_class = None
+    serializer_class = AuthTokenSerializer
+    # Throttled by the caller's address: password guessing is what it must slow down.
     throttle_classes = [ClientAddressThrottle]
     throttle_scope = "auth"
 

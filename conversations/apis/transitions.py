@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
 from conversations import workflow
-from conversations.apis.base import ETAG_HEADER, ApiView, errors
+from conversations.apis.base import conversation_response
 from conversations.permissions import MANAGE, RESPOND, access_conversation
 from conversations.serializers.conversations import ConversationDetailSerializer, VersionSummarySerializer
 from conversations.serializers.dialogue import (
@@ -12,6 +12,8 @@ from conversations.serializers.dialogue import (
     ConfirmInputSerializer,
     RequestChangesInputSerializer,
 )
+from core.api import ApiView
+from core.schema import ETAG_HEADER, errors
 
 TAGS = ["transitions"]
 
@@ -68,7 +70,7 @@ class RequestChangesView(ApiView):
         workflow.conversation_request_changes(
             conversation_id=conversation.pk, actor=request.user, comment=data["comment"]
         )
-        return self.conversation_response(conversation)
+        return conversation_response(request, conversation)
 
 
 class LeaderTransitionView(ApiView):
@@ -79,7 +81,7 @@ class LeaderTransitionView(ApiView):
     def post(self, request, pk):
         conversation = access_conversation(request.user, pk, MANAGE)
         workflow.TRANSITION_FUNCTIONS[self.transition](conversation_id=conversation.pk, actor=request.user)
-        return self.conversation_response(conversation)
+        return conversation_response(request, conversation)
 
 
 def _leader_schema(description):

@@ -121,10 +121,3 @@ class ConversationItemField(StrictPrimaryKeyRelatedField):
         if not items:
             self.fail("does_not_exist", pk_value=pk)
         return items[0]
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The body of every error that is not about single fields."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField(required=False)
