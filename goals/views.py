@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from conversations.models import Cycle
-from conversations.page_selectors import current_cycle
+from conversations.selectors import current_cycle
 from conversations.views._common import page, run_action, run_form_action
 from goals import selectors, unit_goals
 from goals.forms import UnitGoalCopyForm, UnitGoalEditForm, UnitGoalForm

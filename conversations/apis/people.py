@@ -12,7 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from conversations import selectors, services, waiting
+from conversations import deputy_selectors, export_selectors, selectors, services, waiting
 from conversations.apis.base import ApiView, errors
 from conversations.models import Cycle, DeputyGrant
 from conversations.serializers.common import CycleSerializer
@@ -143,7 +143,7 @@ class MeExportView(ApiView):
     @extend_schema(tags=TAG_ME, responses={200: PersonalExportSerializer, **errors(401)})
     def get(self, request):
         """Everything stored about the caller, as JSON (the right of access)."""
-        return Response(PersonalExportSerializer(selectors.personal_export(request.user)).data)
+        return Response(PersonalExportSerializer(export_selectors.personal_export(request.user)).data)
 
 
 class ShareHistoryView(ApiView):
@@ -204,7 +204,7 @@ class DeputyListView(ApiView):
     @extend_schema(tags=["deputies"], responses={200: DeputyGrantSerializer(many=True), **errors(401, 404)})
     def get(self, request):
         """Deputy grants the caller gave as leader or received as deputy."""
-        return self.paginated(selectors.deputy_grants(request.user), DeputyGrantSerializer)
+        return self.paginated(deputy_selectors.deputy_grants(request.user), DeputyGrantSerializer)
 
     @extend_schema(
         tags=["deputies"],

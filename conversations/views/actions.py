@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from conversations import page_selectors, services, workflow
+from conversations import selectors, services, workflow
 from conversations.forms import (
     ITEM_FORMS,
     AgendaPointForm,
@@ -33,7 +33,6 @@ from conversations.forms import (
     item_form_kwargs,
 )
 from conversations.models import AgendaPoint, FollowUp, ItemResponse
-from conversations.page_selectors import ITEM_MODELS, item_choices
 from conversations.permissions import (
     COMMENT,
     DECIDE_PROPOSAL,
@@ -42,6 +41,7 @@ from conversations.permissions import (
     RESPOND,
     access_conversation,
 )
+from conversations.selectors import ITEM_MODELS, item_choices
 from conversations.views._common import (
     ask_to_confirm,
     back_to,
@@ -341,7 +341,7 @@ def respond_all(request, pk):
     Only answers that differ from the recorded ones are written. When one is refused nothing is
     saved, and every answer given stays on the page with the reasons."""
     conversation = access_conversation(request.user, pk, RESPOND)
-    rows = page_selectors.conversation_page(conversation, request.user).item_views
+    rows = selectors.conversation_page(conversation, request.user).item_views
     agree_rest = request.POST.get("agree_rest") == "yes"
     given, answers = {}, []
     for row in rows:
