@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from conversations import fast_reads, waiting
+from conversations.contract import expectations_of, goals_of, tasks_of
 from conversations.deputy_selectors import active_deputy_grants
 from conversations.dialogue import MARK_KINDS
 from conversations.models import (
@@ -295,29 +296,16 @@ def contract_prefetches() -> list[Prefetch]:
     ]
 
 
-def tasks_of(conversation_id: int) -> QuerySet:
-    return Task.objects.filter(conversation_id=conversation_id).order_by("order", "id")
-
-
-def goals_of(conversation_id: int) -> QuerySet:
-    return Goal.objects.filter(conversation_id=conversation_id).order_by("order", "id")
-
-
-def expectations_of(conversation_id: int) -> QuerySet:
-    return Expectation.objects.filter(conversation_id=conversation_id).order_by("order", "id")
-
-
 ITEMS_OF = {"task": tasks_of, "goal": goals_of, "expectation": expectations_of}
 ITEM_MODELS = {"task": Task, "goal": Goal, "expectation": Expectation}
 
 
 def load_contract(conversation: Conversation) -> None:
     """`contract_prefetches` for one conversation (a detail request): the same four queries."""
-    pk = conversation.pk
-    conversation.task_list = list(tasks_of(pk))
-    conversation.goal_list = list(goals_with_status(goals_of(pk)))
-    conversation.expectation_list = list(expectations_of(pk))
-    conversation.version_list = list(version_summaries().filter(conversation_id=pk))
+    conversation.task_list = list(tasks_of(conversation))
+    conversation.goal_list = list(goals_with_status(goals_of(conversation)))
+    conversation.expectation_list = list(expectations_of(conversation))
+    conversation.version_list = list(version_summaries().filter(conversation_id=conversation.pk))
 
 
 def load_contract_fast(conversation: Conversation) -> None:
@@ -337,7 +325,7 @@ def item_choices(conversation: Conversation) -> list[tuple[str, str]]:
     choices = []
     for kind, items_of in ITEMS_OF.items():
         name = capfirst(ITEM_MODELS[kind]._meta.verbose_name)
-        for item in items_of(conversation.pk):
+        for item in items_of(conversation):
             choices.append((f"{kind}-{item.pk}", f"{name}: {item}"))
     return choices
 
@@ -577,11 +565,11 @@ def conversation_page(conversation: Conversation, user) -> ConversationPage:
     latest = all_versions[-1] if all_versions else None
     answers = list(version_responses(latest.pk if latest else None))
     entries = list(follow_ups(conversation))
-    goal_items = list(goals_of(conversation.pk))
+    goal_items = list(goals_of(conversation))
     view = _ItemViews(said, answers, entries, support_chains(goal_items))
-    tasks = [view("task", t) for t in tasks_of(conversation.pk)]
+    tasks = [view("task", t) for t in tasks_of(conversation)]
     goals = [view("goal", g) for g in goal_items]
-    expectations = [view("expectation", e) for e in expectations_of(conversation.pk)]
+    expectations = [view("expectation", e) for e in expectations_of(conversation)]
     return ConversationPage(
         conversation=conversation,
         tasks=tasks,

@@ -13,6 +13,7 @@ from itertools import zip_longest
 from django.utils.translation import gettext_lazy as _
 
 from conversations import selectors
+from conversations.contract import contract_content
 from conversations.models import Comment, ContractVersion, Conversation, FollowUp, ItemResponse, Status
 
 GOAL_KIND_LABELS = {
@@ -251,43 +252,6 @@ def _items_from_content(content: dict) -> tuple[list[dict], list[dict], list[dic
     return content.get("tasks", []), content.get("goals", []), content.get("expectations", [])
 
 
-def _iso(day: datetime.date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def _live_goal(goal) -> dict:
-    """A goal as a version's content has it (the fields the PDF prints)."""
-    row = {
-        "id": goal.pk,
-        "kind": goal.kind,
-        "title": goal.title,
-        "description": goal.description,
-        "measure": goal.measure,
-        "due_date": _iso(goal.due_date),
-    }
-    if goal.supports_id is not None:
-        row["supports"] = {
-            "id": goal.supports_id,
-            "title": goal.supports.title,
-            "unit": goal.supports.unit.name,
-        }
-    return row
-
-
-def _live_items(conversation: Conversation) -> tuple[list[dict], list[dict], list[dict]]:
-    """The current items (`selectors.tasks_of`, ...) in the shape of a version's content."""
-    pk = conversation.pk
-    tasks = [
-        {"id": t.pk, "title": t.title, "description": t.description, "due_date": _iso(t.due_date)}
-        for t in selectors.tasks_of(pk)
-    ]
-    goals = [_live_goal(g) for g in selectors.goals_of(pk).select_related("supports__unit")]
-    expectations = [
-        {"id": e.pk, "direction": e.direction, "text": e.text} for e in selectors.expectations_of(pk)
-    ]
-    return tasks, goals, expectations
-
-
 def _binding(conversation: Conversation) -> tuple[BindingVersion | None, ContractVersion | None]:
     version = conversation.confirmed_version
     if version is None:
@@ -323,7 +287,7 @@ def conversation_pdf_data(conversation: Conversation) -> ConversationPdfData:
         tasks, goals, expectations = _items_from_content(version.content)
         response_version_id = version.pk
     else:
-        tasks, goals, expectations = _live_items(conversation)
+        tasks, goals, expectations = _items_from_content(contract_content(conversation))
         response_version_id = selectors.versions(conversation).values_list("id", flat=True).last()
     responses = _responses(response_version_id)
     follow_ups = list(selectors.follow_ups(conversation))
