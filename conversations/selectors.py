@@ -229,22 +229,6 @@ def reports_overview(leader, cycle: Cycle | None) -> list[ReportRow]:
     return rows
 
 
-# --- cycles ---------------------------------------------------------------------------------------------
-
-
-def cycles() -> QuerySet:
-    return Cycle.objects.order_by("-starts_on", "-id")
-
-
-def started_cycles() -> QuerySet:
-    return Cycle.objects.filter(starts_on__lte=timezone.localdate()).order_by("-starts_on", "-pk")
-
-
-def current_cycle() -> Cycle | None:
-    """The latest cycle (by start) that has started."""
-    return started_cycles().first()
-
-
 # --- one conversation: the row and its contract ---------------------------------------------------------
 
 

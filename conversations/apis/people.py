@@ -12,7 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from conversations import deputy_selectors, export_selectors, selectors, services, waiting
+from conversations import cycle_selectors, deputy_selectors, export_selectors, selectors, services, waiting
 from conversations.apis.base import ApiView, errors
 from conversations.models import Cycle, DeputyGrant
 from conversations.serializers.common import CycleSerializer
@@ -182,7 +182,7 @@ class CycleListView(ApiView):
     @extend_schema(tags=["cycles"], responses={200: CycleSerializer(many=True), **errors(401, 404)})
     def get(self, request):
         """All cycles, newest first."""
-        return self.paginated(selectors.cycles(), CycleSerializer)
+        return self.paginated(cycle_selectors.cycles(), CycleSerializer)
 
     @extend_schema(
         tags=["cycles"], request=CycleSerializer, responses={201: CycleSerializer, **errors(400, 401, 403)}

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from conversations import deputy_selectors, selectors, services, waiting
+from conversations import cycle_selectors, deputy_selectors, selectors, services, waiting
 from conversations.forms import (
     ConversationCreateForm,
     DeputyGrantForm,
@@ -68,7 +68,7 @@ def email_digest(request):
 
 @page
 def my_reports(request):
-    cycle = selectors.current_cycle()
+    cycle = cycle_selectors.current_cycle()
     rows = [
         {
             "row": row,
@@ -113,7 +113,9 @@ def conversation_create(request, employee_pk):
         focus_first_error(form)
         status = 400
     else:
-        form = ConversationCreateForm(offer_carry_over=offer, initial={"cycle": selectors.current_cycle()})
+        form = ConversationCreateForm(
+            offer_carry_over=offer, initial={"cycle": cycle_selectors.current_cycle()}
+        )
         status = 200
     context = {"employee": employee, "form": form, "offer_carry_over": offer}
     return render(request, "conversations/conversation_create.html", context, status=status)
