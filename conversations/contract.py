@@ -1,9 +1,25 @@
-"""The canonical form of a contract: the exact bytes a version's SHA-256 is taken over."""
+"""The canonical form of a contract: the exact bytes a version's SHA-256 is taken over, and the one
+read of a conversation's current items (in their order) that the hash, the API, the pages and the PDF
+share."""
 
 import hashlib
 import json
 
+from django.db.models import QuerySet
+
 from conversations.models import Conversation
+
+
+def tasks_of(conversation: Conversation) -> QuerySet:
+    return conversation.tasks.order_by("order", "id")
+
+
+def goals_of(conversation: Conversation) -> QuerySet:
+    return conversation.goals.order_by("order", "id")
+
+
+def expectations_of(conversation: Conversation) -> QuerySet:
+    return conversation.expectations.order_by("order", "id")
 
 
 def _date(value):
@@ -49,14 +65,11 @@ def contract_content(conversation: Conversation) -> dict:
         },
         "tasks": [
             {"id": t.pk, "title": t.title, "description": t.description, "due_date": _date(t.due_date)}
-            for t in conversation.tasks.order_by("order", "id")
+            for t in tasks_of(conversation)
         ],
-        "goals": [
-            _goal(g) for g in conversation.goals.select_related("supports__unit").order_by("order", "id")
-        ],
+        "goals": [_goal(g) for g in goals_of(conversation).select_related("supports__unit")],
         "expectations": [
-            {"id": e.pk, "direction": e.direction, "text": e.text}
-            for e in conversation.expectations.order_by("order", "id")
+            {"id": e.pk, "direction": e.direction, "text": e.text} for e in expectations_of(conversation)
         ],
     }
 

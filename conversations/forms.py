@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from conversations.deputy_selectors import deputy_candidates, deputy_choices
 from conversations.models import Cycle, FollowUp, ItemResponse
-from conversations.selectors import deputy_candidates, deputy_choices
 from core import free_text
 from goals.models import Expectation, Goal, Proposal, UnitGoal
 from goals.selectors import line_of_sight

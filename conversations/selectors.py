@@ -1,23 +1,33 @@
-"""Reads for the API and pages: list querysets with their joins, the loaded detail, the personal export.
+"""The conversation's reads, for the API, the pages and the PDF: its lists, the row with its contract,
+its versions, comments, follow-ups, history and access log, and what the caller may do on it.
 
-Every function here returns querysets or loaded objects and never writes. Lists are built so that
-their query count does not grow with their length.
+Every function here returns querysets, loaded objects or frozen dataclasses and never writes. Lists are
+built so that their query count does not grow with their length. The API's busiest list and detail go
+through `conversations.fast_reads` (the one hand-written fast path, tested against the ORM twins here).
+The PDF's rows (`reports.selectors`) and the conversation page (`conversation_page`) are shaped on top
+of these same loads.
 """
 
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.text import capfirst
 
+from conversations import fast_reads, waiting
+from conversations.contract import expectations_of, goals_of, tasks_of
+from conversations.deputy_selectors import active_deputy_grants
+from conversations.dialogue import MARK_KINDS
 from conversations.models import (
     FINISHED_STATUSES,
     AccessLogEntry,
     AgendaPoint,
     Comment,
+    Confirmation,
     ContractVersion,
     Conversation,
     Cycle,
-    DeputyGrant,
     FollowUp,
     HistoryEntry,
     ItemResponse,
@@ -25,22 +35,32 @@ from conversations.models import (
 )
 from conversations.permissions import (
     COMMENT,
+    DECIDE_PROPOSAL,
     MANAGE,
+    PROPOSE,
     RESPOND,
     Access,
     conversation_perms,
 )
 from conversations.workflow import TRANSITIONS, allowed_transitions
-from goals.models import Expectation, Goal, Proposal, Task
-from organization import selectors as people
+from core.ids import is_id
+from goals.models import Expectation, Goal, Task
+from goals.selectors import support_chains
 
 PERSON_FIELDS = ("employee", "leader", "cycle", "unit")
+ITEM_FIELDS = ("goal", "task", "expectation")  # what a comment, answer or follow-up may be about
 
 # Transitions the API exposes; `revise` happens by itself when the leader edits after a change request.
 API_TRANSITIONS = ("submit", "confirm", "request_changes", "amend", "close", "cancel")
+# What `allowed_actions` names besides these that the API's `allowed_actions` leaves out: the employee's
+# proposals have their own endpoints (`goals`), and the pages show their forms by these.
+PAGE_ONLY_ACTIONS = ("propose", "decide_proposals")
+
+LEADER = "leader"
+EMPLOYEE = "employee"
 
 
-# --- conversations --------------------------------------------------------------------------------------
+# --- lists --------------------------------------------------------------------------------------------
 
 
 def conversation_list(
@@ -64,7 +84,8 @@ def visible_conversation_ids(
 
     With `conversations_in_order`, the API's list in two short queries rather than one long one:
     PostgreSQL plans the visibility conditions together with the joins of the page in several times
-    the time it plans them apart, and the number of ids is the count the page needs."""
+    the time it plans them apart, and the number of ids is the count the page needs. The API runs
+    its fast twin, `list_ids`."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     given = {"status": status or None, "cycle_id": cycle, "employee_id": employee}
@@ -91,9 +112,135 @@ def conversations_in_order(ids: list[int]) -> list[Conversation]:
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
+def list_ids(*, user, status: str | None = None, cycle: int | None = None, employee: int | None = None):
+    """The API's list: `visible_conversation_ids`, through the fast path."""
+    return fast_reads.visible_conversation_ids(user=user, status=status, cycle=cycle, employee=employee)
+
+
+def list_page(ids: list[int]) -> list[dict]:
+    """One page of the API's list as its JSON (`output.conversation_list(conversations_in_order(ids))`),
+    through the fast path."""
+    return fast_reads.conversation_page(ids)
+
+
+def conversations_of_employee(user) -> QuerySet:
+    """The employee's own conversations, newest first (Mine samtaler)."""
+    return (
+        Conversation.objects.filter(employee=user)
+        .select_related("leader", "cycle", "confirmed_version")
+        .order_by("-created_at")
+    )
+
+
+def other_visible_conversations(user) -> QuerySet:
+    """Conversations the user sees as a deputy or through shared history, not as a party."""
+    return (
+        Conversation.objects.visible_to(user)
+        .exclude(employee=user)
+        .exclude(leader=user)
+        .select_related("employee", "leader", "cycle")
+        .order_by("-created_at")
+    )
+
+
+def leader_open_conversations(leader) -> QuerySet:
+    return (
+        Conversation.objects.filter(leader=leader)
+        .open()
+        .select_related("employee", "cycle")
+        .order_by("employee__full_name")
+    )
+
+
+def cycle_conversations_for_leader(*, leader, cycle_id: int) -> QuerySet:
+    """The conversations of a cycle that `leader` holds as leader and may still see, with the rows the
+    PDF prints joined (`reports.selectors.conversation_pdf_data`)."""
+    return (
+        Conversation.objects.visible_to(leader)
+        .filter(cycle_id=cycle_id, leader=leader)
+        .select_related(*PERSON_FIELDS, "confirmed_version")
+        .order_by("employee__full_name", "pk")
+    )
+
+
+def has_previous_confirmed(employee) -> bool:
+    return Conversation.objects.filter(employee=employee, confirmed_version__isnull=False).exists()
+
+
+# --- the leader's reports -------------------------------------------------------------------------------
+
+
+def direct_reports(user) -> QuerySet:
+    return user.reports.filter(is_active=True).select_related("unit").order_by("full_name", "id")
+
+
+def waits_on(conversation: Conversation | None) -> str:
+    """Who the next step belongs to: the leader, the employee or nobody ("")."""
+    if conversation is None or conversation.status in (Status.DRAFT, Status.CHANGES_REQUESTED):
+        return LEADER
+    if conversation.status == Status.AWAITING_CONFIRMATION:
+        return EMPLOYEE
+    return ""
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    employee: object
+    conversation: Conversation | None
+    waits_on: str
+    waiting_on_leader: tuple[str, ...] = ()  # the kinds of `waiting` that wait on the leader's side
+    waiting_on_employee: tuple[str, ...] = ()
+
+
+def _waiting_kinds(conversation_ids: list[int], reader_id: int) -> dict[int, list[tuple[str, str]]]:
+    """{conversation id: the (side, kind) of what waits in it, oldest first, each once}."""
+    kinds = defaultdict(list)
+    for thing in sorted(waiting.waiting_in(conversation_ids, reader_id=reader_id), key=lambda t: t.since):
+        if thing.kinds_key not in kinds[thing.conversation.pk]:
+            kinds[thing.conversation.pk].append(thing.kinds_key)
+    return kinds
+
+
+def reports_overview(leader, cycle: Cycle | None) -> list[ReportRow]:
+    """Each active direct report with their latest conversation in `cycle` (any, when there is none)."""
+    reports = list(leader.reports.filter(is_active=True).select_related("unit").order_by("full_name"))
+    conversations = Conversation.objects.filter(leader=leader, employee__in=[r.pk for r in reports]).exclude(
+        status=Status.CANCELLED
+    )
+    if cycle is not None:
+        conversations = conversations.filter(cycle=cycle)
+    latest: dict[int, Conversation] = {}
+    for conversation in conversations.select_related("cycle").order_by("created_at", "pk"):
+        latest[conversation.employee_id] = conversation
+    kinds = _waiting_kinds([c.pk for c in latest.values()], leader.pk)
+    rows = []
+    for employee in reports:
+        conversation = latest.get(employee.pk)
+        found = kinds.get(conversation.pk, []) if conversation else []
+        rows.append(
+            ReportRow(
+                employee=employee,
+                conversation=conversation,
+                waits_on=waits_on(conversation),
+                waiting_on_leader=tuple(kind for side, kind in found if side == LEADER),
+                waiting_on_employee=tuple(kind for side, kind in found if side == EMPLOYEE),
+            )
+        )
+    return rows
+
+
+# --- one conversation: the row and its contract ---------------------------------------------------------
+
+
 def load_conversation(pk: int) -> Conversation:
     """One conversation with the rows its detail shows joined; for re-reading after a write."""
     return Conversation.objects.select_related(*PERSON_FIELDS, "confirmed_version").get(pk=pk)
+
+
+def detail_access(user, pk) -> Access:
+    """The API's detail: `permissions.conversation_access(user, pk, related=PERSON_FIELDS)` through the
+    fast path; 404 when missing or hidden. Its contract: `load_contract_fast`."""
+    return fast_reads.conversation_access(user, pk)
 
 
 def _latest_follow_up(item_field: str, value_field: str, *, skip_blank: bool) -> Subquery:
@@ -133,34 +280,47 @@ def contract_prefetches() -> list[Prefetch]:
     ]
 
 
-def _tasks_of(conversation_id):
-    return Task.objects.filter(conversation_id=conversation_id).order_by("order", "id")
-
-
-def _goals_of(conversation_id):
-    return goals_with_status(Goal.objects.filter(conversation_id=conversation_id))
-
-
-def _expectations_of(conversation_id):
-    return Expectation.objects.filter(conversation_id=conversation_id).order_by("order", "id")
-
-
-def _versions_of(conversation_id):
-    return version_summaries().filter(conversation_id=conversation_id)
+ITEMS_OF = {"task": tasks_of, "goal": goals_of, "expectation": expectations_of}
+ITEM_MODELS = {"task": Task, "goal": Goal, "expectation": Expectation}
 
 
 def load_contract(conversation: Conversation) -> None:
     """`contract_prefetches` for one conversation (a detail request): the same four queries."""
-    pk = conversation.pk
-    conversation.task_list = list(_tasks_of(pk))
-    conversation.goal_list = list(_goals_of(pk))
-    conversation.expectation_list = list(_expectations_of(pk))
-    conversation.version_list = list(_versions_of(pk))
+    conversation.task_list = list(tasks_of(conversation))
+    conversation.goal_list = list(goals_with_status(goals_of(conversation)))
+    conversation.expectation_list = list(expectations_of(conversation))
+    conversation.version_list = list(version_summaries().filter(conversation_id=conversation.pk))
+
+
+def load_contract_fast(conversation: Conversation) -> None:
+    """`load_contract` through the fast path (the API's detail)."""
+    fast_reads.load_contract(conversation)
+
+
+def item_detail(model, item):
+    """A goal with its latest follow-up status; tasks and expectations need nothing more."""
+    if model is Goal:
+        return goals_with_status(Goal.objects.filter(pk=item.pk)).get()
+    return item
+
+
+def item_choices(conversation: Conversation) -> list[tuple[str, str]]:
+    """(key, label) for every item of the agreement, for "which item is this about?" choices."""
+    choices = []
+    for kind, items_of in ITEMS_OF.items():
+        name = capfirst(ITEM_MODELS[kind]._meta.verbose_name)
+        for item in items_of(conversation):
+            choices.append((f"{kind}-{item.pk}", f"{name}: {item}"))
+    return choices
+
+
+# --- what the caller may do -----------------------------------------------------------------------------
 
 
 def allowed_actions(user, conversation: Conversation, perms: frozenset[str] | None = None) -> list[str]:
-    """What `user` may do on `conversation` now, as the names the API uses for them. `perms`: the rights
-    `user` holds, when the caller has just read them (`permissions.conversation_access`)."""
+    """What `user` may do on `conversation` now, as the names the API uses for them (the API leaves out
+    `PAGE_ONLY_ACTIONS`). `perms`: the rights `user` holds, when the caller has just read them
+    (`permissions.conversation_access`)."""
     perms = conversation_perms(user, conversation) if perms is None else perms
     actions = [
         name
@@ -177,6 +337,8 @@ def allowed_actions(user, conversation: Conversation, perms: frozenset[str] | No
         "comment": COMMENT in perms and not finished,
         "add_agenda_point": COMMENT in perms and not finished,
         "follow_up": COMMENT in perms and confirmed_once and not finished,
+        "propose": PROPOSE in perms and conversation.status == Status.DRAFT,
+        "decide_proposals": DECIDE_PROPOSAL in perms and not finished,
     }
     return actions + [name for name, allowed in extra.items() if allowed]
 
@@ -186,230 +348,228 @@ def conversation_detail(
 ) -> Conversation:
     """`conversation` with its items, version summaries and the caller's allowed actions loaded.
     `access`: what `permissions.conversation_access` read for this request, to use instead of reading
-    the rights again; `load`: what loads the items and versions (`fast_reads.load_contract` for the
-    API's detail)."""
+    the rights again; `load`: what loads the items and versions (`load_contract_fast` for the API's
+    detail)."""
     load(conversation)
-    conversation.allowed_actions = allowed_actions(user, conversation, access.perms if access else None)
+    actions = allowed_actions(user, conversation, access.perms if access else None)
+    conversation.allowed_actions = [name for name in actions if name not in PAGE_ONLY_ACTIONS]
     conversation.active_deputies = active_deputy_grants(conversation, access.holders if access else None)
     return conversation
 
 
-def active_deputy_grants(conversation: Conversation, holders: dict | None = None) -> list[DeputyGrant]:
-    """The deputy grants that give access to `conversation` today, soonest end first.
-
-    Mirrors `permissions.desired_perms`: only the current manager's grants count. Both the leader and
-    the employee see who holds one, so nobody reads a conversation unseen. `holders`: the rights held
-    on the conversation (`permissions.rights_holders`); an active grant always comes with rights for
-    its deputy, so when nobody but the parties holds any, there is nothing to look up."""
-    if conversation.leader_id != conversation.employee.manager_id:
-        return []
-    if holders is not None and not set(holders) - {conversation.employee_id, conversation.leader_id}:
-        return []
-    return list(
-        DeputyGrant.objects.active()
-        .filter(leader_id=conversation.leader_id)
-        .filter(Q(conversation=conversation) | Q(conversation__isnull=True))
-        .exclude(deputy_id=conversation.employee_id)
-        .select_related("deputy")
-        .order_by("until", "id")
-    )
-
-
-def item_detail(model, item):
-    """A goal with its latest follow-up status; tasks and expectations need nothing more."""
-    if model is Goal:
-        return goals_with_status(Goal.objects.filter(pk=item.pk)).get()
-    return item
-
-
-# --- the dialogue around a conversation -----------------------------------------------------------------
+# --- one conversation: the dialogue around it -----------------------------------------------------------
 
 _AUTHOR = ("author",)
 
 
-def versions(conversation: Conversation) -> QuerySet:
+def version_rows() -> QuerySet:
+    return ContractVersion.objects.select_related("confirmation", "submitted_by").order_by("number")
+
+
+def comment_rows() -> QuerySet:
+    return Comment.objects.select_related(*_AUTHOR, *ITEM_FIELDS).order_by("created_at", "id")
+
+
+def response_rows() -> QuerySet:
+    return ItemResponse.objects.select_related("version", *_AUTHOR).order_by("created_at", "id")
+
+
+def follow_up_rows() -> QuerySet:
+    return FollowUp.objects.select_related(*_AUTHOR, "answered_by", *ITEM_FIELDS).order_by("created_at", "id")
+
+
+def agenda_rows(user) -> QuerySet:
+    """Shared points and `user`'s own private ones; nobody sees another person's preparation."""
     return (
-        ContractVersion.objects.filter(conversation=conversation)
-        .select_related("confirmation", "submitted_by")
-        .order_by("number")
-    )
-
-
-def comments(conversation: Conversation) -> QuerySet:
-    return (
-        Comment.objects.filter(conversation=conversation)
-        .select_related(*_AUTHOR)
-        .order_by("created_at", "id")
-    )
-
-
-def agenda_points(conversation: Conversation, user) -> QuerySet:
-    """Shared points and the caller's own private ones; nobody sees another person's preparation."""
-    return (
-        AgendaPoint.objects.filter(conversation=conversation)
-        .filter(Q(shared=True) | Q(author=user))
+        AgendaPoint.objects.filter(Q(shared=True) | Q(author=user))
         .select_related(*_AUTHOR)
         .order_by("order", "created_at", "id")
     )
 
 
+def history_rows() -> QuerySet:
+    return HistoryEntry.objects.select_related("actor").order_by("created_at", "id")
+
+
+def access_log_rows() -> QuerySet:
+    return AccessLogEntry.objects.select_related("user").order_by("-accessed_at", "-id")
+
+
+def versions(conversation: Conversation) -> QuerySet:
+    return version_rows().filter(conversation=conversation)
+
+
+def version_by_number(conversation: Conversation, number) -> ContractVersion | None:
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        return None
+    if not is_id(number):  # version numbers start at 1; a larger one than an id could not be stored
+        return None
+    return conversation.versions.filter(number=number).first()
+
+
+def confirmation(version: ContractVersion) -> Confirmation:
+    """The confirmation of `version` (which has one), with who confirmed it."""
+    return Confirmation.objects.select_related("confirmed_by").get(version_id=version.pk)
+
+
+def comments(conversation: Conversation) -> QuerySet:
+    return comment_rows().filter(conversation=conversation)
+
+
+def agenda_points(conversation: Conversation, user) -> QuerySet:
+    return agenda_rows(user).filter(conversation=conversation)
+
+
 def responses(conversation: Conversation) -> QuerySet:
-    return (
-        ItemResponse.objects.filter(conversation=conversation)
-        .select_related("version", *_AUTHOR)
-        .order_by("created_at", "id")
-    )
+    return response_rows().filter(conversation=conversation)
+
+
+def version_responses(version_id: int | None) -> QuerySet:
+    """The answers given on one version (none for None)."""
+    return response_rows().filter(version_id=version_id) if version_id else response_rows().none()
 
 
 def follow_ups(conversation: Conversation) -> QuerySet:
-    return (
-        FollowUp.objects.filter(conversation=conversation)
-        .select_related(*_AUTHOR, "answered_by")
-        .order_by("created_at", "id")
-    )
+    return follow_up_rows().filter(conversation=conversation)
 
 
 def history(conversation: Conversation) -> QuerySet:
-    return (
-        HistoryEntry.objects.filter(conversation=conversation)
-        .select_related("actor")
-        .order_by("created_at", "id")
-    )
+    """Oldest first (the API); the pages show it `.reverse()`d."""
+    return history_rows().filter(conversation=conversation)
 
 
 def access_log(conversation: Conversation) -> QuerySet:
-    return AccessLogEntry.objects.filter(conversation=conversation).select_related("user")
+    """Newest first."""
+    return access_log_rows().filter(conversation=conversation)
 
 
-# --- people, cycles, deputies ---------------------------------------------------------------------------
-
-
-def direct_reports(user) -> QuerySet:
-    return user.reports.filter(is_active=True).select_related("unit").order_by("full_name", "id")
-
-
-def cycles() -> QuerySet:
-    return Cycle.objects.order_by("-starts_on", "-id")
-
-
-def deputy_grants(user) -> QuerySet:
-    """Grants the user gave as leader or received as deputy: both parties see a grant."""
-    return (
-        DeputyGrant.objects.filter(Q(leader=user) | Q(deputy=user))
-        .annotate(deputy_leads=Exists(people.leaders().filter(pk=OuterRef("deputy"))))
-        .select_related("leader", "deputy")
-        .order_by("-created_at", "-id")
-    )
-
-
-# --- the personal export --------------------------------------------------------------------------------
+# --- one conversation: the page -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class PersonalExport:
-    """Everything stored about one person, as loaded objects for the export serializer."""
+class ItemView:
+    """One contract item with what was said about it."""
 
-    profile: object
-    conversations: list = field(default_factory=list)
-    led_conversations: list = field(default_factory=list)
-    comments_elsewhere: list = field(default_factory=list)
-    follow_ups_elsewhere: list = field(default_factory=list)
-    agenda_points_elsewhere: list = field(default_factory=list)
-    deputy_grants: list = field(default_factory=list)
-    access_log_entries_by_me: list = field(default_factory=list)
-    proposals: list = field(default_factory=list)
-    generated_at: object = None
+    kind: str
+    item: object
+    comments: tuple = ()
+    response: ItemResponse | None = None
+    latest_follow_up: FollowUp | None = None
+    chain: tuple = ()  # a goal's unit goals, from the organisation's down to the one it supports
+    latest_mark: FollowUp | None = None  # an expectation's latest "kept" or "not kept"
 
-
-def _own_conversation_prefetches(user) -> list[Prefetch]:
-    return [
-        *contract_prefetches(),
-        Prefetch(
-            "versions",
-            queryset=ContractVersion.objects.select_related("confirmation", "submitted_by").order_by(
-                "number"
-            ),
-            to_attr="full_versions",
-        ),
-        Prefetch(
-            "comments",
-            queryset=Comment.objects.select_related(*_AUTHOR).order_by("created_at", "id"),
-            to_attr="comment_list",
-        ),
-        Prefetch(
-            "responses",
-            queryset=ItemResponse.objects.select_related("version", *_AUTHOR).order_by("id"),
-            to_attr="response_list",
-        ),
-        Prefetch(
-            "follow_ups",
-            queryset=FollowUp.objects.select_related(*_AUTHOR, "answered_by").order_by("created_at", "id"),
-            to_attr="follow_up_list",
-        ),
-        Prefetch(
-            "agenda_points",
-            queryset=AgendaPoint.objects.filter(Q(shared=True) | Q(author=user))
-            .select_related(*_AUTHOR)
-            .order_by("order", "created_at", "id"),
-            to_attr="agenda_list",
-        ),
-        Prefetch(
-            "history",
-            queryset=HistoryEntry.objects.select_related("actor").order_by("created_at", "id"),
-            to_attr="history_list",
-        ),
-        Prefetch("access_log", queryset=AccessLogEntry.objects.select_related("user"), to_attr="access_list"),
-    ]
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.item.pk}"
 
 
-def personal_export(user) -> PersonalExport:
-    """Everything stored about `user`: their own conversations in full (with their private agenda
-    points, never another person's), the conversations they lead (the fact, not the content),
-    what they wrote in other conversations, their deputy grants and their own reads."""
-    own = list(
-        Conversation.objects.filter(employee=user)
-        .select_related(*PERSON_FIELDS)
-        .prefetch_related(*_own_conversation_prefetches(user))
-        .order_by("created_at", "id")
+@dataclass(frozen=True)
+class ConversationPage:
+    conversation: Conversation
+    tasks: list
+    goals_by_kind: list  # [(kind value, label, [ItemView])]
+    expectations_from_leader: list
+    expectations_from_employee: list
+    agenda: list
+    general_comments: list
+    statements: list
+    follow_ups: list
+    versions: list
+    latest_version: ContractVersion | None
+
+    @property
+    def item_views(self) -> list[ItemView]:
+        goals = [row for _kind, _label, rows in self.goals_by_kind for row in rows]
+        return [*self.tasks, *goals, *self.expectations_from_leader, *self.expectations_from_employee]
+
+    @property
+    def answered_count(self) -> int:
+        return sum(1 for row in self.item_views if row.response is not None)
+
+    @property
+    def has_items(self) -> bool:
+        return bool(
+            self.tasks
+            or any(rows for _k, _l, rows in self.goals_by_kind)
+            or self.expectations_from_leader
+            or self.expectations_from_employee
+        )
+
+
+def _item_key(obj) -> str | None:
+    for kind in ITEM_FIELDS:
+        pk = getattr(obj, f"{kind}_id", None)
+        if pk:
+            return f"{kind}-{pk}"
+    return None
+
+
+def _grouped(rows) -> dict[str, list]:
+    grouped = defaultdict(list)
+    for row in rows:
+        key = _item_key(row)
+        if key:
+            grouped[key].append(row)
+    return grouped
+
+
+class _ItemViews:
+    """Makes each item's `ItemView` from what was said in the conversation, grouped by item."""
+
+    def __init__(self, said: list, answers: list, entries: list, chains: dict):
+        self.comments = _grouped(c for c in said if c.kind == Comment.Kind.COMMENT)
+        self.responses = {_item_key(r): r for r in answers}
+        self.statuses = {
+            key: [f for f in found if f.item_status or f.progress is not None]
+            for key, found in _grouped(entries).items()
+        }
+        self.marks = {_item_key(f): f for f in entries if f.kind in MARK_KINDS}  # oldest first: latest wins
+        self.chains = chains
+
+    def __call__(self, kind: str, item) -> ItemView:
+        key = f"{kind}-{item.pk}"
+        status_entries = self.statuses.get(key) or []
+        return ItemView(
+            kind=kind,
+            item=item,
+            comments=tuple(self.comments.get(key, ())),
+            response=self.responses.get(key),
+            latest_follow_up=status_entries[-1] if status_entries else None,
+            chain=tuple(self.chains.get(item.pk, ())) if kind == "goal" else (),
+            latest_mark=self.marks.get(key),
+        )
+
+
+def conversation_page(conversation: Conversation, user) -> ConversationPage:
+    """Everything the conversation page shows, in a constant number of queries."""
+    said = list(comments(conversation))
+    all_versions = list(versions(conversation))
+    latest = all_versions[-1] if all_versions else None
+    answers = list(version_responses(latest.pk if latest else None))
+    entries = list(follow_ups(conversation))
+    goal_items = list(goals_of(conversation))
+    view = _ItemViews(said, answers, entries, support_chains(goal_items))
+    tasks = [view("task", t) for t in tasks_of(conversation)]
+    goals = [view("goal", g) for g in goal_items]
+    expectations = [view("expectation", e) for e in expectations_of(conversation)]
+    return ConversationPage(
+        conversation=conversation,
+        tasks=tasks,
+        goals_by_kind=[
+            (value, label, [g for g in goals if g.item.kind == value]) for value, label in Goal.Kind.choices
+        ],
+        expectations_from_leader=[
+            e for e in expectations if e.item.direction == Expectation.Direction.LEADER_TO_EMPLOYEE
+        ],
+        expectations_from_employee=[
+            e for e in expectations if e.item.direction == Expectation.Direction.EMPLOYEE_TO_LEADER
+        ],
+        agenda=list(agenda_points(conversation, user)),
+        general_comments=[c for c in said if c.kind != Comment.Kind.STATEMENT and not _item_key(c)],
+        statements=[c for c in said if c.kind == Comment.Kind.STATEMENT],
+        follow_ups=entries,
+        versions=all_versions,
+        latest_version=latest,
     )
-    elsewhere = ~Q(conversation__employee=user)
-    return PersonalExport(
-        profile=user,
-        conversations=own,
-        led_conversations=list(
-            Conversation.objects.filter(leader=user)
-            .select_related(*PERSON_FIELDS)
-            .order_by("created_at", "id")
-        ),
-        comments_elsewhere=list(Comment.objects.filter(elsewhere, author=user).select_related(*_AUTHOR)),
-        follow_ups_elsewhere=list(
-            FollowUp.objects.filter(elsewhere, author=user).select_related(*_AUTHOR, "answered_by")
-        ),
-        agenda_points_elsewhere=list(
-            AgendaPoint.objects.filter(elsewhere, author=user).select_related(*_AUTHOR)
-        ),
-        deputy_grants=list(deputy_grants(user)),
-        access_log_entries_by_me=list(AccessLogEntry.objects.filter(user=user).select_related("user")),
-        proposals=list(Proposal.objects.filter(author=user).select_related("author", "decided_by")),
-        generated_at=timezone.now(),
-    )
-
-
-DEPUTY_SEARCH_MIN_LENGTH = 2
-DEPUTY_SEARCH_LIMIT = 10
-
-
-def deputy_choices(leader) -> QuerySet:
-    """Everyone `leader` may choose as a deputy: the active leaders but themself (the service decides
-    the rest per grant: not the employee of a conversation the grant covers)."""
-    return people.leaders().exclude(pk=leader.pk)
-
-
-def deputy_candidates(leader, query: str) -> list:
-    """Up to DEPUTY_SEARCH_LIMIT of `deputy_choices` whose name contains `query`, or whose employee id
-    is `query`; nobody for a query shorter than DEPUTY_SEARCH_MIN_LENGTH. One query."""
-    query = (query or "").strip()
-    if len(query) < DEPUTY_SEARCH_MIN_LENGTH:
-        return []
-    matches = deputy_choices(leader).filter(Q(full_name__icontains=query) | Q(employee_id__iexact=query))
-    return list(matches.select_related("unit").order_by("full_name", "pk")[:DEPUTY_SEARCH_LIMIT])

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from conversations.cycle_selectors import current_cycle
 from conversations.models import Cycle
-from conversations.page_selectors import current_cycle
 from conversations.views._common import page, run_action, run_form_action
 from goals import selectors, unit_goals
 from goals.forms import UnitGoalCopyForm, UnitGoalEditForm, UnitGoalForm

@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 
 from conversations.models import Cycle
 from conversations.permissions import access_conversation
+from conversations.selectors import cycle_conversations_for_leader
 from conversations.services import access_log_record
 from core.api import DownloadView, PDFRenderer, ZipRenderer, attachment
 from core.errors import NotAllowed
@@ -76,7 +77,7 @@ class CyclePdfZipView(DownloadView):
             raise Http404
         if not request.user.is_leader:
             raise NotAllowed(_("Only leaders can download the PDFs of a cycle."))
-        conversations = selectors.cycle_conversations_for_leader(leader=request.user, cycle_id=cycle.pk)
+        conversations = cycle_conversations_for_leader(leader=request.user, cycle_id=cycle.pk)
         buffer = io.BytesIO()
 
         def logged(conversation):

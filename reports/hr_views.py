@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conversations import page_selectors, template_services, waiting
+from conversations import cycle_selectors, template_services, waiting
 from conversations.models import Cycle, Template, TemplatePoint
 from conversations.views._common import page, run_action, run_form_action
 from reports.hr_forms import TemplateNameForm, TemplatePointForm
@@ -27,7 +27,7 @@ def hr_home(request):
     """Where HR lands after signing in: the cycles, and the way to statistics, unit goals and templates."""
     cycles = list(Cycle.objects.select_related("template").order_by("-starts_on", "-pk")[:RECENT_CYCLES])
     context = {
-        "current": page_selectors.current_cycle(),
+        "current": cycle_selectors.current_cycle(),
         "cycles": cycles,
         "templates": Template.objects.count(),
         "waiting": len(waiting.waiting_on(request.user)),

@@ -9,10 +9,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from conversations.models import Conversation
+from conversations.selectors import cycle_conversations_for_leader
 from conversations.services import access_log_record
 from reports import pdf, pdf_cache
 from reports.models import PdfArchive
-from reports.selectors import cycle_conversations_for_leader
 
 
 def pdf_archive_build(archive_id: int) -> str:

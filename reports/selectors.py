@@ -1,4 +1,5 @@
-"""What a conversation's PDF summary says, read in a constant number of queries.
+"""What a conversation's PDF summary says: its rows shaped from the conversation's own reads
+(`conversations.selectors`), in a constant number of queries.
 
 The items come from the binding (confirmed) version's frozen content, so an amendment in progress never
 changes what the PDF calls binding. Without a confirmed version the current items are shown, and the
@@ -10,18 +11,11 @@ import datetime
 from dataclasses import dataclass
 from itertools import zip_longest
 
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from conversations.models import (
-    Comment,
-    Confirmation,
-    ContractVersion,
-    Conversation,
-    FollowUp,
-    ItemResponse,
-    Status,
-)
+from conversations import selectors
+from conversations.contract import contract_content
+from conversations.models import Comment, ContractVersion, Conversation, FollowUp, ItemResponse, Status
 
 GOAL_KIND_LABELS = {
     "result": _("Result goals"),
@@ -234,10 +228,8 @@ def _item_ref(obj) -> ItemRef:
 
 
 def _responses(version_id: int | None) -> dict[tuple[str, int], Answer]:
-    if version_id is None:
-        return {}
     responses = {}
-    for row in ItemResponse.objects.filter(version_id=version_id).order_by("created_at", "id"):
+    for row in selectors.version_responses(version_id):
         key = _item_key(row)
         if key is not None:
             responses[key] = Answer(row.stance, row.comment, row.created_at)
@@ -261,28 +253,11 @@ def _items_from_content(content: dict) -> tuple[list[dict], list[dict], list[dic
     return content.get("tasks", []), content.get("goals", []), content.get("expectations", [])
 
 
-def _live_items(conversation: Conversation) -> tuple[list[dict], list[dict], list[dict]]:
-    tasks = list(conversation.tasks.order_by("order", "id").values("id", "title", "description", "due_date"))
-    goals = list(
-        conversation.goals.order_by("order", "id")
-        .values("id", "kind", "title", "description", "measure", "due_date", "supports_id")
-        .annotate(supports_title=F("supports__title"), supports_unit=F("supports__unit__name"))
-    )
-    for goal in goals:  # the shape of a version's content
-        supports = (goal.pop("supports_id"), goal.pop("supports_title"), goal.pop("supports_unit"))
-        if supports[0] is not None:
-            goal["supports"] = dict(zip(("id", "title", "unit"), supports, strict=True))
-    expectations = list(conversation.expectations.order_by("order", "id").values("id", "direction", "text"))
-    for row in (*tasks, *goals):
-        row["due_date"] = row["due_date"].isoformat() if row["due_date"] else None
-    return tasks, goals, expectations
-
-
 def _binding(conversation: Conversation) -> tuple[BindingVersion | None, ContractVersion | None]:
     version = conversation.confirmed_version
     if version is None:
         return None, None
-    confirmation = Confirmation.objects.select_related("confirmed_by").get(version_id=version.pk)
+    confirmation = selectors.confirmation(version)
     binding = BindingVersion(
         number=version.number,
         sha256=version.sha256,
@@ -295,10 +270,7 @@ def _binding(conversation: Conversation) -> tuple[BindingVersion | None, Contrac
 
 def _comment_rows(conversation: Conversation) -> tuple[list[CommentRow], list[CommentRow]]:
     comments, statements = [], []
-    queryset = conversation.comments.select_related("author", "goal", "task", "expectation").order_by(
-        "created_at", "id"
-    )
-    for c in queryset:
+    for c in selectors.comments(conversation):
         row = CommentRow(c.kind, c.author.full_name, c.created_at, c.text, _item_ref(c))
         (statements if c.kind == Comment.Kind.STATEMENT else comments).append(row)
     return comments, statements
@@ -316,14 +288,10 @@ def conversation_pdf_data(conversation: Conversation) -> ConversationPdfData:
         tasks, goals, expectations = _items_from_content(version.content)
         response_version_id = version.pk
     else:
-        tasks, goals, expectations = _live_items(conversation)
-        response_version_id = conversation.versions.order_by("-number").values_list("id", flat=True).first()
+        tasks, goals, expectations = _items_from_content(contract_content(conversation))
+        response_version_id = selectors.versions(conversation).values_list("id", flat=True).last()
     responses = _responses(response_version_id)
-    follow_ups = list(
-        conversation.follow_ups.select_related("author", "goal", "task", "expectation").order_by(
-            "created_at", "id"
-        )
-    )
+    follow_ups = list(selectors.follow_ups(conversation))
     statuses = _latest_goal_statuses(follow_ups)
     answered = {f.answers_id for f in follow_ups if f.answers_id}
     comments, statements = _comment_rows(conversation)
@@ -378,14 +346,4 @@ def _follow_up_row(entry: FollowUp, answered: set[int]) -> FollowUpRow:
         kind=entry.kind,
         answer=entry.answer,
         is_open=entry.kind == FollowUp.Kind.QUESTION and entry.pk not in answered,
-    )
-
-
-def cycle_conversations_for_leader(*, leader, cycle_id: int):
-    """The conversations of a cycle that `leader` holds as leader and may still see, ready for the PDF."""
-    return (
-        Conversation.objects.visible_to(leader)
-        .filter(cycle_id=cycle_id, leader=leader)
-        .select_related("employee", "leader", "cycle", "unit", "confirmed_version")
-        .order_by("employee__full_name", "pk")
     )

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 
-from conversations import fast_reads, ics, services
+from conversations import ics, selectors, services
 from conversations.apis.base import conversation_response
 from conversations.permissions import MANAGE, access_conversation, access_own_report
 from conversations.serializers.conversations import (
@@ -37,9 +37,9 @@ class ConversationListView(ApiView):
     def get(self, request):
         """The conversations the caller may see, newest first."""
         filters = self.validated(ConversationFilterSerializer, request.query_params)
-        ids = fast_reads.visible_conversation_ids(user=request.user, **filters)
+        ids = selectors.list_ids(user=request.user, **filters)
         page = self.paginator.paginate_queryset(ids, request, view=self)
-        return self.paginator.get_paginated_response(fast_reads.conversation_page(page))
+        return self.paginator.get_paginated_response(selectors.list_page(page))
 
     @extend_schema(
         tags=TAGS,
@@ -67,10 +67,10 @@ class ConversationDetailView(ApiView):
     )
     def get(self, request, pk):
         """The conversation and its contract. The read is written to the conversation's access log."""
-        access = fast_reads.conversation_access(request.user, pk)
+        access = selectors.detail_access(request.user, pk)
         services.access_log_record(conversation=access.conversation, user=request.user, channel="api")
         return conversation_response(
-            request, access.conversation, reload=False, access=access, load=fast_reads.load_contract
+            request, access.conversation, reload=False, access=access, load=selectors.load_contract_fast
         )
 
     @extend_schema(

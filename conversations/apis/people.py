@@ -13,7 +13,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from conversations import selectors, services, waiting
+from conversations import cycle_selectors, deputy_selectors, export_selectors, selectors, services, waiting
 from conversations.models import Cycle, DeputyGrant
 from conversations.serializers.common import CycleSerializer
 from conversations.serializers.export import PersonalExportSerializer
@@ -150,7 +150,7 @@ class MeExportView(ApiView):
     @extend_schema(tags=TAG_ME, responses={200: PersonalExportSerializer, **errors(401)})
     def get(self, request):
         """Everything stored about the caller, as JSON (the right of access)."""
-        return Response(PersonalExportSerializer(selectors.personal_export(request.user)).data)
+        return Response(PersonalExportSerializer(export_selectors.personal_export(request.user)).data)
 
 
 class ShareHistoryView(ApiView):
@@ -189,7 +189,7 @@ class CycleListView(ApiView):
     @extend_schema(tags=["cycles"], responses={200: CycleSerializer(many=True), **errors(401, 404)})
     def get(self, request):
         """All cycles, newest first."""
-        return self.paginated(selectors.cycles(), CycleSerializer)
+        return self.paginated(cycle_selectors.cycles(), CycleSerializer)
 
     @extend_schema(
         tags=["cycles"], request=CycleSerializer, responses={201: CycleSerializer, **errors(400, 401, 403)}
@@ -211,7 +211,7 @@ class DeputyListView(ApiView):
     @extend_schema(tags=["deputies"], responses={200: DeputyGrantSerializer(many=True), **errors(401, 404)})
     def get(self, request):
         """Deputy grants the caller gave as leader or received as deputy."""
-        return self.paginated(selectors.deputy_grants(request.user), DeputyGrantSerializer)
+        return self.paginated(deputy_selectors.deputy_grants(request.user), DeputyGrantSerializer)
 
     @extend_schema(
         tags=["deputies"],

@@ -1,4 +1,4 @@
-"""`me/export/`: everything stored about one person, from `selectors.personal_export`."""
+"""`me/export/`: everything stored about one person, from `export_selectors.personal_export`."""
 
 from rest_framework import serializers
 

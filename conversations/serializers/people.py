@@ -62,7 +62,7 @@ class DeputyGrantSerializer(serializers.ModelSerializer):
 
     def get_active(self, grant) -> bool:
         """Not ended, not past its date, and the deputy leads now (`deputy_leads`, annotated by
-        `selectors.deputy_grants`; asked here for a single grant)."""
+        `deputy_selectors.deputy_grants`; asked here for a single grant)."""
         if not grant.is_active_on(timezone.localdate()):
             return False
         leads = getattr(grant, "deputy_leads", None)

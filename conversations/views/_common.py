@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from conversations.page_selectors import ITEM_MODELS
+from conversations.selectors import ITEM_MODELS
 from core.errors import DomainError, NotAllowed
 from core.ids import is_id
 

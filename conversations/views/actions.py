@@ -25,8 +25,8 @@ from conversations.forms import (
     item_edit_form_class,
     item_form_kwargs,
 )
-from conversations.page_selectors import ITEM_MODELS
 from conversations.permissions import DECIDE_PROPOSAL, MANAGE, PROPOSE, access_conversation
+from conversations.selectors import ITEM_MODELS
 from conversations.views._common import (
     ask_to_confirm,
     back_to,

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from conversations import services
 from conversations.forms import AgendaPointForm, AnswerForm, CommentForm, FollowUpForm
 from conversations.models import AgendaPoint, FollowUp
-from conversations.page_selectors import item_choices
 from conversations.permissions import COMMENT
+from conversations.selectors import item_choices
 from conversations.views._common import item_from_key, item_kwargs, run_action
 from conversations.views._posts import conversation_post, form_post, section_or_back
 from conversations.views.conversation import short_label

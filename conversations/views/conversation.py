@@ -4,7 +4,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from conversations import dialogue, page_selectors, selectors, services, workflow
+from conversations import dialogue, selectors, services
+from conversations.deputy_selectors import active_deputy_grants
 from conversations.forms import (
     ITEM_FORMS,
     AgendaPointForm,
@@ -22,15 +23,7 @@ from conversations.forms import (
     item_form_kwargs,
 )
 from conversations.models import FINISHED_STATUSES, Status
-from conversations.permissions import (
-    COMMENT,
-    DECIDE_PROPOSAL,
-    MANAGE,
-    PROPOSE,
-    RESPOND,
-    access_conversation,
-    conversation_perms,
-)
+from conversations.permissions import access_conversation
 from conversations.views._common import page
 from goals import selectors as goal_selectors
 from goals.models import Expectation, Goal, Proposal
@@ -151,29 +144,33 @@ def _proposals(conversation, forms: dict, *, can_decide: bool) -> list[dict]:
     ]
 
 
-def _transition_buttons(conversation, perms) -> list[tuple[str, str]]:
-    return [
-        (name, TRANSITION_BUTTONS[name])
-        for name in workflow.allowed_transitions(conversation)
-        if name in TRANSITION_BUTTONS and workflow.TRANSITIONS[name].permission in perms
-    ]
+def _transition_buttons(actions: list[str]) -> list[tuple[str, str]]:
+    """The page's buttons for the transitions among `actions` (`selectors.allowed_actions`), in their
+    order."""
+    return [(name, TRANSITION_BUTTONS[name]) for name in actions if name in TRANSITION_BUTTONS]
 
 
-def _flags(conversation, perms, data) -> dict:
-    finished = conversation.status in FINISHED_STATUSES
-    confirmed_once = conversation.confirmed_version_id is not None
-    awaiting = conversation.status == Status.AWAITING_CONFIRMATION
+# The page's flags, each one of `selectors.allowed_actions`.
+ACTION_FLAGS = {
+    "can_update": "update",
+    "can_edit": "edit_items",
+    "can_comment": "comment",
+    "can_state": "statement",
+    "can_follow_up": "follow_up",
+    "can_propose": "propose",
+    "can_decide": "decide_proposals",
+}
+
+
+def _flags(conversation, actions: list[str], data) -> dict:
+    """What the page shows forms for: `actions` (`selectors.allowed_actions`) and the state."""
+    flags = {flag: action in actions for flag, action in ACTION_FLAGS.items()}
     return {
-        "finished": finished,
-        "can_manage": MANAGE in perms,
-        "can_edit": MANAGE in perms and conversation.is_editable,
-        "can_comment": COMMENT in perms and not finished,
-        "can_respond": RESPOND in perms and awaiting and data.latest_version is not None,
-        "can_state": RESPOND in perms and confirmed_once,
-        "can_follow_up": COMMENT in perms and confirmed_once and not finished,
-        "can_propose": PROPOSE in perms and conversation.status == Status.DRAFT,
-        "can_decide": DECIDE_PROPOSAL in perms and not finished,
-        "awaiting": awaiting,
+        **flags,
+        "finished": conversation.status in FINISHED_STATUSES,
+        # The answer forms also need a version to answer on.
+        "can_respond": "respond" in actions and data.latest_version is not None,
+        "awaiting": conversation.status == Status.AWAITING_CONFIRMATION,
     }
 
 
@@ -190,7 +187,7 @@ def _respond_errors(forms: dict) -> list[tuple[str, str, str]]:
 
 
 def _forms(conversation, flags, forms: dict, focus: str | None, keep: dict) -> dict:
-    latest = conversation.versions.order_by("-number").first() if flags["can_respond"] else None
+    latest = selectors.versions(conversation).last() if flags["can_respond"] else None
     built = {
         "agenda_form": _form(forms, "agenda", lambda: AgendaPointForm(prefix="agenda")),
         "meeting_form": _form(
@@ -214,7 +211,7 @@ def _forms(conversation, flags, forms: dict, focus: str | None, keep: dict) -> d
         else None,
     }
     if flags["can_follow_up"]:
-        choices = page_selectors.item_choices(conversation)
+        choices = selectors.item_choices(conversation)
         built["follow_up_form"] = _form(
             forms, "follow_up", lambda: FollowUpForm(prefix="followup", item_choices=choices)
         )
@@ -248,18 +245,18 @@ def render_conversation(
     (`_htmx_section.html`, with the status, the next step and the messages swapped out of band)."""
     forms = forms or {}
     user = request.user
-    perms = conversation_perms(user, conversation)
-    data = page_selectors.conversation_page(conversation, user)
-    flags = _flags(conversation, perms, data)
+    actions = selectors.allowed_actions(user, conversation)
+    data = selectors.conversation_page(conversation, user)
+    flags = _flags(conversation, actions, data)
     role = viewer_role(user, conversation)
     from_leader, from_employee = EXPECTATION_HEADINGS[role]
     context = {
         "conversation": conversation,
         "page": data,
         "role": role,
-        "waits_on": page_selectors.waits_on(conversation) if not flags["finished"] else "",
-        "deputies": selectors.active_deputy_grants(conversation),
-        "transitions": _transition_buttons(conversation, perms),
+        "waits_on": selectors.waits_on(conversation) if not flags["finished"] else "",
+        "deputies": active_deputy_grants(conversation),
+        "transitions": _transition_buttons(actions),
         "tasks": _item_entries(data.tasks, forms, respond=flags["can_respond"], comment=flags["can_comment"]),
         "goal_groups": [
             (

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from conversations import page_selectors, selectors, services, waiting
+from conversations import cycle_selectors, deputy_selectors, selectors, services, waiting
 from conversations.forms import (
     ConversationCreateForm,
     DeputyGrantForm,
@@ -79,14 +79,14 @@ def _switch(request, form, field: str, call, switched: dict, back: str):
 
 @page
 def my_reports(request):
-    cycle = page_selectors.current_cycle()
+    cycle = cycle_selectors.current_cycle()
     rows = [
         {
             "row": row,
             "for_me": [WAITING_LABELS[kind] for kind in row.waiting_on_leader],
             "for_employee": [WAITING_LABELS[kind] for kind in row.waiting_on_employee],
         }
-        for row in page_selectors.reports_overview(request.user, cycle)
+        for row in selectors.reports_overview(request.user, cycle)
     ]
     return render(request, "conversations/my_reports.html", {"cycle": cycle, "rows": rows})
 
@@ -102,7 +102,7 @@ def _own_report(leader, employee_pk):
 @page
 def conversation_create(request, employee_pk):
     employee = _own_report(request.user, employee_pk)
-    offer = page_selectors.has_previous_confirmed(employee)
+    offer = selectors.has_previous_confirmed(employee)
     if request.method == "POST":
         form = ConversationCreateForm(request.POST, offer_carry_over=offer)
         created = []
@@ -125,7 +125,7 @@ def conversation_create(request, employee_pk):
         status = 400
     else:
         form = ConversationCreateForm(
-            offer_carry_over=offer, initial={"cycle": page_selectors.current_cycle()}
+            offer_carry_over=offer, initial={"cycle": cycle_selectors.current_cycle()}
         )
         status = 200
     context = {"employee": employee, "form": form, "offer_carry_over": offer}
@@ -136,8 +136,8 @@ def conversation_create(request, employee_pk):
 def my_conversations(request):
     user = request.user
     context = {
-        "conversations": page_selectors.conversations_of_employee(user),
-        "others": page_selectors.other_visible_conversations(user),
+        "conversations": selectors.conversations_of_employee(user),
+        "others": selectors.other_visible_conversations(user),
         "share_form": ShareHistoryForm(initial={"shared": user.shares_history}),
     }
     return render(request, "conversations/my_conversations.html", context)
@@ -157,7 +157,7 @@ def _may_grant(user) -> bool:
 
 
 def _deputy_form(request, data=None, initial=None):
-    conversations = page_selectors.leader_open_conversations(request.user)
+    conversations = selectors.leader_open_conversations(request.user)
     return DeputyGrantForm(
         data,
         initial=initial,
@@ -171,8 +171,8 @@ def _deputies_page(request, form, status: int = 200):
     user = request.user
     context = {
         "form": form,
-        "given": page_selectors.grants_given(user),
-        "received": page_selectors.grants_received(user),
+        "given": deputy_selectors.grants_given(user),
+        "received": deputy_selectors.grants_received(user),
     }
     return render(request, "conversations/deputies.html", context, status=status)
 
@@ -207,7 +207,7 @@ def deputy_search(request):
     if not _may_grant(request.user):
         raise NotAllowed(_("Only leaders can appoint a deputy."))
     query = request.GET.get("deputy", "")[:200]
-    candidates = selectors.deputy_candidates(request.user, query)
+    candidates = deputy_selectors.deputy_candidates(request.user, query)
     if request.htmx:
         context = {"candidates": candidates, "query": query}
         return render(request, "conversations/_deputy_candidates.html", context)
@@ -218,7 +218,7 @@ def _deputy_search_page(request, data):
     """The deputies page with the matches for the name typed, and what else was filled in kept."""
     initial = {name: data.get(name, "")[:200] for name in ("deputy", "conversation", "until")}
     form = _deputy_form(request, initial=initial)
-    form.candidates = selectors.deputy_candidates(request.user, initial["deputy"])
+    form.candidates = deputy_selectors.deputy_candidates(request.user, initial["deputy"])
     return _deputies_page(request, form)
 
 

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from conversations import history_subjects, ics, page_selectors, services, versions_diff
+from conversations import history_subjects, ics, selectors, services, versions_diff
 from conversations.models import ItemResponse, Status
 from conversations.permissions import access_conversation
 from conversations.views._common import back_to, page
@@ -162,7 +162,7 @@ def _subject(found) -> str:
 @page
 def history(request, pk):
     conversation = access_conversation(request.user, pk)
-    entries = list(page_selectors.history_entries(conversation))
+    entries = list(selectors.history(conversation).reverse())
     about = history_subjects.subjects(conversation, entries)
     rows = [
         HistoryRow(
@@ -188,7 +188,7 @@ def access_log(request, pk):
         # As in the API: the parties read who opened their conversation; a deputy does not.
         raise NotAllowed(_("Only the employee and the leader can read the access log."))
     parties = (conversation.employee_id, conversation.leader_id)
-    log = page_selectors.access_log(conversation)
+    log = selectors.access_log(conversation)
     context = {
         "conversation": conversation,
         "others": log.exclude(user_id__in=parties)[:ACCESS_LOG_ROWS],
@@ -224,8 +224,8 @@ def compare(request, pk):
     conversation = access_conversation(request.user, pk)
     versions = list(conversation.versions.order_by("number"))
     default_a, default_b = _default_pair(versions)
-    version_a = page_selectors.version_by_number(conversation, request.GET.get("a", default_a))
-    version_b = page_selectors.version_by_number(conversation, request.GET.get("b", default_b))
+    version_a = selectors.version_by_number(conversation, request.GET.get("a", default_a))
+    version_b = selectors.version_by_number(conversation, request.GET.get("b", default_b))
     sections = []
     counts = None
     if version_a and version_b:

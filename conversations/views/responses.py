@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from conversations import page_selectors, services, workflow
+from conversations import selectors, services, workflow
 from conversations.forms import ConfirmForm, ItemResponseForm, RequestChangesForm, StatementForm
 from conversations.models import ItemResponse
 from conversations.permissions import RESPOND
@@ -100,7 +100,7 @@ def respond_all(request, conversation):
 def _read_answers(request, conversation) -> tuple[dict, list]:
     """The answer forms given ({"response:<key>": form}) and the answers to record, as
     (kind, item, stance, comment): those that changed, and with "agree_rest" each unanswered item."""
-    rows = page_selectors.conversation_page(conversation, request.user).item_views
+    rows = selectors.conversation_page(conversation, request.user).item_views
     agree_rest = request.POST.get("agree_rest") == "yes"
     given, answers = {}, []
     for row in rows:

@@ -6,9 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from conversations.models import Cycle
+from conversations.selectors import cycle_conversations_for_leader
 from conversations.services import access_log_record
 from organization.models import User
-from reports import pdf, pdf_cache, selectors
+from reports import pdf, pdf_cache
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         person = User.objects.filter(employee_id=leader).first()
         if person is None:
             raise CommandError(f"No person with employee id {leader!r}.")
-        conversations = list(selectors.cycle_conversations_for_leader(leader=person, cycle_id=cycle))
+        conversations = list(cycle_conversations_for_leader(leader=person, cycle_id=cycle))
         target = Path(out)
         # tqdm redraws with "\r"; it needs the raw stream, not the wrapper that appends newlines.
         stream = getattr(self.stderr, "_out", self.stderr)
