@@ -83,7 +83,7 @@ from reports.unit_tree import Tree
 
 # The people's chain: column i counts the people at level i + 1 or higher (see `level_counts`).
 CHAIN = ("conversations_held", "submitted", "confirmed", "followed_up_last_90_days")
-# What a column is worth to HR when a cycle's columns are chosen (`refine_columns`): confirmed is
+# What a column is worth to HR when a cycle's columns are chosen (`suppress`, "chain"): confirmed is
 # what the rates, the medians and goals per contract are computed over.
 CHAIN_WEIGHTS = {"conversations_held": 2, "submitted": 1, "confirmed": 3, "followed_up_last_90_days": 2}
 PEOPLE_COLUMNS = ("employees_in_scope", *CHAIN)
@@ -186,7 +186,7 @@ def _single_tables(
 
 def _people_table(org: _Org, levels: dict, heads: dict, k: int) -> _Table:
     """People in scope (shown wherever at least k: HR knows them) and the chain columns the cycle's
-    data shows best, then the others where they can be added (`refine_columns`)."""
+    data shows best, then the others where they can be added (`suppress`'s "chain" layout)."""
     own = {u: [heads.get(u, 0) - sum(levels.get(u, ())), *levels.get(u, [0] * 5)[1:]] for u in org.parents}
     shown = suppress(
         org.parents,
