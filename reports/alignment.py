@@ -36,8 +36,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from reports import suppression
-from reports.suppression import Tree
+from reports.suppression import suppress
+from reports.unit_tree import Tree
 
 ALIGNED = "confirmed_with_supported_goal"
 
@@ -75,9 +75,9 @@ def build(
     goals = _goals_in(tree, goals)
     support = _Support.of(tree, aligned, supporting, goals)
     population = np.column_stack([confirmed_own - support.aligned, support.aligned])
-    aligned_shown = suppression.shown_units(
-        tree, population, confirmed_own, k, people=True, eligible=confirmed_shown
-    )
+    aligned_shown = suppress(
+        tree, population, k, layout="people", columns=("others", ALIGNED), eligible=confirmed_shown
+    )[ALIGNED]
     aligned_totals = tree.subtree_sums(support.aligned)
     everyone = _Population.of(tree, _nonzero(support.aligned), _nonzero(aligned_totals), aligned_shown)
     populations = {None: everyone}  # the aligned people, in whom every goal's supporters are
@@ -241,7 +241,7 @@ def _goal_population(tree: Tree, own: dict, parent: _Population, top: int, k: in
 
 
 # The goal tables computed last in this process, by everything they depend on (as
-# `suppression.shown_units` remembers its tables, but for the many small tables of the unit goals: a
+# `suppress` remembers its zone tables, but for the many small tables of the unit goals: a
 # snapshot has about a thousand of them, which would crowd the people's and goals' tables out of that
 # memory): after a write, only the tables whose counts changed are computed again.
 _REMEMBER = 8192
@@ -275,7 +275,9 @@ def _shown_units(table: Tree, categories, heads, k: int, eligible: frozenset) ->
     return _remembered(
         _REMEMBERED,
         key,
-        lambda: suppression.shown_units(table, categories, heads, k, people=True, eligible=eligible),
+        lambda: suppress(
+            table, categories, k, layout="people", columns=("others", "supporting"), eligible=eligible
+        )["supporting"],
     )
 
 

@@ -6,24 +6,17 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from reports import charts
-from reports.charts import Chart, Table, _horizontal, _show, _show_rate, _unit_name, percent
+from reports.charts import Chart, Table, horizontal_bars, share_by_unit, show_count, show_rate, unit_name
 
 
 def supported_share_by_unit(result: dict) -> Chart:
-    groups = [g for g in result["groups"] if not g["is_total"]] or result["groups"]
-    series = [_("Avtaler med mål som støtter enhetsmål")]
-    values = [[g["current"]["supported_goal_share"]] for g in groups]
-    names = [_unit_name(g) for g in groups]
+    series = {_("Avtaler med mål som støtter enhetsmål"): "supported_goal_share"}
     title = _("Retning per enhet")
     description = _(
         "Andel av de bekreftede avtalene i hver enhet med minst ett mål som støtter et enhetsmål, i "
         "%(cycle)s. Skjulte tall gjelder grupper under %(k)s personer."
     ) % {"cycle": result["cycle"]["name"], "k": result["min_group_size"]}
-    svg = _horizontal("alignment", title, description, names, series, values, percent, 1.0)
-    rows = [
-        [name, _("skjult") if v[0] is None else percent(v[0])] for name, v in zip(names, values, strict=True)
-    ]
-    return Chart("alignment", title, description, svg, [_("Enhet"), *series], rows)
+    return share_by_unit(result, "alignment", title, description, series)
 
 
 def _goals(result: dict) -> list:
@@ -57,8 +50,8 @@ def contracts_per_unit_goal(result: dict) -> Chart | None:
         "enhetsmål under det, i %(cycle)s. Skjulte tall gjelder grupper under %(k)s personer."
     ) % {"cycle": result["cycle"]["name"], "k": result["min_group_size"]}
     series = [_("Bekreftede avtaler")]
-    svg = _horizontal("unit-goals", title, description, names, series, values, number_format, maximum)
-    rows = [[_goal_name(goal), _show(goal["confirmed_supporting"])] for goal in goals]
+    svg = horizontal_bars("unit-goals", title, description, names, series, values, number_format, maximum)
+    rows = [[_goal_name(goal), show_count(goal["confirmed_supporting"])] for goal in goals]
     return Chart("unit-goals", title, description, svg, [_("Enhetsmål"), *series], rows)
 
 
@@ -72,10 +65,10 @@ def alignment_table(result: dict) -> Table:
     ]
     rows = [
         [
-            _unit_name(g),
-            _show(g["current"]["confirmed"]),
-            _show(g["current"]["confirmed_with_supported_goal"]),
-            _show_rate(g["current"]["supported_goal_share"]),
+            unit_name(g),
+            show_count(g["current"]["confirmed"]),
+            show_count(g["current"]["confirmed_with_supported_goal"]),
+            show_rate(g["current"]["supported_goal_share"]),
         ]
         for g in result["groups"]
     ]
@@ -89,13 +82,13 @@ def unit_goal_table(result: dict) -> Table | None:
     if not goals:
         return None
     groups = result["groups"]
-    headers = [_("Enhetsmål"), *[_unit_name(g) for g in groups]]
+    headers = [_("Enhetsmål"), *[unit_name(g) for g in groups]]
     rows = []
     for goal in goals:
         cells = []
         for group in groups:
             found = next((g for g in group["current"]["unit_goals"] if g["id"] == goal["id"]), None)
-            cells.append("–" if found is None else _show(found["confirmed_supporting"]))
+            cells.append("–" if found is None else show_count(found["confirmed_supporting"]))
         rows.append([_goal_name(goal), *cells])
     return Table(_("Bekreftede avtaler per enhetsmål"), headers, rows)
 

@@ -136,7 +136,7 @@ def _bar(chart_id, series, x, y, width, height, label) -> SafeString:
     )
 
 
-def _horizontal(chart_id, title, description, categories, series_labels, values, formatter, maximum):
+def horizontal_bars(chart_id, title, description, categories, series_labels, values, formatter, maximum):
     """Grouped horizontal bars: one group per category, one bar per series; values[i][s] or None."""
     label_width, bar_area, bar_h, gap = 170, 330, 14, 12
     group_h = bar_h * len(series_labels) + gap
@@ -159,27 +159,36 @@ def _short(text: str, length: int = 26) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def _unit_name(group) -> str:
+def unit_name(group) -> str:
     return group["unit"]["name"] or _("Hele organisasjonen")
 
 
-def completion_by_unit(result: dict) -> Chart:
+def share_by_unit(result: dict, chart_id: str, title: str, description: str, series: dict) -> Chart:
+    """Per unit below the one shown (or the total alone), a bar per series (label -> figure of the
+    current cycle, a share), with its data table."""
     groups = [g for g in result["groups"] if not g["is_total"]] or result["groups"]
-    series = [_("Samtale holdt"), _("Avtale bekreftet")]
-    keys = ("held_share_of_employees", "confirmed_share_of_employees")
-    values = [[g["current"][k] for k in keys] for g in groups]
-    names = [_unit_name(g) for g in groups]
+    values = [[g["current"][key] for key in series.values()] for g in groups]
+    names = [unit_name(g) for g in groups]
+    labels = list(series)
+    svg = horizontal_bars(chart_id, title, description, names, labels, values, percent, 1.0)
+    rows = [
+        [name, *[_("skjult") if v is None else percent(v) for v in row]]
+        for name, row in zip(names, values, strict=True)
+    ]
+    return Chart(chart_id, title, description, svg, [_("Enhet"), *labels], rows)
+
+
+def completion_by_unit(result: dict) -> Chart:
+    series = {
+        _("Samtale holdt"): "held_share_of_employees",
+        _("Avtale bekreftet"): "confirmed_share_of_employees",
+    }
     title = _("Gjennomføring per enhet")
     description = _(
         "Andel av medarbeiderne i hver enhet med samtale holdt og med bekreftet avtale i %(cycle)s. "
         "Skjulte tall gjelder grupper under %(k)s personer."
     ) % {"cycle": result["cycle"]["name"], "k": result["min_group_size"]}
-    svg = _horizontal("completion", title, description, names, series, values, percent, 1.0)
-    rows = [
-        [name, *[_("skjult") if v is None else percent(v) for v in row]]
-        for name, row in zip(names, values, strict=True)
-    ]
-    return Chart("completion", title, description, svg, [_("Enhet"), *series], rows)
+    return share_by_unit(result, "completion", title, description, series)
 
 
 def goal_kinds(result: dict) -> Chart:
@@ -192,7 +201,7 @@ def goal_kinds(result: dict) -> Chart:
     maximum = max([v[0] for v in values if v[0] is not None] + [1])
     title = _("Mål per avtale etter type")
     description = _("Gjennomsnittlig antall mål per bekreftet avtale, etter type, for %(unit)s.") % {
-        "unit": _unit_name(result["groups"][0])
+        "unit": unit_name(result["groups"][0])
     }
     body = []
     for i, label in enumerate(labels):
@@ -217,7 +226,7 @@ def follow_up_activity(result: dict) -> Chart:
     description = _(
         "Antall oppfølgingsnotater per måned de siste %(n)s månedene for %(unit)s. "
         "Skjulte måneder har færre enn %(k)s notater."
-    ) % {"n": len(months), "unit": _unit_name(result["groups"][0]), "k": result["min_group_size"]}
+    ) % {"n": len(months), "unit": unit_name(result["groups"][0]), "k": result["min_group_size"]}
     plot_h, base, step = 160, 190, (WIDTH - 20) // max(len(months), 1)
     body = [format_html('<line x1="10" y1="{}" x2="{}" y2="{}" stroke="{}"/>', base, WIDTH - 10, base, INK)]
     for i, (month, value) in enumerate(zip(months, values, strict=True)):
@@ -286,11 +295,11 @@ def _labelled(headers: list, rows: list) -> list:
     return [list(zip(headers, row, strict=True)) for row in rows]
 
 
-def _show(count: dict) -> str:
+def show_count(count: dict) -> str:
     return _("skjult") if count["suppressed"] else number_format(count["value"])
 
 
-def _show_rate(value) -> str:
+def show_rate(value) -> str:
     return "–" if value is None else percent(value)
 
 
@@ -326,10 +335,10 @@ def summary_tables(result: dict) -> list[Table]:
             f = group[which]
             rows.append(
                 [
-                    _unit_name(group),
-                    *[_show(f[key]) for key, _label in COUNT_LABELS],
-                    _show_rate(f["confirmed_share_of_employees"]),
-                    _show_rate(f["follow_up_share"]),
+                    unit_name(group),
+                    *[show_count(f[key]) for key, _label in COUNT_LABELS],
+                    show_rate(f["confirmed_share_of_employees"]),
+                    show_rate(f["follow_up_share"]),
                     _show_number(f["median_days_to_confirmation"]),
                 ]
             )
@@ -338,9 +347,9 @@ def summary_tables(result: dict) -> list[Table]:
     headers = [_("Enhet"), _("Mål med status"), *status_labels.values()]
     rows = [
         [
-            _unit_name(g),
-            _show(g["current"]["goal_status"]["goals_with_status"]),
-            *[_show(g["current"]["goal_status"][s]) for s in status_labels],
+            unit_name(g),
+            show_count(g["current"]["goal_status"]["goals_with_status"]),
+            *[show_count(g["current"]["goal_status"][s]) for s in status_labels],
         ]
         for g in result["groups"]
     ]

@@ -69,7 +69,7 @@ from django_tasks import task
 
 from conversations.models import Cycle
 from organization.models import OrgUnit
-from reports import alignment, statistics_cache, statistics_queries, suppression
+from reports import alignment, statistics_cache, statistics_queries
 from reports.statistics_queries import (  # noqa: F401 - part of this module's interface
     ACTIVITY_MONTHS,
     FOLLOW_UP_WINDOW_DAYS,
@@ -78,11 +78,12 @@ from reports.statistics_queries import (  # noqa: F401 - part of this module's i
     ROOT,
     follow_up_window_start,
 )
-from reports.suppression import Tree
+from reports.suppression import suppress
+from reports.unit_tree import Tree
 
 # The people's chain: column i counts the people at level i + 1 or higher (see `level_counts`).
 CHAIN = ("conversations_held", "submitted", "confirmed", "followed_up_last_90_days")
-# What a column is worth to HR when a cycle's columns are chosen (`refine_columns`): confirmed is
+# What a column is worth to HR when a cycle's columns are chosen (`suppress`, "chain"): confirmed is
 # what the rates, the medians and goals per contract are computed over.
 CHAIN_WEIGHTS = {"conversations_held": 2, "submitted": 1, "confirmed": 3, "followed_up_last_90_days": 2}
 PEOPLE_COLUMNS = ("employees_in_scope", *CHAIN)
@@ -174,28 +175,27 @@ def _single_tables(
     months before the cycle's first): 0 everywhere, shown everywhere, which tells nobody anything."""
     tree = org.parents
     values = tree.array(own) if own else np.zeros((len(tree), len(columns)), dtype=np.int64)
-    heads = tree.array(heads)
-    everywhere = frozenset(tree.order)
     if empty_by_definition:
         values = values.copy()
-    shown = {}
-    for i, column in enumerate(columns):
-        if column in empty_by_definition:
-            values[:, i] = 0
-            shown[column] = everywhere
-        else:
-            shown[column] = suppression.shown_units(
-                tree, values[:, i], heads, k, people=False, eligible=eligible
-            )
+        values[:, [columns.index(column) for column in empty_by_definition]] = 0
+    shown = suppress(tree, values, k, layout="each", columns=columns, heads=heads, eligible=eligible)
+    everywhere = frozenset(tree.order)
+    shown.update(dict.fromkeys(empty_by_definition, everywhere))
     return _Table(columns=columns, totals=_roll_up(org, values, len(columns)), index=tree.index, shown=shown)
 
 
 def _people_table(org: _Org, levels: dict, heads: dict, k: int) -> _Table:
     """People in scope (shown wherever at least k: HR knows them) and the chain columns the cycle's
-    data shows best, then the others where they can be added (`refine_columns`)."""
+    data shows best, then the others where they can be added (`suppress`'s "chain" layout)."""
     own = {u: [heads.get(u, 0) - sum(levels.get(u, ())), *levels.get(u, [0] * 5)[1:]] for u in org.parents}
-    shown = suppression.refine_columns(
-        org.parents, own, k, columns=CHAIN, weights=CHAIN_WEIGHTS, present_from=CONFIRMED_LEVEL
+    shown = suppress(
+        org.parents,
+        own,
+        k,
+        layout="chain",
+        columns=CHAIN,
+        weights=CHAIN_WEIGHTS,
+        present_from=CONFIRMED_LEVEL,
     )
     level_totals = _roll_up(org, own, len(CHAIN) + 1)
     # people in scope, then column i: the people at level i + 1 or higher
@@ -206,31 +206,15 @@ def _people_table(org: _Org, levels: dict, heads: dict, k: int) -> _Table:
 
 
 def _status_table(org: _Org, own: dict, heads: dict, k: int) -> _Table:
-    """Goals by status, whichever of two ways shows more figures (units times columns; the first on a
-    tie): one zone table per status, the total shown where every status is (their sum, which then
-    tells nothing more); or nested tables (`suppression.refine`): the total as a table of its own,
-    then statuses split off it one at a time, each level within the units of the one before. The
-    first is not drawn when what it could show at most (`suppression.could_show`) cannot beat the
-    second."""
+    """Goals by status: one zone table per status, or nested tables (the total, then statuses split off
+    it), whichever shows more figures (`suppress`'s "partition" layout)."""
     tree = org.parents
     values = tree.array(own) if own else np.zeros((len(tree), len(ITEM_STATUSES)), dtype=np.int64)
-    heads = tree.array(heads)
-    refinement = suppression.refine(tree, values, heads, k, people=False)
-    shown = {
-        "goals_with_status": refinement.whole,
-        **{status: refinement.alone(i) for i, status in enumerate(ITEM_STATUSES)},
-    }
-    could = [
-        suppression.could_show(tree, values[:, i], heads, k, people=False) for i in range(values.shape[1])
-    ]
-    if sum(could) + min(could) >= sum(map(len, shown.values())):
-        single = _single_tables(org, own, heads, ITEM_STATUSES, k).shown
-        single = {"goals_with_status": frozenset.intersection(*single.values()), **single}
-        if sum(map(len, single.values())) >= sum(map(len, shown.values())):
-            shown = single
+    columns = ("goals_with_status", *ITEM_STATUSES)
+    shown = suppress(tree, values, k, layout="partition", columns=columns, heads=heads)
     totals = _roll_up(org, values, len(ITEM_STATUSES))
     return _Table(
-        columns=("goals_with_status", *ITEM_STATUSES),
+        columns=columns,
         totals=np.column_stack([totals.sum(axis=1), totals]),
         index=tree.index,
         shown=shown,

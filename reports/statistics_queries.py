@@ -4,14 +4,17 @@ medians computed in the database, never by a Python loop over conversations.
 Queries: a fixed number whatever the size of the organisation: the data version, which is all an
 answer from a snapshot costs; when computed, cycles, units, employees per unit, one query per kind of
 figure covering the cycle and the previous one together (grouped by cycle), and the version again:
-- the people per level: each conversation's level (held, submitted, confirmed, followed up; the last
-  as an IN subquery hashed once), the highest per person, counted per unit the person is in now;
-- goal kinds; goal statuses (a window function picks each goal's latest status, then one GROUP BY
-  counts); follow-up activity per unit and month;
+- the people per level (held, submitted, confirmed, followed up; the last as an IN subquery hashed
+  once): per unit the person is in now, the distinct people with a conversation at each level or
+  higher (`Count(distinct=True, filter=Q(...))`), each person so counted at their highest;
+- goal kinds; goal statuses (each goal's entry with a status that no later one follows, `~Exists`,
+  counted in one GROUP BY); follow-up activity per unit and month;
 - the unit goals of the cycles; the people whose confirmed conversation has a goal naming one, and
   per unit goal its supporters (`supported_counts`, the `supports` chains in a recursive CTE);
 - the medians of every unit's subtree: a recursive CTE pairs units with the units above them, then
   `percentile_cont` per group on PostgreSQL, window functions picking the middle rows elsewhere.
+All through the ORM's expressions but the two queries that walk a tree with a recursive CTE, which
+the ORM cannot express: they are fixed templates filled by `recursive_query` alone.
 Everything counts the people in scope (active) under the unit they are in now, and their
 conversations, goals and follow-ups of the cycle: the same people in every cycle. Subtree sums and
 the suppression then run in Python over units, never over conversations (`reports.suppression`).
@@ -24,19 +27,17 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import (
-    Case,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
-    Max,
+    FloatField,
+    Func,
+    OuterRef,
     Q,
-    Value,
-    When,
-    Window,
 )
-from django.db.models.functions import RowNumber, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from conversations.models import Conversation, Cycle, FollowUp, Status
@@ -85,33 +86,27 @@ def follow_up_window_start(today: datetime.date) -> datetime.datetime:
 def level_counts(cycle_ids, today: datetime.date) -> dict:
     """Per cycle and unit (where each person is now), the people in scope at each level 1..4 (held,
     submitted, confirmed, followed up; level 0, not held, is the rest of the unit's people): each
-    person counts once, at the highest level any of their conversations of the cycle reached."""
+    person counts once, at the highest level any of their conversations of the cycle reached. One
+    GROUP BY: a person is at a level or higher when one of their conversations is (the levels are
+    nested conditions), so the people at or above each level are distinct counts, and those at a level
+    the difference of two."""
     recent = FollowUp.objects.filter(created_at__gte=follow_up_window_start(today)).values("conversation_id")
-    level = Case(
-        When(_CONFIRMED & Q(pk__in=recent), then=Value(4)),
-        When(_CONFIRMED, then=Value(3)),
-        When(_SUBMITTED, then=Value(2)),
-        When(_HELD, then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    per_person = (
+    at_least = (_HELD, _SUBMITTED, _CONFIRMED, _CONFIRMED & Q(pk__in=recent))  # levels 1..4
+    rows = (
         _counting_conversations(cycle_ids)
-        .annotate(conversation_level=level, person_unit=F("employee__unit_id"))
-        .values("cycle_id", "employee_id", "person_unit")
-        .annotate(level=Max("conversation_level"))
+        .values("cycle_id", "employee__unit_id")
+        .annotate(
+            **{f"level_{i}": Count("employee_id", distinct=True, filter=q) for i, q in enumerate(at_least, 1)}
+        )
         .order_by()
     )
-    sql, params = per_person.query.sql_with_params()
-    query = (
-        f"SELECT p.cycle_id, p.person_unit, p.level, COUNT(*) FROM ({sql}) p "  # noqa: S608 - SQL built by the ORM
-        "WHERE p.level > 0 GROUP BY p.cycle_id, p.person_unit, p.level"
-    )
     counts = _per_cycle(LEVELS)
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        for cycle_id, unit_id, person_level, n in cursor.fetchall():
-            counts[cycle_id][_key(unit_id)][person_level] += n
+    columns = [f"level_{i}" for i in range(1, LEVELS)]
+    for cycle_id, unit_id, *people in _rows(rows.values_list("cycle_id", "employee__unit_id", *columns)):
+        if people[0]:  # nobody held: no level above 0
+            row = counts[cycle_id][_key(unit_id)]
+            for level, (here, above) in enumerate(zip(people, [*people[1:], 0], strict=True), 1):
+                row[level] += here - above
     return counts
 
 
@@ -161,33 +156,26 @@ def _rows(queryset) -> list[tuple]:
 
 def _goal_status_counts(cycle_ids) -> dict:
     """Per cycle, unit and status, the goals of confirmed conversations whose latest follow-up with a
-    status has that status: a window function picks each goal's latest entry, then one GROUP BY
-    counts. A follow-up's goal is always a goal of the follow-up's own conversation
-    (`follow_up_create` checks it), so the conversation of the entry stands for the goal's."""
-    latest = (
-        FollowUp.objects.filter(_confirmed_in_cycles(cycle_ids, "conversation__"))
-        .filter(goal__isnull=False)
-        .exclude(item_status="")
-        .annotate(
-            cycle_id=F("conversation__cycle_id"),
-            unit_id=F("conversation__employee__unit_id"),
-            position=Window(
-                RowNumber(), partition_by=[F("goal_id")], order_by=[F("created_at").desc(), F("pk").desc()]
-            ),
-        )
-        .values("cycle_id", "unit_id", "item_status", "position")
+    status has that status: each goal's entry with a status that no later one (by time, then id)
+    follows, counted in one GROUP BY. A follow-up's goal is always a goal of the follow-up's own
+    conversation (`follow_up_create` checks it), so the conversation of the entry stands for the
+    goal's, and all the entries of a goal pass or fail the conversation's conditions together."""
+    with_status = FollowUp.objects.filter(goal__isnull=False).exclude(item_status="")
+    later = with_status.filter(goal_id=OuterRef("goal_id")).filter(
+        Q(created_at__gt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+    )
+    rows = (
+        with_status.filter(_confirmed_in_cycles(cycle_ids, "conversation__"))
+        .filter(~Exists(later))
+        .values("conversation__cycle_id", "conversation__employee__unit_id", "item_status")
+        .annotate(n=Count("pk"))
         .order_by()
     )
-    sql, params = latest.query.sql_with_params()
-    query = (
-        f"SELECT latest.cycle_id, latest.unit_id, latest.item_status, COUNT(*) FROM ({sql}) latest "  # noqa: S608 - SQL built by the ORM
-        "WHERE latest.position = 1 GROUP BY latest.cycle_id, latest.unit_id, latest.item_status"
-    )
     counts = _per_cycle(len(ITEM_STATUSES))
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        for cycle_id, unit_id, status, n in cursor.fetchall():
-            counts[cycle_id][_key(unit_id)][ITEM_STATUSES.index(status)] += n
+    for cycle_id, unit_id, status, n in _rows(
+        rows.values_list("conversation__cycle_id", "conversation__employee__unit_id", "item_status", "n")
+    ):
+        counts[cycle_id][_key(unit_id)][ITEM_STATUSES.index(status)] += n
     return counts
 
 
@@ -235,39 +223,35 @@ def _medians(cycle_ids) -> dict:
     (ROOT), from one query: a recursive CTE pairs each unit with itself and every unit above it; on
     PostgreSQL `percentile_cont` gives each group's median (the mean of the middle two for an even
     count), elsewhere window functions pick the middle one or two conversations of each group."""
+    postgresql = connection.vendor == "postgresql"
     days = ExpressionWrapper(F("confirmed_at") - F("first_submitted_at"), output_field=DurationField())
+    if postgresql:  # float seconds, which percentile_cont interpolates
+        days = Func(days, template="date_part('epoch', %(expressions)s)", output_field=FloatField())
     confirmed = (
         _counting_conversations(cycle_ids)
         .filter(_CONFIRMED, confirmed_at__isnull=False)
-        .annotate(days=days)
-        .annotate(person_unit=F("employee__unit_id"))
+        .annotate(days=days, person_unit=F("employee__unit_id"))
         .values_list("pk", "cycle_id", "person_unit", "days")
         .order_by()
     )
-    sql, params = confirmed.query.sql_with_params()
-    postgresql = connection.vendor == "postgresql"
-    groups = _MEDIAN_GROUPS.format(
-        units=_table(OrgUnit),
-        confirmed=sql,
-        root=ROOT,
-        days="date_part('epoch', c.days)" if postgresql else "c.days",  # PostgreSQL: float seconds
+    sql, params = recursive_query(
+        _MEDIAN_GROUPS + (_PERCENTILE if postgresql else _MIDDLE_ROWS),
+        tables={"units": OrgUnit},
+        subqueries={"confirmed": confirmed},
     )
     middles = defaultdict(lambda: defaultdict(list))
     with connection.cursor() as cursor:
-        if postgresql:
-            cursor.execute(groups + _PERCENTILE, params)
-            for cycle_id, group, seconds in cursor.fetchall():
-                middles[cycle_id][group].append(seconds / 86400)
-        else:
-            cursor.execute(groups + _MIDDLE_ROWS, params)
-            for cycle_id, group, duration in cursor.fetchall():
-                middles[cycle_id][group].append(_days(duration))
+        cursor.execute(sql, params)
+        for cycle_id, group, days in cursor.fetchall():
+            middles[cycle_id][group].append(days / 86400 if postgresql else _days(days))
     return {
         cycle_id: {g: round(sum(v) / len(v), 1) for g, v in groups.items()}
         for cycle_id, groups in middles.items()
     }
 
 
+# The median's groups: each confirmed conversation in the group of its person's unit, of every unit
+# above it and of the whole organisation (ROOT, 0).
 _MEDIAN_GROUPS = """
 WITH RECURSIVE above(unit_id, group_id, hops) AS (
     SELECT id, id, 0 FROM {units}
@@ -277,11 +261,11 @@ WITH RECURSIVE above(unit_id, group_id, hops) AS (
 ),
 confirmed(id, cycle_id, unit_id, days) AS ({confirmed}),
 grouped(id, cycle_id, group_id, days) AS (
-    SELECT c.id, c.cycle_id, above.group_id, {days} FROM confirmed c JOIN above ON above.unit_id = c.unit_id
+    SELECT c.id, c.cycle_id, above.group_id, c.days FROM confirmed c JOIN above ON above.unit_id = c.unit_id
     UNION ALL
-    SELECT c.id, c.cycle_id, {root}, {days} FROM confirmed c
+    SELECT c.id, c.cycle_id, 0, c.days FROM confirmed c
 )
-"""  # noqa: S608 - tables and SQL from the ORM
+"""
 # PostgreSQL: sorting float seconds within each group is several times faster than the windows.
 _PERCENTILE = """
 SELECT cycle_id, group_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY days)
@@ -297,6 +281,26 @@ ranked AS (
 SELECT cycle_id, group_id, days FROM ranked
 WHERE position = (size + 1) / 2 OR position = (size + 2) / 2
 """
+
+
+def recursive_query(template: str, *, tables: dict, subqueries: dict) -> tuple[str, list]:
+    """The statistics' one exception to "no SQL text composed by the project" (issue 18): Django's
+    ORM has no WITH RECURSIVE, which the two queries that walk a tree need (each unit up to the root,
+    for the medians; each unit goal up its `supports` chain, `supported_counts`). Their SQL is a fixed
+    template (a module constant) whose only substitutions are quoted model tables (`{name}` in
+    `tables`, by `Model._meta.db_table`) and querysets compiled by the ORM (`{name}` in `subqueries`,
+    each once), whose parameters are passed to the database in the order the subqueries appear.
+    `tests/reports/test_statistics_queries.py` compares both queries with oracles that read through
+    the ORM alone."""
+    parts = {name: connection.ops.quote_name(model._meta.db_table) for name, model in tables.items()}
+    compiled = {name: queryset.query.sql_with_params() for name, queryset in subqueries.items()}
+    if any(template.count("{" + name + "}") != 1 for name in compiled):
+        raise ValueError("each subquery appears once in the template")
+    params = []
+    for name in sorted(compiled, key=lambda name: template.index("{" + name + "}")):
+        parts[name] = compiled[name][0]
+        params.extend(compiled[name][1])
+    return template.format(**parts), params
 
 
 def _days(duration) -> float:
@@ -405,14 +409,14 @@ def supported_counts(cycle_ids) -> tuple[dict, dict]:
         .values("cycle", "person", "person_unit", "supports_id")
         .order_by()
     )
-    links_sql, links_params = links.query.sql_with_params()
     goals = UnitGoal.objects.filter(cycle_id__in=cycle_ids).values_list("pk").order_by()
-    chains_sql, chains_params = goals.query.sql_with_params()
-    query = _SUPPORTED.format(unit_goals=_table(UnitGoal), goals=chains_sql, links=links_sql)
+    sql, params = recursive_query(
+        _SUPPORTED, tables={"unit_goals": UnitGoal}, subqueries={"goals": goals, "links": links}
+    )
     aligned = defaultdict(lambda: defaultdict(int))
     supporting = defaultdict(list)
     with connection.cursor() as cursor:
-        cursor.execute(query, (*chains_params, *links_params))
+        cursor.execute(sql, params)
         for cycle_id, unit_id, goal_id, n in cursor.fetchall():
             if goal_id is None:
                 aligned[cycle_id][_key(unit_id)] += n
@@ -434,7 +438,7 @@ UNION ALL
 SELECT l.cycle, l.person_unit, c.reached_id, COUNT(DISTINCT l.person)
 FROM links l JOIN chain c ON c.goal_id = l.supports_id
 GROUP BY l.cycle, l.person_unit, c.reached_id
-"""  # noqa: S608 - tables and SQL from the ORM
+"""
 
 
 @contextlib.contextmanager

@@ -19,9 +19,6 @@ PACKAGES = (
     "demo",
 )
 
-# Cycles allowed for now, each as the package that holds all its modules. The statistics'
-# suppression package is being rewritten into a few modules without a cycle (issue 18).
-CYCLES_ALLOWED_WITHIN = ("reports.suppression",)
 
 # What each app may import besides itself: the project's apps as layers, each on those below it
 # (`demo` and `config` sit on top and import anything).
@@ -89,12 +86,8 @@ def strongly_connected(graph) -> list[set[str]]:
     return found
 
 
-def _allowed(cycle: set[str]) -> bool:
-    return any(all(m == p or m.startswith(p + ".") for m in cycle) for p in CYCLES_ALLOWED_WITHIN)
-
-
 def test_no_import_cycle_between_modules(graph):
-    cycles = [sorted(c) for c in strongly_connected(graph) if not _allowed(c)]
+    cycles = [sorted(c) for c in strongly_connected(graph)]
     assert cycles == [], f"import cycles: {cycles}"
 
 

@@ -68,39 +68,23 @@ of the finest level it is shown in.
 
 People in a cycle are one table over categories of a chain (not held < held < submitted < confirmed
 < followed up), each person counted once, under the unit they are in now. Which of the chain's
-columns to publish is chosen per cycle (`choose_columns`): an outcome that hardly differs from the
+columns to publish is chosen per cycle (`nested.choose_columns`): an outcome that hardly differs from the
 next (in a finished cycle, held and confirmed are almost the same people) would make every zone fail,
 so it is left out and the rest is shown in many more units. Then further columns are added one at a
-time as nested tables (`refine_columns`): held, say, in the units whose zones hold enough people
-between held and confirmed. Goals by status are nested tables too (`refine`): their total as a table
+time as nested tables (`nested.refine_columns`): held, say, in the units whose zones hold enough people
+between held and confirmed. Goals by status are nested tables too (`nested.refine`): their total as a table
 of its own (in a unit of ten people it often counts five or more where no status does), then one
 status after another split off, each level within the units of the one before; or, where that shows
 fewer figures, one table per status as a population of its own, the total shown only where all four
 are. Goal kinds and follow-up entries per month are one table each (one category, a population of
 its own).
 Rates and medians are shown only where every count they use is shown.
+
+The modules: `zones` draws one table by the zone rule; `nested` chooses and refines nested tables;
+`layouts` holds `suppress`, what the statistics ask (the units that show each column of a table, by
+how its columns relate), the package's only public name.
 """
 
-from reports.suppression.tables import Tree
-from reports.suppression.zones import (
-    ChainChoice,
-    Refinement,
-    choose_columns,
-    could_show,
-    forget,
-    refine,
-    refine_columns,
-    shown_units,
-)
+from reports.suppression.layouts import suppress
 
-__all__ = [
-    "ChainChoice",
-    "Refinement",
-    "Tree",
-    "choose_columns",
-    "could_show",
-    "forget",
-    "refine",
-    "refine_columns",
-    "shown_units",
-]
+__all__ = ["suppress"]

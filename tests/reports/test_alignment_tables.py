@@ -6,8 +6,9 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports import alignment, suppression
-from reports.suppression import Tree
+from reports import alignment
+from reports.suppression import suppress
+from reports.unit_tree import Tree
 
 K = 5
 
@@ -40,7 +41,12 @@ def test_the_pruned_tree_shows_what_the_whole_subtree_shows(table):
 
     whole = tree.array(heads)
     goal = tree.array(mine)
-    expected = suppression.shown_units(
-        tree, np.column_stack([whole - goal, goal]), whole, K, people=True, eligible=shown
-    )
+    expected = suppress(
+        tree,
+        np.column_stack([whole - goal, goal]),
+        K,
+        layout="people",
+        columns=("rest", "goal"),
+        eligible=shown,
+    )["goal"]
     assert found.shown == expected

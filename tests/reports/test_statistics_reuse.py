@@ -3,7 +3,7 @@ after any change."""
 
 import pytest
 
-from reports import statistics, suppression
+from reports import statistics
 from tests.reports.statistics_helpers import add_unit, build_kommune, figures
 
 pytestmark = pytest.mark.django_db
@@ -11,15 +11,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def suppression_runs(monkeypatch):
-    """The zone tables computed (`suppression.shown_units` as the statistics call it)."""
+    """The tables suppressed (`suppress` as the statistics call it)."""
     runs = []
-    real = suppression.shown_units
+    real = statistics.suppress
 
     def counting(*args, **kwargs):
         runs.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(suppression, "shown_units", counting)
+    monkeypatch.setattr(statistics, "suppress", counting)
     return runs
 
 

@@ -222,7 +222,7 @@ def test_the_medians_of_units_at_every_depth(cycle):
     # and medians (shown where confirmed is) are shown at every depth: the whole organisation 15 and
     # 17; Skole 10 and 11, leaving Ledelse's 5 and the 6 without a unit (11, and 6 confirmed: two
     # parts of 5 or more people that other tables could each place somebody confirmed in, so at
-    # least k - 1 + 2, see `suppression.shown_units`) to the whole organisation's zone; Klasse 1
+    # least k - 1 + 2, see `suppression.zones.shown_units`) to the whole organisation's zone; Klasse 1
     # and 2 (5 and 5, 5 and 6) shown together, leaving nobody to
     # Skole's; Kommune holds Skole's people only, so its figures are Skole's.
     for name, days in (("Klasse 1", (1, 2, 3, 4, 5)), ("Klasse 2", (2, 4, 6, 8, 10, 12))):

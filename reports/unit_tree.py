@@ -1,4 +1,5 @@
-"""The organisation tree the tables count over, numbered once for all of them."""
+"""The organisation tree the statistics' tables count over, numbered once for all of them (the zone rule
+of `reports.suppression`, the line of sight of `reports.alignment`)."""
 
 import hashlib
 from collections import defaultdict
