@@ -10,7 +10,8 @@ from conversations.models import AccessLogEntry, Status
 from goals import services as goal_services
 from goals.models import Goal
 from tests import factories
-from tests.api.helpers import bring_to, confirm, count_queries, url
+from tests.api.helpers import count_queries, url
+from tests.workflow import bring_to, confirm
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,8 @@ from conversations.models import (
 from core import free_text
 from goals.models import Goal, Task
 from tests import factories
-from tests.api.helpers import bring_to, confirm, count_queries, submit, url
+from tests.api.helpers import count_queries, url
+from tests.workflow import bring_to, confirm, submit
 
 pytestmark = pytest.mark.django_db
 TOO_LONG = free_text.max_length() + 1  # one character more than a party may write

@@ -4,7 +4,8 @@ import pytest
 
 from core import free_text
 from goals.models import Expectation, Goal, Task
-from tests.api.helpers import bring_to, confirm, url
+from tests.api.helpers import url
+from tests.workflow import bring_to, confirm
 
 pytestmark = pytest.mark.django_db
 TOO_LONG = free_text.max_length() + 1  # one character more than a party may write

@@ -8,7 +8,8 @@ import pytest
 from conversations import services
 from conversations.models import Cycle
 from tests import factories
-from tests.api.helpers import bring_to, confirm, count_queries, url
+from tests.api.helpers import count_queries, url
+from tests.workflow import bring_to, confirm
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,8 @@ import pytest
 
 from conversations.models import HistoryEntry
 from goals.models import Expectation, Goal, Proposal, Task
-from tests.api.helpers import bring_to, confirm, count_queries, url
+from tests.api.helpers import count_queries, url
+from tests.workflow import bring_to, confirm
 
 pytestmark = pytest.mark.django_db
 

@@ -42,7 +42,7 @@ from conversations import services, workflow
 from conversations.models import Conversation
 from goals.models import Expectation, Goal, Task, UnitGoal
 from tests import factories
-from tests.api.helpers import bring_to
+from tests.workflow import bring_to
 
 CHECKS = [
     not_a_server_error,

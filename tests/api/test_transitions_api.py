@@ -4,7 +4,8 @@ import pytest
 
 from conversations.models import Comment, ContractVersion
 from core import free_text
-from tests.api.helpers import bring_to, submit, url
+from tests.api.helpers import url
+from tests.workflow import bring_to, submit
 
 pytestmark = pytest.mark.django_db
 TOO_LONG = free_text.max_length() + 1  # one character more than a party may write

@@ -12,7 +12,8 @@ from conversations.models import Cycle
 from goals import proposals
 from goals.models import Goal
 from tests import factories
-from tests.api.helpers import bring_to, confirm, count_queries, url
+from tests.api.helpers import count_queries, url
+from tests.workflow import bring_to, confirm
 
 pytestmark = pytest.mark.django_db
 WAITING = url("me/waiting/")

@@ -5,7 +5,8 @@ import pytest
 from conversations.models import FollowUp, HistoryEntry
 from goals import services as goal_services
 from goals.models import Expectation, Goal, Task
-from tests.api.helpers import confirm, url
+from tests.api.helpers import url
+from tests.workflow import confirm
 
 pytestmark = pytest.mark.django_db
 

@@ -11,14 +11,7 @@ from conversations.services import follow_up_create
 from core.errors import InvalidInput, InvalidTransition, NotAllowed, StaleVersion
 from goals.services import goal_create, item_update
 from tests import factories
-from tests.conversations.conftest import (
-    AMENDMENT,
-    conversation_in,
-    latest_version,
-    right_actor,
-    run_transition,
-    snapshot,
-)
+from tests.workflow import AMENDMENT, conversation_in, latest_version, right_actor, run_transition, snapshot
 
 pytestmark = pytest.mark.django_db
 

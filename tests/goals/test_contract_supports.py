@@ -15,8 +15,9 @@ from goals.carry_over import carry_over_open_items
 from goals.models import Goal
 from goals.unit_goals import unit_goals_copy
 from tests import factories
-from tests.api.helpers import confirm, submit, url
+from tests.api.helpers import url
 from tests.goals.conftest import unit_goal
+from tests.workflow import confirm, submit
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from goals.services import (
     task_create,
 )
 from tests import factories
-from tests.conversations.conftest import AMENDMENT, conversation_in, snapshot
+from tests.workflow import AMENDMENT, conversation_in, snapshot
 
 pytestmark = pytest.mark.django_db
 

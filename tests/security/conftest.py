@@ -19,11 +19,11 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from conversations import services, workflow
+from conversations import services
 from conversations.models import AgendaPoint, Conversation, Cycle, DeputyGrant
 from organization.models import User
 from tests import factories
-from tests.conversations.conftest import change_manager, conversation_in
+from tests.workflow import change_manager, conversation_in
 
 ROLES = (
     "leader",
@@ -170,17 +170,3 @@ def page_as():
         return client
 
     return make
-
-
-def latest_version(conversation: Conversation):
-    return conversation.versions.order_by("-number").first()
-
-
-def confirm_latest(conversation: Conversation) -> None:
-    version = latest_version(conversation)
-    workflow.conversation_confirm(
-        conversation_id=conversation.pk,
-        actor=conversation.employee,
-        version=version.number,
-        sha256=version.sha256,
-    )

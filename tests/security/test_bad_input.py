@@ -20,8 +20,8 @@ from conversations import reminders, services, workflow
 from conversations.models import AgendaPoint, Comment, Cycle, DeputyGrant, FollowUp, ItemResponse
 from core import free_text
 from goals.models import Expectation, Goal, Task
-from tests.conversations.conftest import snapshot
-from tests.security.conftest import ESCAPED_PAYLOAD, PAYLOAD, in_days, latest_version
+from tests.security.conftest import ESCAPED_PAYLOAD, PAYLOAD, in_days
+from tests.workflow import latest_version, snapshot
 
 pytestmark = pytest.mark.django_db
 

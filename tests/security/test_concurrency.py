@@ -22,8 +22,8 @@ from conversations import contract, permissions
 from conversations.models import Confirmation, Conversation, HistoryEntry, Status
 from goals.models import Goal
 from tests import factories
-from tests.conversations.conftest import walk
 from tests.security.conftest import in_days
+from tests.workflow import walk
 
 pytestmark = [
     pytest.mark.skipif(

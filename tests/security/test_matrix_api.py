@@ -16,8 +16,8 @@ from conversations.models import ConversationUserObjectPermission
 from goals import proposals
 from goals.models import Proposal, UnitGoal
 from tests import factories
-from tests.conversations.conftest import snapshot
-from tests.security.conftest import PEOPLE, ROLES, in_days, latest_version
+from tests.security.conftest import PEOPLE, ROLES, in_days
+from tests.workflow import latest_version, snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ import pytest
 from django.contrib.messages import constants, get_messages
 from django.urls import URLPattern, URLResolver, reverse
 
-from tests.conversations.conftest import snapshot
-from tests.security.conftest import PEOPLE, ROLES, in_days, latest_version
+from tests.security.conftest import PEOPLE, ROLES, in_days
+from tests.workflow import latest_version, snapshot
 
 pytestmark = pytest.mark.django_db
 
