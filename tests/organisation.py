@@ -33,12 +33,8 @@ from conversations import services
 from conversations.models import Conversation, DeputyGrant
 from organization.models import User
 from tests import factories
-from tests.workflow import change_manager, conversation_in
-
-
-def in_days(days: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=days)
-
+from tests.factories import conversation_in, in_days
+from tests.workflow import change_manager
 
 # --- the people and the scenes --------------------------------------------------------------------------
 
@@ -63,7 +59,7 @@ def one_draft() -> dict:
     """The API tests' scene: one draft between leader and employee; `deputy` stands in for leader."""
     people = build_people()
     conversation = factories.make_conversation(leader=people["leader"], employee=people["employee"])
-    services.deputy_grant_create(leader=people["leader"], deputy=people["deputy"], until=in_days(30))
+    factories.DeputyGrantFactory(leader=people["leader"], deputy=people["deputy"], until=in_days(30))
     return {"people": people, "conversation": conversation}
 
 
@@ -79,12 +75,12 @@ def handover() -> dict:
     awaiting = conversation_in("awaiting_confirmation", leader=former_leader, employee=employee)
     confirmed = conversation_in("confirmed", leader=former_leader, employee=employee, cycle=cycle)
     foreign = conversation_in("draft", leader=people["other_leader"], employee=people["other_employee"])
-    point = services.agenda_point_create(
+    point = factories.AgendaPointFactory(
         conversation=draft, actor=employee, text="Mine egne notater", shared=False
     )
     change_manager(employee, leader)
-    grant = services.deputy_grant_create(leader=leader, deputy=people["deputy"], until=in_days(30))
-    expired = services.deputy_grant_create(leader=leader, deputy=people["deputy_expired"], until=in_days(30))
+    grant = factories.DeputyGrantFactory(leader=leader, deputy=people["deputy"], until=in_days(30))
+    expired = factories.DeputyGrantFactory(leader=leader, deputy=people["deputy_expired"], until=in_days(30))
     DeputyGrant.objects.filter(pk=expired.pk).update(until=in_days(-1))
     return {
         "people": people,

@@ -4,10 +4,11 @@ benchmarks.
 Conversations are brought into each state through the public transition functions (never by assigning
 `.status`), so the tests see the same rows, rights and history as production. One helper per step:
 `submit`, `confirm_latest`, `confirm` (submit and confirm), `close` (a confirmed one), `run_transition`
-(any step by its name in the transition table), `walk` (a fresh draft into a status) and
-`conversation_in` (a new conversation in a status). `change_manager`, `grant_deputy` and
-`expire_grants_of` move rights the way the org import, the deputies page and the calendar do.
-`snapshot` records what a refused action must leave untouched.
+(any step by its name in the transition table) and `walk` (a fresh draft into a status);
+`tests/factories.py` builds on them (`conversation_in`: a new conversation in a status).
+`change_manager` and `expire_grants_of` move rights the way the org import and the calendar do.
+`snapshot` records what a refused action must leave untouched. This module imports no other test
+module, so the factories and every test folder can use it.
 """
 
 import datetime
@@ -17,8 +18,7 @@ from django.utils import timezone
 from conversations import workflow
 from conversations.models import Conversation, DeputyGrant, HistoryEntry, Status
 from conversations.permissions import MANAGE
-from conversations.services import deputy_grant_create, employee_manager_changed
-from tests import factories
+from conversations.services import employee_manager_changed
 
 AMENDMENT = "draft (amendment)"
 """A pseudo-status for the test tables: a draft opened by `amend`, so a confirmed version exists."""
@@ -92,12 +92,6 @@ def walk(conversation: Conversation, status: str) -> Conversation:
 bring_to = walk
 
 
-def conversation_in(status: str, *, leader=None, employee=None, cycle=None) -> Conversation:
-    """A new conversation with one item of each kind, walked into `status`."""
-    conversation = factories.make_conversation(leader=leader, employee=employee, cycle=cycle)
-    return walk(conversation, status)
-
-
 def snapshot(conversation: Conversation) -> dict:
     """Everything a refused action must leave untouched."""
     fresh = Conversation.objects.get(pk=conversation.pk)
@@ -117,14 +111,6 @@ def snapshot(conversation: Conversation) -> dict:
         "agenda_points": fresh.agenda_points.count(),
         "items": (fresh.tasks.count(), fresh.goals.count(), fresh.expectations.count()),
     }
-
-
-def grant_deputy(leader, *, conversation=None, days: int = 7):
-    """A new leader named `leader`'s deputy for `days` (for one conversation, or all); returns the deputy."""
-    deputy = factories.LeaderFactory()
-    until = timezone.localdate() + datetime.timedelta(days=days)
-    deputy_grant_create(leader=leader, deputy=deputy, until=until, conversation=conversation)
-    return deputy
 
 
 def expire_grants_of(deputy) -> None:

@@ -8,7 +8,7 @@ from aiosmtpd.controller import Controller
 from django.test import override_settings
 
 from tests.background.smtp import free_port
-from tests.workflow import conversation_in
+from tests.factories import conversation_in
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from conversations import services
 from goals.models import Expectation, Goal
 from tests.conversations.conftest import SITE, sent
-from tests.workflow import conversation_in
+from tests.factories import conversation_in
 
 pytestmark = pytest.mark.django_db
 

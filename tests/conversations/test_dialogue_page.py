@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from conversations.models import FollowUp
 from goals.models import Expectation
-from tests.workflow import conversation_in
+from tests.factories import conversation_in
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from conversations import services
 from goals import proposals
 from goals.models import Goal
 from tests.conversations.conftest import SITE, sent
-from tests.workflow import conversation_in
+from tests.factories import conversation_in
 
 pytestmark = pytest.mark.django_db
 

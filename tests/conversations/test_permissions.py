@@ -26,14 +26,8 @@ from core.errors import InvalidInput, NotAllowed
 from goals.models import Goal
 from goals.services import goal_create, item_update
 from tests import factories
-from tests.workflow import (
-    change_manager,
-    confirm_latest,
-    conversation_in,
-    expire_grants_of,
-    grant_deputy,
-    snapshot,
-)
+from tests.factories import conversation_in, grant_deputy
+from tests.workflow import change_manager, confirm_latest, expire_grants_of, snapshot
 
 pytestmark = pytest.mark.django_db
 

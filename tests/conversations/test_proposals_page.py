@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from goals.models import Proposal, Task
-from tests.workflow import conversation_in
+from tests.factories import conversation_in
 
 pytestmark = pytest.mark.django_db
 MARKUP = "<script>alert(1)</script>"

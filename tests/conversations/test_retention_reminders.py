@@ -23,7 +23,8 @@ from conversations.models import (
 from conversations.reminders import send_reminders
 from goals.models import Goal
 from tests import factories
-from tests.workflow import close, confirm, conversation_in, submit
+from tests.factories import conversation_in
+from tests.workflow import close, confirm, submit
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,8 @@ from conversations.models import AccessLogEntry, AgendaPoint, Comment, Conversat
 from goals import services as goal_services
 from goals.models import Goal
 from tests import factories
-from tests.workflow import conversation_in, latest_version, run_transition
+from tests.factories import conversation_in
+from tests.workflow import latest_version, run_transition
 
 pytestmark = pytest.mark.django_db
 

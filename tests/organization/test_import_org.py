@@ -15,9 +15,8 @@ from conversations.permissions import MANAGE, VIEW, access_conversation
 from conversations.services import history_share_set
 from organization.importer import OrgFileRefused, Person, read_org_file, reporting_cycles, write_order
 from organization.models import OrgUnit, User
-from tests.factories import make_conversation
+from tests.factories import conversation_in, make_conversation
 from tests.organization.conftest import HEADER, ORG, generated_org, snapshot
-from tests.workflow import conversation_in
 
 pytestmark = pytest.mark.django_db
 

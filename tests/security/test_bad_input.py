@@ -20,7 +20,7 @@ from conversations import reminders, services, workflow
 from conversations.models import AgendaPoint, Comment, Cycle, DeputyGrant, FollowUp, ItemResponse
 from core import free_text
 from goals.models import Expectation, Goal, Task
-from tests.organisation import in_days
+from tests.factories import in_days
 from tests.security.conftest import ESCAPED_PAYLOAD, PAYLOAD
 from tests.workflow import latest_version, snapshot
 

@@ -22,7 +22,7 @@ from conversations import contract, permissions
 from conversations.models import Confirmation, Conversation, HistoryEntry, Status
 from goals.models import Goal
 from tests import factories
-from tests.organisation import in_days
+from tests.factories import in_days
 from tests.workflow import walk
 
 pytestmark = [

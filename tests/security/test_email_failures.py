@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from conversations.models import Comment, Confirmation, DeputyGrant, Status
-from tests.organisation import in_days
+from tests.factories import in_days
 from tests.workflow import latest_version
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from conversations.models import ConversationUserObjectPermission
 from goals import proposals
 from goals.models import Proposal, UnitGoal
 from tests import factories
-from tests.organisation import in_days
+from tests.factories import in_days
 from tests.security.conftest import PEOPLE, ROLES
 from tests.workflow import latest_version, snapshot
 

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.messages import constants, get_messages
 from django.urls import URLPattern, URLResolver, reverse
 
-from tests.organisation import in_days
+from tests.factories import in_days
 from tests.security.conftest import PEOPLE, ROLES
 from tests.workflow import latest_version, snapshot
 
