@@ -94,8 +94,8 @@ def build_scenario() -> Scenario:
     )
     services.statement_create(conversation=amended, actor=employee, text="Statement 1")
     workflow.conversation_amend(conversation_id=amended.pk, actor=leader)
-    unit_goal = UnitGoal.objects.create(unit=unit, cycle=cycle, title="Target U1", description="U1")
-    UnitGoal.objects.create(
+    unit_goal = factories.UnitGoalFactory(unit=unit, cycle=cycle, title="Target U1", description="U1")
+    factories.UnitGoalFactory(
         unit=factories.OrgUnitFactory(name="Unit 8", parent=unit),
         cycle=cycle,
         title="Target U2",
