@@ -159,13 +159,12 @@ def api_client(user=None) -> APIClient:
     return client
 
 
-def page_client(user=None, language: str | None = None) -> Client:
-    """A Django test client logged in as `user` (None: anonymous), in `language` when given."""
+def page_client(user=None, language: str = "nb") -> Client:
+    """A Django test client logged in as `user` (None: anonymous), in `language` (bokmål by default)."""
     client = Client()
     if user is not None:
         client.force_login(user)
-    if language is not None:
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client
 
 
