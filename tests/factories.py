@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from background.models import OutgoingEmail
 from conversations import services as conversation_services
-from conversations import workflow as conversation_workflow
 from conversations.models import (
     AccessLogEntry,
     AgendaPoint,
@@ -41,7 +40,7 @@ from goals.models import Expectation, Goal, Proposal, Task, UnitGoal
 from identity.models import ProvisioningClient, UserSession
 from organization.models import OrgUnit, User
 from reports.models import PdfArchive, RenderedPdf
-from tests.workflow import walk
+from tests.workflow import confirm_latest, submit, walk
 
 PASSWORD = "Samtale-test-1"
 
@@ -133,8 +132,8 @@ class ConversationFactory(factory.django.DjangoModelFactory):
 
 
 class _WrittenInConversation(factory.django.DjangoModelFactory):
-    """Something a party writes in a conversation: `actor` (the leader unless given) passes it to the
-    service named by `_service`."""
+    """Something a party writes in a conversation, through the service that writes it (`WRITTEN_BY`);
+    `actor` is the leader unless given."""
 
     class Meta:
         abstract = True
@@ -143,12 +142,8 @@ class _WrittenInConversation(factory.django.DjangoModelFactory):
     actor = factory.LazyAttribute(lambda o: o.conversation.leader)
 
     @classmethod
-    def _service(cls):
-        raise NotImplementedError
-
-    @classmethod
     def _create(cls, model_class, **kwargs):
-        return cls._service()(**kwargs)
+        return WRITTEN_BY[model_class](**kwargs)
 
 
 class TaskFactory(_WrittenInConversation):
@@ -156,10 +151,6 @@ class TaskFactory(_WrittenInConversation):
         model = Task
 
     title = factory.Sequence(lambda n: f"Oppgave {n}")
-
-    @classmethod
-    def _service(cls):
-        return goal_services.task_create
 
 
 class GoalFactory(_WrittenInConversation):
@@ -170,10 +161,6 @@ class GoalFactory(_WrittenInConversation):
     kind = "result"
     measure = "Vedtatt plan"
 
-    @classmethod
-    def _service(cls):
-        return goal_services.goal_create
-
 
 class ExpectationFactory(_WrittenInConversation):
     class Meta:
@@ -182,10 +169,6 @@ class ExpectationFactory(_WrittenInConversation):
     direction = "leader_to_employee"
     text = factory.Sequence(lambda n: f"Forventning {n}")
 
-    @classmethod
-    def _service(cls):
-        return goal_services.expectation_create
-
 
 class CommentFactory(_WrittenInConversation):
     class Meta:
@@ -193,20 +176,12 @@ class CommentFactory(_WrittenInConversation):
 
     text = factory.Sequence(lambda n: f"Kommentar {n}")
 
-    @classmethod
-    def _service(cls):
-        return conversation_services.comment_create
-
 
 class AgendaPointFactory(_WrittenInConversation):
     class Meta:
         model = AgendaPoint
 
     text = factory.Sequence(lambda n: f"Agendapunkt {n}")
-
-    @classmethod
-    def _service(cls):
-        return conversation_services.agenda_point_create
 
 
 class ProposalFactory(_WrittenInConversation):
@@ -219,10 +194,6 @@ class ProposalFactory(_WrittenInConversation):
     kind = "task"
     title = factory.Sequence(lambda n: f"Forslag {n}")
 
-    @classmethod
-    def _service(cls):
-        return goal_proposals.proposal_create
-
 
 class FollowUpFactory(_WrittenInConversation):
     """A note on a confirmed conversation (by default a new one)."""
@@ -232,10 +203,6 @@ class FollowUpFactory(_WrittenInConversation):
 
     conversation = factory.LazyFunction(lambda: conversation_in(Status.CONFIRMED))
     text = factory.Sequence(lambda n: f"Oppfølging {n}")
-
-    @classmethod
-    def _service(cls):
-        return conversation_services.follow_up_create
 
 
 class ItemResponseFactory(_WrittenInConversation):
@@ -249,9 +216,17 @@ class ItemResponseFactory(_WrittenInConversation):
     stance = "agree"
     goal = factory.LazyAttribute(lambda o: o.conversation.goals.order_by("id").first())
 
-    @classmethod
-    def _service(cls):
-        return conversation_services.item_response_record
+
+WRITTEN_BY = {
+    Task: goal_services.task_create,
+    Goal: goal_services.goal_create,
+    Expectation: goal_services.expectation_create,
+    Comment: conversation_services.comment_create,
+    AgendaPoint: conversation_services.agenda_point_create,
+    Proposal: goal_proposals.proposal_create,
+    FollowUp: conversation_services.follow_up_create,
+    ItemResponse: conversation_services.item_response_record,
+}
 
 
 class ContractVersionFactory(factory.django.DjangoModelFactory):
@@ -264,9 +239,7 @@ class ContractVersionFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *, conversation):
-        return conversation_workflow.conversation_submit(
-            conversation_id=conversation.pk, actor=conversation.leader
-        )
+        return submit(conversation)
 
 
 class ConfirmationFactory(factory.django.DjangoModelFactory):
@@ -279,13 +252,7 @@ class ConfirmationFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *, conversation):
-        version = conversation.versions.order_by("-number").first()
-        return conversation_workflow.conversation_confirm(
-            conversation_id=conversation.pk,
-            actor=conversation.employee,
-            version=version.number,
-            sha256=version.sha256,
-        )
+        return confirm_latest(conversation)
 
 
 class DeputyGrantFactory(factory.django.DjangoModelFactory):
