@@ -47,6 +47,7 @@ from bench.pdf_worst_case import ALL_KINDS, SHAPES, build_worst_case  # noqa: E4
 from conversations.permissions import access_conversation  # noqa: E402
 from reports.pdf import render_conversation_pdf  # noqa: E402
 from reports.selectors import conversation_pdf_data  # noqa: E402
+from tests.reports.contracts import build_contract  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -60,8 +61,6 @@ def build_data(args):
         shapes = (args.shape,) if args.shape else tuple(SHAPES)
         conversation = build_worst_case(shapes, **(ALL_KINDS if args.all_kinds else {}))
     else:
-        from tests.reports.conftest import build_contract
-
         conversation = build_contract()
     conversation = access_conversation(conversation.employee, conversation.pk)
     started = time.perf_counter()

@@ -147,7 +147,7 @@ def refresh_queued(key: Hashable, read_version: Callable[[], Hashable], compute:
 
 def _compute_now(name, read_version, compute, version, usable, stale: Snapshot | None) -> Snapshot:
     """Computed while the request waits; but when another request or process is computing it already
-    (many HR users at nine after a quiet night), wait up to WAIT_SECONDS for its snapshot instead of
+    (many HR users at nine after a quiet night), wait up to wait_seconds() for its snapshot instead of
     computing the whole organisation once per request."""
     if not _lock(name):
         waited = _wait_for_newer(name, stale, usable)
@@ -169,12 +169,16 @@ def _unlock(name: str) -> None:
     cache.delete(name + ":computing")
 
 
-WAIT_SECONDS = 30
 _POLL_SECONDS = 0.1
 
 
+def wait_seconds() -> float:
+    """How long a request waits for another process's snapshot (SAMTALE_STATISTICS_WAIT_SECONDS)."""
+    return float(getattr(settings, "SAMTALE_STATISTICS_WAIT_SECONDS", 30))
+
+
 def _wait_for_newer(name: str, stale: Snapshot | None, usable) -> Snapshot | None:
-    deadline = time.monotonic() + WAIT_SECONDS
+    deadline = time.monotonic() + wait_seconds()
     while time.monotonic() < deadline:
         time.sleep(_POLL_SECONDS)
         found = _load(name)

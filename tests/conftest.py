@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from tests import factories
+from tests.organisation import _world_rows, api_as, page_as, world, world_scene  # noqa: F401 - fixtures
 
 
 @pytest.fixture

@@ -23,8 +23,8 @@ def in_days(days: int) -> str:
     return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
 
 
-def test_leader_grants_by_user_id_or_employee_id(world, client_for):
-    client = client_for(world.leader)
+def test_leader_grants_by_user_id_or_employee_id(world, api_as):
+    client = api_as(world.leader)
     stand_in = factories.LeaderFactory()
     by_id = client.post(url("deputies/"), {"deputy": stand_in.pk, "until": in_days(7)}, format="json")
     assert by_id.status_code == 201, by_id.json()
@@ -36,13 +36,13 @@ def test_leader_grants_by_user_id_or_employee_id(world, client_for):
     )
     assert by_employee_id.status_code == 201
     assert by_employee_id.json()["conversation"] == world.conversation.pk
-    assert client_for(stand_in).get(url(f"conversations/{world.conversation.pk}/")).status_code == 200
+    assert api_as(stand_in).get(url(f"conversations/{world.conversation.pk}/")).status_code == 200
 
 
-def test_non_leaders_cannot_grant(world, client_for):
+def test_non_leaders_cannot_grant(world, api_as):
     body = {"deputy": world.colleague.pk, "until": in_days(7)}
-    assert client_for(world.employee).post(url("deputies/"), body, format="json").status_code == 403
-    assert client_for(world.hr).post(url("deputies/"), body, format="json").status_code == 403
+    assert api_as(world.employee).post(url("deputies/"), body, format="json").status_code == 403
+    assert api_as(world.hr).post(url("deputies/"), body, format="json").status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_non_leaders_cannot_grant(world, client_for):
         {"deputy": "OTHER", "until": 7, "conversation": 10**12},
     ],
 )
-def test_grant_bad_input_is_400(world, client_for, body):
+def test_grant_bad_input_is_400(world, api_as, body):
     other = factories.make_conversation(leader=world.other_leader, employee=world.other_employee, items=False)
     replacements = {"SELF": world.leader.pk, "OTHER": world.colleague.pk, "FOREIGN": other.pk}
     body = {
@@ -73,47 +73,47 @@ def test_grant_bad_input_is_400(world, client_for, body):
     }
     if isinstance(body.get("until"), int):
         body["until"] = in_days(body["until"])
-    assert client_for(world.leader).post(url("deputies/"), body, format="json").status_code == 400
+    assert api_as(world.leader).post(url("deputies/"), body, format="json").status_code == 400
 
 
-def test_inactive_deputy_is_400(world, client_for):
+def test_inactive_deputy_is_400(world, api_as):
     gone = factories.UserFactory(is_active=False)
     body = {"deputy": gone.pk, "until": in_days(7)}
-    assert client_for(world.leader).post(url("deputies/"), body, format="json").status_code == 400
+    assert api_as(world.leader).post(url("deputies/"), body, format="json").status_code == 400
 
 
-def test_both_parties_see_the_grant(world, client_for):
+def test_both_parties_see_the_grant(world, api_as):
     grant = DeputyGrant.objects.get(leader=world.leader)
     for user in (world.leader, world.deputy):
-        assert [g["id"] for g in client_for(user).get(url("deputies/")).json()["results"]] == [grant.pk]
-    assert client_for(world.employee).get(url("deputies/")).json()["results"] == []
+        assert [g["id"] for g in api_as(user).get(url("deputies/")).json()["results"]] == [grant.pk]
+    assert api_as(world.employee).get(url("deputies/")).json()["results"] == []
 
 
-def test_leader_ends_a_grant_and_access_ends_at_once(world, client_for):
+def test_leader_ends_a_grant_and_access_ends_at_once(world, api_as):
     grant = DeputyGrant.objects.get(leader=world.leader)
     address = url(f"conversations/{world.conversation.pk}/")
-    assert client_for(world.deputy).get(address).status_code == 200
-    assert client_for(world.deputy).delete(url(f"deputies/{grant.pk}/")).status_code == 403
-    assert client_for(world.employee).delete(url(f"deputies/{grant.pk}/")).status_code == 404
-    assert client_for(world.leader).delete(url(f"deputies/{grant.pk}/")).status_code == 204
+    assert api_as(world.deputy).get(address).status_code == 200
+    assert api_as(world.deputy).delete(url(f"deputies/{grant.pk}/")).status_code == 403
+    assert api_as(world.employee).delete(url(f"deputies/{grant.pk}/")).status_code == 404
+    assert api_as(world.leader).delete(url(f"deputies/{grant.pk}/")).status_code == 204
     grant.refresh_from_db()
     assert grant.ended_at is not None
-    assert client_for(world.deputy).get(address).status_code == 404
-    assert client_for(world.leader).delete(url(f"deputies/{grant.pk}/")).status_code == 204
-    assert client_for(world.leader).delete(url(f"deputies/{2**64}/")).status_code == 404
+    assert api_as(world.deputy).get(address).status_code == 404
+    assert api_as(world.leader).delete(url(f"deputies/{grant.pk}/")).status_code == 204
+    assert api_as(world.leader).delete(url(f"deputies/{2**64}/")).status_code == 404
 
 
-def test_an_expired_grant_stops_working(world, client_for):
+def test_an_expired_grant_stops_working(world, api_as):
     DeputyGrant.objects.filter(leader=world.leader).update(
         until=timezone.localdate() - datetime.timedelta(days=1)
     )
-    assert client_for(world.deputy).get(url(f"conversations/{world.conversation.pk}/")).status_code == 404
-    listed = client_for(world.deputy).get(url("deputies/")).json()["results"]
+    assert api_as(world.deputy).get(url(f"conversations/{world.conversation.pk}/")).status_code == 404
+    listed = api_as(world.deputy).get(url("deputies/")).json()["results"]
     assert listed[0]["active"] is False
 
 
-def test_deputies_query_count(world, client_for, django_assert_max_num_queries):
-    client = client_for(world.leader)
+def test_deputies_query_count(world, api_as, django_assert_max_num_queries):
+    client = api_as(world.leader)
     few = count_queries(lambda: client.get(url("deputies/")))
     people = [factories.UserFactory() for _ in range(30)]
     DeputyGrant.objects.bulk_create(
@@ -148,7 +148,7 @@ def grant(client, deputy, conversation=None):
         ("leader", False, "You cannot be your own deputy."),
     ],
 )
-def test_only_another_leader_can_be_deputy(world, client_for, who, one_conversation, message):
+def test_only_another_leader_can_be_deputy(world, api_as, who, one_conversation, message):
     """Issue 13: a leader could name an HR-only user or a team member as deputy, who then read content."""
     if who == "former leader":
         deputy = factories.UserFactory()
@@ -156,42 +156,42 @@ def test_only_another_leader_can_be_deputy(world, client_for, who, one_conversat
     else:
         deputy = world.role(who)
     before = DeputyGrant.objects.count()
-    response = grant(client_for(world.leader), deputy.pk, world.conversation if one_conversation else None)
+    response = grant(api_as(world.leader), deputy.pk, world.conversation if one_conversation else None)
     with translation.override("nb"):  # the leader's language
         assert (response.status_code, response.json()["detail"]) == (400, translation.gettext(message))
     assert DeputyGrant.objects.count() == before
     if who in ("hr", "other_employee"):
-        assert client_for(deputy).get(url(f"conversations/{world.conversation.pk}/")).status_code == 404
+        assert api_as(deputy).get(url(f"conversations/{world.conversation.pk}/")).status_code == 404
 
 
-def test_the_refusal_is_in_bokmal_by_default(world, client_for):
-    response = grant(client_for(world.leader), world.hr.pk)
+def test_the_refusal_is_in_bokmal_by_default(world, api_as):
+    response = grant(api_as(world.leader), world.hr.pk)
     assert (
         response.json()["detail"] == "Stedfortrederen må være en leder: en aktiv person som har medarbeidere."
     )
 
 
-def test_someone_who_manages_people_is_a_leader_without_the_role(world, client_for):
+def test_someone_who_manages_people_is_a_leader_without_the_role(world, api_as):
     manager = factories.UserFactory()
     factories.UserFactory(manager=manager)
     assert not manager.is_leader
-    assert grant(client_for(world.leader), manager.employee_id).status_code == 201
-    assert client_for(manager).get(url(f"conversations/{world.conversation.pk}/")).status_code == 200
+    assert grant(api_as(world.leader), manager.employee_id).status_code == 201
+    assert api_as(manager).get(url(f"conversations/{world.conversation.pk}/")).status_code == 200
 
 
-def test_a_report_who_leads_a_team_can_stand_in_for_a_colleagues_conversation(world, client_for):
+def test_a_report_who_leads_a_team_can_stand_in_for_a_colleagues_conversation(world, api_as):
     """Never the employee of a conversation the grant covers: one conversation covers only its own."""
     team_leader = factories.LeaderFactory(manager=world.leader)
-    response = grant(client_for(world.leader), team_leader.pk, world.conversation)
+    response = grant(api_as(world.leader), team_leader.pk, world.conversation)
     assert response.status_code == 201
-    for_all = grant(client_for(world.leader), team_leader.pk)
+    for_all = grant(api_as(world.leader), team_leader.pk)
     assert for_all.status_code == 400
     assert "egne medarbeidere" in for_all.json()["detail"]
 
 
-def test_the_answer_never_tells_whether_a_deputy_id_exists(world, client_for):
+def test_the_answer_never_tells_whether_a_deputy_id_exists(world, api_as):
     """Nobody, someone who has left and someone who is no leader: the same status and body."""
-    client = client_for(world.leader)
+    client = api_as(world.leader)
     gone = factories.LeaderFactory(is_active=False)
     answers = {
         str(reference): grant(client, reference)
@@ -245,38 +245,38 @@ def legacy_grant(leader, deputy):
 
 
 @pytest.mark.parametrize("who", ["hr", "colleague", "other_employee"])
-def test_a_grant_made_before_the_rule_to_someone_who_is_no_leader_gives_no_access(world, client_for, who):
+def test_a_grant_made_before_the_rule_to_someone_who_is_no_leader_gives_no_access(world, api_as, who):
     deputy = world.role(who)
     grant = legacy_grant(world.leader, deputy)
     conversation = world.conversation
-    client = client_for(deputy)
+    client = api_as(deputy)
     for path in ("", "pdf/", "history/", "comments/", "follow-ups/"):
         assert client.get(url(f"conversations/{conversation.pk}/{path}")).status_code == 404, path
     assert client.post(url(f"conversations/{conversation.pk}/comments/"), {"text": "Hei"}).status_code == 404
     assert conversation.pk not in [c["id"] for c in client.get(url("conversations/")).json()["results"]]
     # Both parties see the grant, and that it gives no access.
     for user in (world.leader, deputy):
-        listed = {g["id"]: g for g in client_for(user).get(url("deputies/")).json()["results"]}
+        listed = {g["id"]: g for g in api_as(user).get(url("deputies/")).json()["results"]}
         assert listed[grant.pk]["active"] is False
     # The conversation does not name them among its active deputies; the leader's real deputy still works.
-    detail = client_for(world.leader).get(url(f"conversations/{conversation.pk}/")).json()
+    detail = api_as(world.leader).get(url(f"conversations/{conversation.pk}/")).json()
     named = [entry["deputy"]["id"] for entry in detail["deputies"]]
     assert world.deputy.pk in named and deputy.pk not in named
-    assert client_for(world.deputy).get(url(f"conversations/{conversation.pk}/")).status_code == 200
+    assert api_as(world.deputy).get(url(f"conversations/{conversation.pk}/")).status_code == 200
 
 
-def test_a_deputy_who_stops_leading_loses_access_at_once(world, client_for):
+def test_a_deputy_who_stops_leading_loses_access_at_once(world, api_as):
     address = url(f"conversations/{world.conversation.pk}/")
-    assert client_for(world.deputy).get(address).status_code == 200
+    assert api_as(world.deputy).get(address).status_code == 200
     User.objects.filter(pk=world.deputy.pk).update(is_leader=False)  # e.g. by the org import
-    assert client_for(world.deputy).get(address).status_code == 404
-    listed = client_for(world.deputy).get(url("conversations/")).json()["results"]
+    assert api_as(world.deputy).get(address).status_code == 404
+    listed = api_as(world.deputy).get(url("conversations/")).json()["results"]
     assert world.conversation.pk not in [c["id"] for c in listed]
     User.objects.filter(pk=world.deputy.pk).update(is_leader=True)
-    assert client_for(world.deputy).get(address).status_code == 200
+    assert api_as(world.deputy).get(address).status_code == 200
 
 
-def test_expire_grants_ends_grants_to_non_leaders_with_a_trail_both_parties_see(world, client_for):
+def test_expire_grants_ends_grants_to_non_leaders_with_a_trail_both_parties_see(world, api_as):
     grant = legacy_grant(world.leader, world.hr)
     call_command("expire_grants", stdout=io.StringIO())
     grant.refresh_from_db()
@@ -287,8 +287,8 @@ def test_expire_grants_ends_grants_to_non_leaders_with_a_trail_both_parties_see(
     assert entries.count() == Conversation.objects.filter(leader=world.leader).count()
     assert entries.get(conversation=world.conversation).changes["reason"] == "not_a_leader"
     for party in (world.leader, world.employee):
-        rows = client_for(party).get(url(f"conversations/{world.conversation.pk}/history/")).json()["results"]
+        rows = api_as(party).get(url(f"conversations/{world.conversation.pk}/history/")).json()["results"]
         assert [row["action"] for row in rows].count("deputy_ended") == 1
     # The grant to a real leader is untouched.
     assert DeputyGrant.objects.get(leader=world.leader, deputy=world.deputy).ended_at is None
-    assert client_for(world.deputy).get(url(f"conversations/{world.conversation.pk}/")).status_code == 200
+    assert api_as(world.deputy).get(url(f"conversations/{world.conversation.pk}/")).status_code == 200

@@ -16,7 +16,8 @@ from conversations.models import (
 from core import free_text
 from goals.models import Goal, Task
 from tests import factories
-from tests.api.helpers import bring_to, confirm, count_queries, submit, url
+from tests.api.helpers import count_queries, url
+from tests.workflow import bring_to, confirm, submit
 
 pytestmark = pytest.mark.django_db
 TOO_LONG = free_text.max_length() + 1  # one character more than a party may write
@@ -40,9 +41,9 @@ def assert_constant_queries(client, address, add_rows, django_assert_max_num_que
 # --- versions -------------------------------------------------------------------------------------------
 
 
-def test_versions_list(world, client_for):
+def test_versions_list(world, api_as):
     version = confirm(world.conversation)
-    response = client_for(world.deputy).get(path(world.conversation, "versions"))
+    response = api_as(world.deputy).get(path(world.conversation, "versions"))
     assert response.status_code == 200
     [row] = response.json()["results"]
     assert (row["number"], row["sha256"]) == (1, version.sha256)
@@ -51,11 +52,11 @@ def test_versions_list(world, client_for):
 
 
 @pytest.mark.parametrize("role", ["hr", "colleague", "other_leader"])
-def test_versions_hidden_from_others(world, client_for, role):
-    assert client_for(world.role(role)).get(path(world.conversation, "versions")).status_code == 404
+def test_versions_hidden_from_others(world, api_as, role):
+    assert api_as(world.role(role)).get(path(world.conversation, "versions")).status_code == 404
 
 
-def test_versions_query_count(world, client_for, django_assert_max_num_queries):
+def test_versions_query_count(world, api_as, django_assert_max_num_queries):
     conversation = world.conversation
     submit(conversation)
 
@@ -70,7 +71,7 @@ def test_versions_query_count(world, client_for, django_assert_max_num_queries):
             )
 
     assert_constant_queries(
-        client_for(world.employee),
+        api_as(world.employee),
         path(conversation, "versions"),
         add_rows,
         django_assert_max_num_queries,
@@ -81,38 +82,38 @@ def test_versions_query_count(world, client_for, django_assert_max_num_queries):
 # --- comments -------------------------------------------------------------------------------------------
 
 
-def test_parties_comment_on_the_conversation_and_on_items(world, client_for):
+def test_parties_comment_on_the_conversation_and_on_items(world, api_as):
     goal = Goal.objects.get(conversation=world.conversation)
     assert (
-        client_for(world.employee)
+        api_as(world.employee)
         .post(path(world.conversation, "comments"), {"text": "Fint"}, format="json")
         .status_code
         == 201
     )
-    response = client_for(world.deputy).post(
+    response = api_as(world.deputy).post(
         path(world.conversation, "comments"), {"text": "Om målet", "goal": goal.pk}, format="json"
     )
     assert response.status_code == 201
     assert response.json()["goal"] == goal.pk and response.json()["author"]["id"] == world.deputy.pk
-    listed = client_for(world.leader).get(path(world.conversation, "comments")).json()["results"]
+    listed = api_as(world.leader).get(path(world.conversation, "comments")).json()["results"]
     assert [c["text"] for c in listed] == ["Fint", "Om målet"]
 
 
 @pytest.mark.parametrize("role", ["hr", "other_leader", "colleague"])
-def test_comments_hidden_from_others(world, client_for, role):
-    client = client_for(world.role(role))
+def test_comments_hidden_from_others(world, api_as, role):
+    client = api_as(world.role(role))
     assert client.get(path(world.conversation, "comments")).status_code == 404
     assert (
         client.post(path(world.conversation, "comments"), {"text": "Hei"}, format="json").status_code == 404
     )
 
 
-def test_comment_item_must_belong_to_the_conversation(world, client_for):
+def test_comment_item_must_belong_to_the_conversation(world, api_as):
     other = factories.make_conversation(leader=world.other_leader, employee=world.other_employee)
     foreign_goal = Goal.objects.get(conversation=other)
     goal = Goal.objects.get(conversation=world.conversation)
     task = Task.objects.get(conversation=world.conversation)
-    client = client_for(world.leader)
+    client = api_as(world.leader)
     for body in (
         {"text": "x", "goal": foreign_goal.pk},
         {"text": "x", "goal": goal.pk, "task": task.pk},
@@ -127,28 +128,28 @@ def test_comment_item_must_belong_to_the_conversation(world, client_for):
         assert client.post(path(world.conversation, "comments"), body, format="json").status_code == 400, body
 
 
-def test_statement_after_confirmation(world, client_for):
+def test_statement_after_confirmation(world, api_as):
     address = path(world.conversation, "comments")
     body = {"text": "Jeg vil legge til", "kind": "statement"}
-    assert client_for(world.employee).post(address, body, format="json").status_code == 409
+    assert api_as(world.employee).post(address, body, format="json").status_code == 409
     confirm(world.conversation)
-    assert client_for(world.leader).post(address, body, format="json").status_code == 403
-    response = client_for(world.employee).post(address, body, format="json")
+    assert api_as(world.leader).post(address, body, format="json").status_code == 403
+    response = api_as(world.employee).post(address, body, format="json")
     assert response.status_code == 201
     assert response.json()["kind"] == "statement"
 
 
-def test_comments_closed_with_the_conversation(world, client_for):
+def test_comments_closed_with_the_conversation(world, api_as):
     bring_to(world.conversation, "cancelled")
     assert (
-        client_for(world.leader)
+        api_as(world.leader)
         .post(path(world.conversation, "comments"), {"text": "x"}, format="json")
         .status_code
         == 409
     )
 
 
-def test_comments_query_count(world, client_for, django_assert_max_num_queries):
+def test_comments_query_count(world, api_as, django_assert_max_num_queries):
     conversation = world.conversation
     Comment.objects.create(conversation=conversation, author=world.leader, text="første")
 
@@ -159,7 +160,7 @@ def test_comments_query_count(world, client_for, django_assert_max_num_queries):
         )
 
     assert_constant_queries(
-        client_for(world.employee),
+        api_as(world.employee),
         path(conversation, "comments"),
         add_rows,
         django_assert_max_num_queries,
@@ -170,59 +171,59 @@ def test_comments_query_count(world, client_for, django_assert_max_num_queries):
 # --- agenda ---------------------------------------------------------------------------------------------
 
 
-def test_private_agenda_points_are_seen_by_their_author_only(world, client_for):
+def test_private_agenda_points_are_seen_by_their_author_only(world, api_as):
     address = path(world.conversation, "agenda")
     assert (
-        client_for(world.employee)
+        api_as(world.employee)
         .post(address, {"text": "Mitt notat", "shared": False}, format="json")
         .status_code
         == 201
     )
     assert (
-        client_for(world.leader)
+        api_as(world.leader)
         .post(address, {"text": "Leders notat", "shared": False}, format="json")
         .status_code
         == 201
     )
-    assert client_for(world.leader).post(address, {"text": "Felles tema"}, format="json").status_code == 201
+    assert api_as(world.leader).post(address, {"text": "Felles tema"}, format="json").status_code == 201
 
     def texts(user):
-        return [p["text"] for p in client_for(user).get(address).json()["results"]]
+        return [p["text"] for p in api_as(user).get(address).json()["results"]]
 
     assert texts(world.employee) == ["Mitt notat", "Felles tema"]
     assert texts(world.leader) == ["Leders notat", "Felles tema"]
     assert texts(world.deputy) == ["Felles tema"]
 
 
-def test_template_points_come_with_the_cycle(world, client_for):
+def test_template_points_come_with_the_cycle(world, api_as):
     point = factories.TemplatePointFactory(text="Trivsel", hint="Hvordan har du det?")
     cycle = factories.CycleFactory(template=point.template)
     conversation = factories.make_conversation(
         leader=world.leader, employee=world.colleague, cycle=cycle, items=False
     )
-    [row] = client_for(world.colleague).get(path(conversation, "agenda")).json()["results"]
+    [row] = api_as(world.colleague).get(path(conversation, "agenda")).json()["results"]
     assert (row["text"], row["from_template"], row["author"]) == ("Trivsel", True, None)
 
 
 @pytest.mark.parametrize(
     "body", [{}, {"text": ""}, {"text": "x" * TOO_LONG}, {"text": "x", "shared": "perhaps"}]
 )
-def test_agenda_bad_input_is_400(world, client_for, body):
+def test_agenda_bad_input_is_400(world, api_as, body):
     assert (
-        client_for(world.employee).post(path(world.conversation, "agenda"), body, format="json").status_code
+        api_as(world.employee).post(path(world.conversation, "agenda"), body, format="json").status_code
         == 400
     )
 
 
-def test_agenda_access(world, client_for):
+def test_agenda_access(world, api_as):
     address = path(world.conversation, "agenda")
-    assert client_for(world.hr).get(address).status_code == 404
-    assert client_for(world.hr).post(address, {"text": "x"}, format="json").status_code == 404
+    assert api_as(world.hr).get(address).status_code == 404
+    assert api_as(world.hr).post(address, {"text": "x"}, format="json").status_code == 404
     bring_to(world.conversation, "cancelled")
-    assert client_for(world.employee).post(address, {"text": "x"}, format="json").status_code == 409
+    assert api_as(world.employee).post(address, {"text": "x"}, format="json").status_code == 409
 
 
-def test_agenda_query_count(world, client_for, django_assert_max_num_queries):
+def test_agenda_query_count(world, api_as, django_assert_max_num_queries):
     conversation = world.conversation
     AgendaPoint.objects.create(conversation=conversation, author=world.employee, text="a")
 
@@ -233,17 +234,17 @@ def test_agenda_query_count(world, client_for, django_assert_max_num_queries):
         )
 
     assert_constant_queries(
-        client_for(world.employee), path(conversation, "agenda"), add_rows, django_assert_max_num_queries, 31
+        api_as(world.employee), path(conversation, "agenda"), add_rows, django_assert_max_num_queries, 31
     )
 
 
 # --- responses ------------------------------------------------------------------------------------------
 
 
-def test_employee_answers_items(world, client_for):
+def test_employee_answers_items(world, api_as):
     submit(world.conversation)
     goal = Goal.objects.get(conversation=world.conversation)
-    client = client_for(world.employee)
+    client = api_as(world.employee)
     address = path(world.conversation, "responses")
     first = client.post(address, {"goal": goal.pk, "stance": "agree"}, format="json")
     assert first.status_code == 201, first.json()
@@ -251,7 +252,7 @@ def test_employee_answers_items(world, client_for):
         address, {"goal": goal.pk, "stance": "disagree", "comment": "For kort tid"}, format="json"
     )
     assert again.status_code == 201
-    [row] = client_for(world.leader).get(address).json()["results"]
+    [row] = api_as(world.leader).get(address).json()["results"]
     assert (row["stance"], row["comment"], row["version"], row["goal"]) == (
         "disagree",
         "For kort tid",
@@ -260,28 +261,23 @@ def test_employee_answers_items(world, client_for):
     )
 
 
-def test_response_rules(world, client_for):
+def test_response_rules(world, api_as):
     goal = Goal.objects.get(conversation=world.conversation)
     task = Task.objects.get(conversation=world.conversation)
     address = path(world.conversation, "responses")
-    employee = client_for(world.employee)
+    employee = api_as(world.employee)
     assert employee.post(address, {"goal": goal.pk, "stance": "agree"}, format="json").status_code == 409
     submit(world.conversation)
     assert (
-        client_for(world.leader)
-        .post(address, {"goal": goal.pk, "stance": "agree"}, format="json")
-        .status_code
+        api_as(world.leader).post(address, {"goal": goal.pk, "stance": "agree"}, format="json").status_code
         == 403
     )
     assert (
-        client_for(world.deputy)
-        .post(address, {"goal": goal.pk, "stance": "agree"}, format="json")
-        .status_code
+        api_as(world.deputy).post(address, {"goal": goal.pk, "stance": "agree"}, format="json").status_code
         == 403
     )
     assert (
-        client_for(world.hr).post(address, {"goal": goal.pk, "stance": "agree"}, format="json").status_code
-        == 404
+        api_as(world.hr).post(address, {"goal": goal.pk, "stance": "agree"}, format="json").status_code == 404
     )
     for body in (
         {"stance": "agree"},
@@ -294,7 +290,7 @@ def test_response_rules(world, client_for):
         assert employee.post(address, body, format="json").status_code == 400, body
 
 
-def test_responses_query_count(world, client_for, django_assert_max_num_queries):
+def test_responses_query_count(world, api_as, django_assert_max_num_queries):
     conversation = world.conversation
     version = submit(conversation)
     goal = Goal.objects.get(conversation=conversation)
@@ -314,32 +310,32 @@ def test_responses_query_count(world, client_for, django_assert_max_num_queries)
         )
 
     assert_constant_queries(
-        client_for(world.leader), path(conversation, "responses"), add_rows, django_assert_max_num_queries, 31
+        api_as(world.leader), path(conversation, "responses"), add_rows, django_assert_max_num_queries, 31
     )
 
 
 # --- follow-ups -----------------------------------------------------------------------------------------
 
 
-def test_follow_ups_after_confirmation(world, client_for):
+def test_follow_ups_after_confirmation(world, api_as):
     address = path(world.conversation, "follow-ups")
     goal = Goal.objects.get(conversation=world.conversation)
     body = {"text": "Er vi på rett vei?", "goal": goal.pk, "progress": 30, "item_status": "on_track"}
-    assert client_for(world.leader).post(address, body, format="json").status_code == 409
+    assert api_as(world.leader).post(address, body, format="json").status_code == 409
     confirm(world.conversation)
     for user in (world.leader, world.employee, world.deputy):
-        assert client_for(user).post(address, body, format="json").status_code == 201
-    assert client_for(world.employee).post(address, {"text": "Uten mål"}, format="json").status_code == 201
-    rows = client_for(world.employee).get(address).json()["results"]
+        assert api_as(user).post(address, body, format="json").status_code == 201
+    assert api_as(world.employee).post(address, {"text": "Uten mål"}, format="json").status_code == 201
+    rows = api_as(world.employee).get(address).json()["results"]
     assert len(rows) == 4 and rows[0]["progress"] == 30 and rows[3]["item_status"] == ""
 
 
-def test_follow_up_access_and_input(world, client_for):
+def test_follow_up_access_and_input(world, api_as):
     confirm(world.conversation)
     address = path(world.conversation, "follow-ups")
-    assert client_for(world.hr).post(address, {"text": "x"}, format="json").status_code == 404
-    assert client_for(world.hr).get(address).status_code == 404
-    client = client_for(world.leader)
+    assert api_as(world.hr).post(address, {"text": "x"}, format="json").status_code == 404
+    assert api_as(world.hr).get(address).status_code == 404
+    client = api_as(world.leader)
     for body in (
         {"text": "x", "progress": 101},
         {"text": "x", "progress": -1},
@@ -353,7 +349,7 @@ def test_follow_up_access_and_input(world, client_for):
     assert client.post(address, {"text": "x"}, format="json").status_code == 409
 
 
-def test_follow_ups_query_count(world, client_for, django_assert_max_num_queries):
+def test_follow_ups_query_count(world, api_as, django_assert_max_num_queries):
     conversation = world.conversation
     confirm(conversation)
     FollowUp.objects.create(conversation=conversation, author=world.leader, text="f")
@@ -365,7 +361,7 @@ def test_follow_ups_query_count(world, client_for, django_assert_max_num_queries
         )
 
     assert_constant_queries(
-        client_for(world.deputy),
+        api_as(world.deputy),
         path(conversation, "follow-ups"),
         add_rows,
         django_assert_max_num_queries,
@@ -376,17 +372,17 @@ def test_follow_ups_query_count(world, client_for, django_assert_max_num_queries
 # --- history --------------------------------------------------------------------------------------------
 
 
-def test_history_shows_the_audit_trail(world, client_for):
+def test_history_shows_the_audit_trail(world, api_as):
     confirm(world.conversation)
-    rows = client_for(world.employee).get(path(world.conversation, "history")).json()["results"]
+    rows = api_as(world.employee).get(path(world.conversation, "history")).json()["results"]
     actions = [r["action"] for r in rows]
     assert actions[0] == "create"
     assert actions[-2:] == ["submit", "confirm"]
     assert rows[-1]["actor"]["id"] == world.employee.pk
-    assert client_for(world.hr).get(path(world.conversation, "history")).status_code == 404
+    assert api_as(world.hr).get(path(world.conversation, "history")).status_code == 404
 
 
-def test_history_query_count(world, client_for, django_assert_max_num_queries):
+def test_history_query_count(world, api_as, django_assert_max_num_queries):
     conversation = world.conversation
     count = HistoryEntry.objects.filter(conversation=conversation).count()
 
@@ -397,7 +393,7 @@ def test_history_query_count(world, client_for, django_assert_max_num_queries):
         )
 
     assert_constant_queries(
-        client_for(world.leader),
+        api_as(world.leader),
         path(conversation, "history"),
         add_rows,
         django_assert_max_num_queries,
@@ -408,18 +404,18 @@ def test_history_query_count(world, client_for, django_assert_max_num_queries):
 # --- access log -----------------------------------------------------------------------------------------
 
 
-def test_access_log_for_the_parties_only(world, client_for):
-    client_for(world.deputy).get(url(f"conversations/{world.conversation.pk}/"))
+def test_access_log_for_the_parties_only(world, api_as):
+    api_as(world.deputy).get(url(f"conversations/{world.conversation.pk}/"))
     address = path(world.conversation, "access-log")
     for user in (world.employee, world.leader):
-        response = client_for(user).get(address)
+        response = api_as(user).get(address)
         assert response.status_code == 200
         assert response.json()["results"][0]["user"]["id"] == world.deputy.pk
-    assert client_for(world.deputy).get(address).status_code == 403
-    assert client_for(world.hr).get(address).status_code == 404
+    assert api_as(world.deputy).get(address).status_code == 403
+    assert api_as(world.hr).get(address).status_code == 404
 
 
-def test_access_log_query_count(world, client_for, django_assert_max_num_queries):
+def test_access_log_query_count(world, api_as, django_assert_max_num_queries):
     conversation = world.conversation
     AccessLogEntry.objects.create(conversation=conversation, user=world.leader, channel="api")
 
@@ -433,7 +429,7 @@ def test_access_log_query_count(world, client_for, django_assert_max_num_queries
         )
 
     assert_constant_queries(
-        client_for(world.employee),
+        api_as(world.employee),
         path(conversation, "access-log"),
         add_rows,
         django_assert_max_num_queries,
@@ -441,18 +437,17 @@ def test_access_log_query_count(world, client_for, django_assert_max_num_queries
     )
 
 
-def test_lists_are_paginated(world, client_for):
+def test_lists_are_paginated(world, api_as):
     for child in ("versions", "comments", "agenda", "responses", "follow-ups", "history", "access-log"):
-        body = client_for(world.employee).get(path(world.conversation, child)).json()
+        body = api_as(world.employee).get(path(world.conversation, child)).json()
         assert {"count", "next", "previous", "results"} <= set(body), child
 
 
-def test_services_used_by_the_api_record_history(world, client_for):
+def test_services_used_by_the_api_record_history(world, api_as):
     services.agenda_point_create(
         conversation=world.conversation, actor=world.employee, text="privat", shared=False
     )
     actions = [
-        r["action"]
-        for r in client_for(world.leader).get(path(world.conversation, "history")).json()["results"]
+        r["action"] for r in api_as(world.leader).get(path(world.conversation, "history")).json()["results"]
     ]
     assert "agenda_point" not in actions

@@ -4,7 +4,8 @@ import pytest
 
 from core import free_text
 from goals.models import Expectation, Goal, Task
-from tests.api.helpers import bring_to, confirm, url
+from tests.api.helpers import url
+from tests.workflow import bring_to, confirm
 
 pytestmark = pytest.mark.django_db
 TOO_LONG = free_text.max_length() + 1  # one character more than a party may write
@@ -34,9 +35,9 @@ def item_url(kind, item):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_leader_creates_items(world, client_for, kind):
+def test_leader_creates_items(world, api_as, kind):
     model, body = KINDS[kind]
-    response = client_for(world.leader).post(
+    response = api_as(world.leader).post(
         url(f"conversations/{world.conversation.pk}/{kind}/"), body, format="json"
     )
     assert response.status_code == 201, response.json()
@@ -50,8 +51,8 @@ def test_leader_creates_items(world, client_for, kind):
 @pytest.mark.parametrize(
     ("role", "code"), [("employee", 403), ("deputy", 403), ("hr", 404), ("other_leader", 404)]
 )
-def test_only_the_leader_creates_items(world, client_for, role, code):
-    response = client_for(world.role(role)).post(
+def test_only_the_leader_creates_items(world, api_as, role, code):
+    response = api_as(world.role(role)).post(
         url(f"conversations/{world.conversation.pk}/goals/"), KINDS["goals"][1], format="json"
     )
     assert response.status_code == code
@@ -74,25 +75,25 @@ def test_only_the_leader_creates_items(world, client_for, role, code):
         ("expectations", {"direction": "leader_to_employee"}),
     ],
 )
-def test_create_with_bad_input_is_400(world, client_for, kind, body):
-    response = client_for(world.leader).post(
+def test_create_with_bad_input_is_400(world, api_as, kind, body):
+    response = api_as(world.leader).post(
         url(f"conversations/{world.conversation.pk}/{kind}/"), body, format="json"
     )
     assert response.status_code == 400
 
 
 @pytest.mark.parametrize("status", ["awaiting_confirmation", "confirmed", "closed", "cancelled"])
-def test_create_outside_a_draft_is_409(world, client_for, status):
+def test_create_outside_a_draft_is_409(world, api_as, status):
     bring_to(world.conversation, status)
-    response = client_for(world.leader).post(
+    response = api_as(world.leader).post(
         url(f"conversations/{world.conversation.pk}/tasks/"), KINDS["tasks"][1], format="json"
     )
     assert response.status_code == 409
 
 
-def test_editing_after_a_change_request_returns_to_draft(world, client_for):
+def test_editing_after_a_change_request_returns_to_draft(world, api_as):
     bring_to(world.conversation, "changes_requested")
-    response = client_for(world.leader).post(
+    response = api_as(world.leader).post(
         url(f"conversations/{world.conversation.pk}/tasks/"), KINDS["tasks"][1], format="json"
     )
     assert response.status_code == 201
@@ -100,8 +101,8 @@ def test_editing_after_a_change_request_returns_to_draft(world, client_for):
     assert world.conversation.status == "draft"
 
 
-def test_create_on_missing_conversation_is_404(world, client_for):
-    response = client_for(world.leader).post(
+def test_create_on_missing_conversation_is_404(world, api_as):
+    response = api_as(world.leader).post(
         url(f"conversations/{10**12}/tasks/"), KINDS["tasks"][1], format="json"
     )
     assert response.status_code == 404
@@ -122,9 +123,9 @@ def test_create_on_missing_conversation_is_404(world, client_for):
         ("other_leader", 404),
     ],
 )
-def test_item_detail_by_role(world, client_for, kind, role, code):
+def test_item_detail_by_role(world, api_as, kind, role, code):
     item = item_of(world, kind)
-    response = client_for(world.role(role)).get(item_url(kind, item))
+    response = api_as(world.role(role)).get(item_url(kind, item))
     assert response.status_code == code
     if code == 200:
         assert response["ETag"] == item.etag
@@ -132,17 +133,17 @@ def test_item_detail_by_role(world, client_for, kind, role, code):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_missing_item_is_404(world, client_for, kind):
-    assert client_for(world.leader).get(url(f"{kind}/{2**64}/")).status_code == 404
+def test_missing_item_is_404(world, api_as, kind):
+    assert api_as(world.leader).get(url(f"{kind}/{2**64}/")).status_code == 404
 
 
 # --- change ---------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_leader_patches_an_item(world, client_for, kind):
+def test_leader_patches_an_item(world, api_as, kind):
     item = item_of(world, kind)
-    response = client_for(world.leader).patch(
+    response = api_as(world.leader).patch(
         item_url(kind, item), PATCHES[kind], format="json", HTTP_IF_MATCH=item.etag
     )
     assert response.status_code == 200, response.json()
@@ -154,15 +155,15 @@ def test_leader_patches_an_item(world, client_for, kind):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_patch_without_if_match_is_428(world, client_for, kind):
+def test_patch_without_if_match_is_428(world, api_as, kind):
     item = item_of(world, kind)
-    response = client_for(world.leader).patch(item_url(kind, item), PATCHES[kind], format="json")
+    response = api_as(world.leader).patch(item_url(kind, item), PATCHES[kind], format="json")
     assert response.status_code == 428
 
 
-def test_second_writer_with_the_old_etag_gets_412(world, client_for):
+def test_second_writer_with_the_old_etag_gets_412(world, api_as):
     item = item_of(world, "goals")
-    client = client_for(world.leader)
+    client = api_as(world.leader)
     first = client.patch(item_url("goals", item), {"title": "A"}, format="json", HTTP_IF_MATCH=item.etag)
     assert first.status_code == 200
     second = client.patch(item_url("goals", item), {"title": "B"}, format="json", HTTP_IF_MATCH=item.etag)
@@ -171,9 +172,9 @@ def test_second_writer_with_the_old_etag_gets_412(world, client_for):
     assert item.title == "A"
 
 
-def test_etag_of_another_item_is_412(world, client_for):
+def test_etag_of_another_item_is_412(world, api_as):
     goal, task = item_of(world, "goals"), item_of(world, "tasks")
-    response = client_for(world.leader).patch(
+    response = api_as(world.leader).patch(
         item_url("goals", goal), {"title": "A"}, format="json", HTTP_IF_MATCH=task.etag
     )
     assert response.status_code == 412
@@ -182,9 +183,9 @@ def test_etag_of_another_item_is_412(world, client_for):
 @pytest.mark.parametrize(
     ("role", "code"), [("employee", 403), ("deputy", 403), ("hr", 404), ("other_leader", 404)]
 )
-def test_patch_by_others(world, client_for, role, code):
+def test_patch_by_others(world, api_as, role, code):
     item = item_of(world, "tasks")
-    response = client_for(world.role(role)).patch(
+    response = api_as(world.role(role)).patch(
         item_url("tasks", item), {"title": "x"}, format="json", HTTP_IF_MATCH=item.etag
     )
     assert response.status_code == code
@@ -199,26 +200,24 @@ def test_patch_by_others(world, client_for, role, code):
         ("expectations", {"text": ""}),
     ],
 )
-def test_patch_bad_input_is_400(world, client_for, kind, body):
+def test_patch_bad_input_is_400(world, api_as, kind, body):
     item = item_of(world, kind)
-    response = client_for(world.leader).patch(
-        item_url(kind, item), body, format="json", HTTP_IF_MATCH=item.etag
-    )
+    response = api_as(world.leader).patch(item_url(kind, item), body, format="json", HTTP_IF_MATCH=item.etag)
     assert response.status_code == 400
 
 
-def test_patch_when_not_editable_is_409(world, client_for):
+def test_patch_when_not_editable_is_409(world, api_as):
     bring_to(world.conversation, "awaiting_confirmation")
     item = item_of(world, "tasks")
-    response = client_for(world.leader).patch(
+    response = api_as(world.leader).patch(
         item_url("tasks", item), {"title": "x"}, format="json", HTTP_IF_MATCH=item.etag
     )
     assert response.status_code == 409
 
 
-def test_amendment_reopens_items_for_editing(world, client_for):
+def test_amendment_reopens_items_for_editing(world, api_as):
     confirm(world.conversation)
-    client = client_for(world.leader)
+    client = api_as(world.leader)
     assert client.post(url(f"conversations/{world.conversation.pk}/amend/")).status_code == 200
     item = item_of(world, "tasks")
     response = client.patch(
@@ -231,28 +230,25 @@ def test_amendment_reopens_items_for_editing(world, client_for):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_leader_deletes_an_item(world, client_for, kind):
+def test_leader_deletes_an_item(world, api_as, kind):
     item = item_of(world, kind)
-    response = client_for(world.leader).delete(item_url(kind, item), HTTP_IF_MATCH=item.etag)
+    response = api_as(world.leader).delete(item_url(kind, item), HTTP_IF_MATCH=item.etag)
     assert response.status_code == 204
     assert not type(item).objects.filter(pk=item.pk).exists()
-    assert client_for(world.leader).get(item_url(kind, item)).status_code == 404
+    assert api_as(world.leader).get(item_url(kind, item)).status_code == 404
 
 
-def test_delete_preconditions(world, client_for):
+def test_delete_preconditions(world, api_as):
     item = item_of(world, "expectations")
-    client = client_for(world.leader)
+    client = api_as(world.leader)
     assert client.delete(item_url("expectations", item)).status_code == 428
     stale = f'"e{item.pk}-{item.revision + 1}"'
     assert client.delete(item_url("expectations", item), HTTP_IF_MATCH=stale).status_code == 412
     assert (
-        client_for(world.employee).delete(item_url("expectations", item), HTTP_IF_MATCH=item.etag).status_code
+        api_as(world.employee).delete(item_url("expectations", item), HTTP_IF_MATCH=item.etag).status_code
         == 403
     )
-    assert (
-        client_for(world.hr).delete(item_url("expectations", item), HTTP_IF_MATCH=item.etag).status_code
-        == 404
-    )
+    assert api_as(world.hr).delete(item_url("expectations", item), HTTP_IF_MATCH=item.etag).status_code == 404
     bring_to(world.conversation, "awaiting_confirmation")
     assert client.delete(item_url("expectations", item), HTTP_IF_MATCH=item.etag).status_code == 409
     assert Expectation.objects.filter(pk=item.pk).exists()

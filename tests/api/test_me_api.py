@@ -8,33 +8,34 @@ import pytest
 from conversations import services
 from conversations.models import Cycle
 from tests import factories
-from tests.api.helpers import bring_to, confirm, count_queries, url
+from tests.api.helpers import count_queries, url
+from tests.workflow import bring_to, confirm
 
 pytestmark = pytest.mark.django_db
 
 
-def test_me(world, client_for):
-    response = client_for(world.leader).get(url("me/"))
+def test_me(world, api_as):
+    response = api_as(world.leader).get(url("me/"))
     assert response.status_code == 200
     body = response.json()
     assert body["id"] == world.leader.pk
     assert body["roles"] == ["employee", "leader"]
     assert body["unit"]["path"] == world.leader.unit.path
-    assert client_for(world.hr).get(url("me/")).json()["roles"] == ["employee", "hr"]
-    assert client_for(world.employee).get(url("me/")).json()["manager"]["id"] == world.leader.pk
-    assert client_for().get(url("me/")).status_code == 401
+    assert api_as(world.hr).get(url("me/")).json()["roles"] == ["employee", "hr"]
+    assert api_as(world.employee).get(url("me/")).json()["manager"]["id"] == world.leader.pk
+    assert api_as().get(url("me/")).status_code == 401
 
 
-def test_reports_are_the_active_direct_reports(world, client_for):
+def test_reports_are_the_active_direct_reports(world, api_as):
     gone = factories.UserFactory(manager=world.leader, is_active=False)
-    ids = {r["id"] for r in client_for(world.leader).get(url("me/reports/")).json()["results"]}
+    ids = {r["id"] for r in api_as(world.leader).get(url("me/reports/")).json()["results"]}
     assert ids == {world.employee.pk, world.colleague.pk}
     assert gone.pk not in ids
-    assert client_for(world.employee).get(url("me/reports/")).json()["results"] == []
+    assert api_as(world.employee).get(url("me/reports/")).json()["results"] == []
 
 
-def test_reports_query_count(world, client_for, django_assert_max_num_queries):
-    client = client_for(world.leader)
+def test_reports_query_count(world, api_as, django_assert_max_num_queries):
+    client = api_as(world.leader)
     few = count_queries(lambda: client.get(url("me/reports/")))
     for _ in range(30):
         factories.UserFactory(manager=world.leader)  # each in a unit of their own
@@ -60,9 +61,9 @@ def _fill(world):
     services.access_log_record(conversation=conversation, user=world.leader, channel="api")
 
 
-def test_employee_export_holds_everything_about_them_and_no_one_elses_secrets(world, client_for):
+def test_employee_export_holds_everything_about_them_and_no_one_elses_secrets(world, api_as):
     _fill(world)
-    response = client_for(world.employee).get(url("me/export/"))
+    response = api_as(world.employee).get(url("me/export/"))
     assert response.status_code == 200
     body = response.json()
     assert body["profile"]["employee_id"] == world.employee.employee_id
@@ -79,9 +80,9 @@ def test_employee_export_holds_everything_about_them_and_no_one_elses_secrets(wo
     assert "Leders hemmelighet" not in json.dumps(body, ensure_ascii=False)
 
 
-def test_leader_export_lists_led_conversations_and_own_writing(world, client_for):
+def test_leader_export_lists_led_conversations_and_own_writing(world, api_as):
     _fill(world)
-    body = client_for(world.leader).get(url("me/export/")).json()
+    body = api_as(world.leader).get(url("me/export/")).json()
     assert body["conversations"] == []
     assert [c["id"] for c in body["led_conversations"]] == [world.conversation.pk]
     assert [c["text"] for c in body["comments_elsewhere"]] == ["Bra jobbet"]
@@ -91,10 +92,10 @@ def test_leader_export_lists_led_conversations_and_own_writing(world, client_for
     assert "Min forberedelse" not in json.dumps(body, ensure_ascii=False)
 
 
-def test_export_query_count(world, client_for, django_assert_max_num_queries):
+def test_export_query_count(world, api_as, django_assert_max_num_queries):
     employee, leader = world.employee, world.leader
     bring_to(world.conversation, "closed")
-    client = client_for(employee)
+    client = api_as(employee)
     few = count_queries(lambda: client.get(url("me/export/")))
     for i in range(30):
         conversation = factories.make_conversation(leader=leader, employee=employee)
@@ -109,8 +110,8 @@ def test_export_query_count(world, client_for, django_assert_max_num_queries):
 # --- history sharing ------------------------------------------------------------------------------------
 
 
-def test_share_history(world, client_for):
-    client = client_for(world.employee)
+def test_share_history(world, api_as):
+    client = api_as(world.employee)
     response = client.post(url("me/share-history/"), {"shared": True}, format="json")
     assert response.status_code == 200 and response.json() == {"shared": True}
     world.employee.refresh_from_db()
@@ -120,7 +121,7 @@ def test_share_history(world, client_for):
         assert client.post(url("me/share-history/"), body, format="json").status_code == 400
 
 
-def test_shared_history_reaches_the_new_leader(world, client_for):
+def test_shared_history_reaches_the_new_leader(world, api_as):
     from conversations.services import employee_manager_changed
 
     conversation = bring_to(world.conversation, "closed")
@@ -129,31 +130,30 @@ def test_shared_history_reaches_the_new_leader(world, client_for):
     employee.save()
     employee_manager_changed(employee=employee)
     address = url(f"conversations/{conversation.pk}/")
-    assert client_for(world.other_leader).get(address).status_code == 404
-    client_for(employee).post(url("me/share-history/"), {"shared": True}, format="json")
-    assert client_for(world.other_leader).get(address).status_code == 200
+    assert api_as(world.other_leader).get(address).status_code == 404
+    api_as(employee).post(url("me/share-history/"), {"shared": True}, format="json")
+    assert api_as(world.other_leader).get(address).status_code == 200
     assert (
-        client_for(world.other_leader).get(url(f"conversations/{conversation.pk}/access-log/")).status_code
-        == 403
+        api_as(world.other_leader).get(url(f"conversations/{conversation.pk}/access-log/")).status_code == 403
     )
 
 
 # --- cycles ---------------------------------------------------------------------------------------------
 
 
-def test_hr_creates_cycles_and_everyone_reads_them(world, client_for):
+def test_hr_creates_cycles_and_everyone_reads_them(world, api_as):
     body = {"name": "Medarbeidersamtaler 2031", "starts_on": "2031-01-01", "deadline": "2031-03-31"}
-    response = client_for(world.hr).post(url("cycles/"), body, format="json")
+    response = api_as(world.hr).post(url("cycles/"), body, format="json")
     assert response.status_code == 201, response.json()
     assert Cycle.objects.filter(name=body["name"]).exists()
-    listed = client_for(world.employee).get(url("cycles/")).json()["results"]
+    listed = api_as(world.employee).get(url("cycles/")).json()["results"]
     assert body["name"] in [c["name"] for c in listed]
 
 
 @pytest.mark.parametrize("role", ["leader", "employee", "deputy"])
-def test_only_hr_creates_cycles(world, client_for, role):
+def test_only_hr_creates_cycles(world, api_as, role):
     body = {"name": "x", "starts_on": "2031-01-01", "deadline": "2031-03-31"}
-    assert client_for(world.role(role)).post(url("cycles/"), body, format="json").status_code == 403
+    assert api_as(world.role(role)).post(url("cycles/"), body, format="json").status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -167,12 +167,12 @@ def test_only_hr_creates_cycles(world, client_for, role):
         {"name": "x", "starts_on": "2031-01-01", "deadline": "2031-03-31", "template": 10**9},
     ],
 )
-def test_cycle_bad_input_is_400(world, client_for, body):
-    assert client_for(world.hr).post(url("cycles/"), body, format="json").status_code == 400
+def test_cycle_bad_input_is_400(world, api_as, body):
+    assert api_as(world.hr).post(url("cycles/"), body, format="json").status_code == 400
 
 
-def test_cycles_query_count(world, client_for, django_assert_max_num_queries):
-    client = client_for(world.employee)
+def test_cycles_query_count(world, api_as, django_assert_max_num_queries):
+    client = api_as(world.employee)
     factories.CycleFactory()
     few = count_queries(lambda: client.get(url("cycles/")))
     start = datetime.date(2030, 1, 1)

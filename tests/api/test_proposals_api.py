@@ -6,7 +6,8 @@ import pytest
 
 from conversations.models import HistoryEntry
 from goals.models import Expectation, Goal, Proposal, Task
-from tests.api.helpers import bring_to, confirm, count_queries, url
+from tests.api.helpers import count_queries, url
+from tests.workflow import bring_to, confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +44,8 @@ def waiting_kinds(client):
         (EXPECTATION, Expectation, {"text": "Tilbakemelding hver måned", "direction": "employee_to_leader"}),
     ],
 )
-def test_an_accepted_proposal_becomes_an_item_of_the_draft(world, client_for, body, model, fields):
-    employee, leader = client_for(world.employee), client_for(world.leader)
+def test_an_accepted_proposal_becomes_an_item_of_the_draft(world, api_as, body, model, fields):
+    employee, leader = api_as(world.employee), api_as(world.leader)
     proposal = propose(employee, world.conversation, body)
     assert proposal["state"] == "pending" and proposal["author"]["id"] == world.employee.pk
     assert "proposal" in waiting_kinds(leader)
@@ -64,68 +65,66 @@ def test_an_accepted_proposal_becomes_an_item_of_the_draft(world, client_for, bo
     assert actions == ["proposal_created", "proposal_accepted"]
 
 
-def test_a_declined_proposal_needs_a_reason_and_is_shown_to_the_employee(world, client_for):
-    employee, leader = client_for(world.employee), client_for(world.leader)
+def test_a_declined_proposal_needs_a_reason_and_is_shown_to_the_employee(world, api_as):
+    employee, leader = api_as(world.employee), api_as(world.leader)
     proposal = propose(employee, world.conversation, TASK)
     assert decide(leader, proposal["id"], "decline", status=400)["reason"]
     assert decide(leader, proposal["id"], "decline", status=400, reason="   ")
     declined = decide(leader, proposal["id"], "decline", reason="Ikke i år")
     assert declined["state"] == "declined" and declined["reason"] == "Ikke i år" and declined["item"] is None
     assert not Task.objects.filter(conversation=world.conversation, title="Rydde arkivet").exists()
-    rows = client_for(world.employee).get(url("me/waiting/")).json()
+    rows = api_as(world.employee).get(url("me/waiting/")).json()
     [row] = [r for r in rows if r["kind"] == "proposal_declined"]
     assert row["url"] == f"/samtaler/{world.conversation.pk}/#proposals"
     # Once the employee has opened the conversation, the decline no longer waits on them.
-    client_for(world.employee).get(url(f"conversations/{world.conversation.pk}/"))
+    api_as(world.employee).get(url(f"conversations/{world.conversation.pk}/"))
     assert "proposal_declined" not in waiting_kinds(employee)
 
 
-def test_one_decision_per_proposal(world, client_for):
-    leader = client_for(world.leader)
-    proposal = propose(client_for(world.employee), world.conversation)
+def test_one_decision_per_proposal(world, api_as):
+    leader = api_as(world.leader)
+    proposal = propose(api_as(world.employee), world.conversation)
     decide(leader, proposal["id"], "accept")
     decide(leader, proposal["id"], "accept", status=409)
     decide(leader, proposal["id"], "decline", status=409, reason="Likevel ikke")
 
 
 @pytest.mark.parametrize("role", ["leader", "deputy"])
-def test_only_the_employee_proposes(world, client_for, role):
-    propose(client_for(world.role(role)), world.conversation, status=403)
+def test_only_the_employee_proposes(world, api_as, role):
+    propose(api_as(world.role(role)), world.conversation, status=403)
 
 
 @pytest.mark.parametrize("role", ["colleague", "other_leader", "other_employee", "hr"])
-def test_people_outside_the_conversation_neither_see_nor_propose(world, client_for, role):
-    client = client_for(world.role(role))
+def test_people_outside_the_conversation_neither_see_nor_propose(world, api_as, role):
+    client = api_as(world.role(role))
     assert client.get(proposals_url(world.conversation)).status_code == 404
     propose(client, world.conversation, status=404)
 
 
 @pytest.mark.parametrize(("role", "status"), [("employee", 403), ("deputy", 403), ("other_leader", 404)])
-def test_only_the_leader_of_record_decides(world, client_for, role, status):
-    proposal = propose(client_for(world.employee), world.conversation)
-    client = client_for(world.role(role))
+def test_only_the_leader_of_record_decides(world, api_as, role, status):
+    proposal = propose(api_as(world.employee), world.conversation)
+    client = api_as(world.role(role))
     decide(client, proposal["id"], "accept", status=status)
     decide(client, proposal["id"], "decline", status=status, reason="Nei")
     assert Proposal.objects.get(pk=proposal["id"]).state == "pending"
 
 
-def test_a_proposal_that_does_not_exist_is_404(world, client_for):
-    decide(client_for(world.leader), 10**9, "accept", status=404)
+def test_a_proposal_that_does_not_exist_is_404(world, api_as):
+    decide(api_as(world.leader), 10**9, "accept", status=404)
 
 
 @pytest.mark.parametrize("status", ["awaiting_confirmation", "changes_requested", "confirmed"])
-def test_proposals_only_while_the_contract_is_a_draft(world, client_for, status):
+def test_proposals_only_while_the_contract_is_a_draft(world, api_as, status):
     bring_to(world.conversation, status)
-    propose(client_for(world.employee), world.conversation, status=409)
+    propose(api_as(world.employee), world.conversation, status=409)
 
 
-def test_a_pending_proposal_is_accepted_only_while_the_contract_can_be_edited(world, client_for):
-    proposal = propose(client_for(world.employee), world.conversation)
+def test_a_pending_proposal_is_accepted_only_while_the_contract_can_be_edited(world, api_as):
+    proposal = propose(api_as(world.employee), world.conversation)
     confirm(world.conversation)
-    decide(client_for(world.leader), proposal["id"], "accept", status=409)
-    assert (
-        decide(client_for(world.leader), proposal["id"], "decline", reason="For sent")["state"] == "declined"
-    )
+    decide(api_as(world.leader), proposal["id"], "accept", status=409)
+    assert decide(api_as(world.leader), proposal["id"], "decline", reason="For sent")["state"] == "declined"
 
 
 @pytest.mark.parametrize(
@@ -140,16 +139,15 @@ def test_a_pending_proposal_is_accepted_only_while_the_contract_can_be_edited(wo
         {"kind": "task", "title": 12},
     ],
 )
-def test_bad_proposals_are_400(world, client_for, body):
+def test_bad_proposals_are_400(world, api_as, body):
     assert (
-        client_for(world.employee).post(proposals_url(world.conversation), body, format="json").status_code
-        == 400
+        api_as(world.employee).post(proposals_url(world.conversation), body, format="json").status_code == 400
     )
     assert not Proposal.objects.exists()
 
 
-def test_list_query_count_does_not_grow(world, client_for, django_assert_max_num_queries):
-    employee = client_for(world.employee)
+def test_list_query_count_does_not_grow(world, api_as, django_assert_max_num_queries):
+    employee = api_as(world.employee)
     propose(employee, world.conversation)
     few = count_queries(lambda: employee.get(proposals_url(world.conversation)))
     for _i in range(8):
@@ -158,19 +156,19 @@ def test_list_query_count_does_not_grow(world, client_for, django_assert_max_num
         assert employee.get(proposals_url(world.conversation)).json()["count"] == 9
 
 
-def test_the_employees_proposals_are_in_their_export_only(world, client_for):
-    proposal = propose(client_for(world.employee), world.conversation, TASK)
-    mine = client_for(world.employee).get(url("me/export/")).json()["proposals"]
+def test_the_employees_proposals_are_in_their_export_only(world, api_as):
+    proposal = propose(api_as(world.employee), world.conversation, TASK)
+    mine = api_as(world.employee).get(url("me/export/")).json()["proposals"]
     assert [(p["id"], p["title"]) for p in mine] == [(proposal["id"], "Rydde arkivet")]
-    assert client_for(world.leader).get(url("me/export/")).json()["proposals"] == []
+    assert api_as(world.leader).get(url("me/export/")).json()["proposals"] == []
 
 
-def test_proposals_and_decisions_are_in_the_audit_trail(world, client_for):
+def test_proposals_and_decisions_are_in_the_audit_trail(world, api_as):
     from django.apps import apps
 
     event_model = apps.get_model("goals", "ProposalEvent")
-    proposal = propose(client_for(world.employee), world.conversation, TASK)
-    decide(client_for(world.leader), proposal["id"], "decline", reason="Ikke i år")
+    proposal = propose(api_as(world.employee), world.conversation, TASK)
+    decide(api_as(world.leader), proposal["id"], "decline", reason="Ikke i år")
     events = list(event_model.objects.filter(pgh_obj_id=proposal["id"]).order_by("pgh_id"))
     assert [(e.pgh_label, e.state, e.reason) for e in events] == [
         ("insert", "pending", ""),

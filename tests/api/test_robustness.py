@@ -21,29 +21,29 @@ def api_paths(pk: int) -> list[str]:
 
 
 @pytest.mark.parametrize("method", ["get", "post", "patch", "put", "delete", "options"])
-def test_no_route_answers_500(world, client_for, method):
-    client = client_for(world.leader)
+def test_no_route_answers_500(world, api_as, method):
+    client = api_as(world.leader)
     for path in api_paths(world.conversation.pk):
         for body in BODIES if method in ("post", "patch", "put") else [None]:
             response = getattr(client, method)(path, body, format="json", HTTP_IF_MATCH='"x"')
             assert response.status_code < 500, (method, path, body, response.status_code)
 
 
-def test_odd_headers_and_ids(world, client_for):
-    client = client_for(world.employee)
+def test_odd_headers_and_ids(world, api_as):
+    client = api_as(world.employee)
     for path in api_paths(2**64):
         assert client.get(path, HTTP_ACCEPT="text/calendar").status_code < 500, path
     goal_id = world.conversation.goals.get().pk
     for header in ['W/"g1-1"', '""', '"g', "g" * 1000, ",,,", f'"g{goal_id}-"']:
-        response = client_for(world.leader).patch(
+        response = api_as(world.leader).patch(
             url(f"goals/{goal_id}/"), {}, format="json", HTTP_IF_MATCH=header
         )
         assert response.status_code == 412, header
 
 
 @pytest.mark.parametrize("role", ["leader", "employee"])
-def test_browsable_api_renders_every_route(world, client_for, role):
-    client = client_for(world.role(role))
+def test_browsable_api_renders_every_route(world, api_as, role):
+    client = api_as(world.role(role))
     goal_id = world.conversation.goals.get().pk
     for path in [*api_paths(world.conversation.pk), url(f"goals/{goal_id}/")]:
         response = client.get(path, HTTP_ACCEPT="text/html")
@@ -54,19 +54,19 @@ def test_browsable_api_renders_every_route(world, client_for, role):
     assert response.status_code == 201
 
 
-def test_lone_surrogates_are_bad_input(world, client_for):
+def test_lone_surrogates_are_bad_input(world, api_as):
     body = '{"text": "\\ud800"}'
-    response = client_for(world.leader).post(
+    response = api_as(world.leader).post(
         url(f"conversations/{world.conversation.pk}/comments/"), body, content_type="application/json"
     )
     assert response.status_code == 400
-    token = client_for().post(
+    token = api_as().post(
         url("auth/token/"), '{"username": "\\udfff", "password": "x"}', content_type="application/json"
     )
     assert token.status_code == 400
 
 
-def test_absurdly_nested_json_is_bad_input(world, client_for):
+def test_absurdly_nested_json_is_bad_input(world, api_as):
     body = '{"text": ' + "[" * 100_000 + "]" * 100_000 + "}"
-    response = client_for(world.leader).post(url("conversations/"), body, content_type="application/json")
+    response = api_as(world.leader).post(url("conversations/"), body, content_type="application/json")
     assert response.status_code == 400

@@ -42,7 +42,7 @@ from conversations import services, workflow
 from conversations.models import Conversation
 from goals.models import Expectation, Goal, Task, UnitGoal
 from tests import factories
-from tests.api.helpers import bring_to
+from tests.workflow import bring_to
 
 CHECKS = [
     not_a_server_error,
@@ -154,11 +154,11 @@ def _build_seed() -> Seed:
     ]
     people = [employee, colleague, leader, deputy, hr, other_employee]
     ids = [c.pk for c in conversations]
-    top_goal = UnitGoal.objects.create(unit=unit.parent or unit, cycle=cycle, title="Trygg by")
+    top_goal = factories.UnitGoalFactory(unit=unit.parent or unit, cycle=cycle, title="Trygg by")
     section = factories.OrgUnitFactory(name="Renhold", parent=unit)
     unit_goals = [
         top_goal,
-        UnitGoal.objects.create(unit=section, cycle=cycle, title="Rene gater", supports=top_goal),
+        factories.UnitGoalFactory(unit=section, cycle=cycle, title="Rene gater", supports=top_goal),
     ]
     pools = {
         "conversations": ids,

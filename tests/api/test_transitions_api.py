@@ -4,7 +4,8 @@ import pytest
 
 from conversations.models import Comment, ContractVersion
 from core import free_text
-from tests.api.helpers import bring_to, submit, url
+from tests.api.helpers import url
+from tests.workflow import bring_to, submit
 
 pytestmark = pytest.mark.django_db
 TOO_LONG = free_text.max_length() + 1  # one character more than a party may write
@@ -24,10 +25,10 @@ def path(conversation, action):
 
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("action", LEADER_TRANSITIONS)
-def test_leader_transition_table(world, client_for, action, state):
+def test_leader_transition_table(world, api_as, action, state):
     sources, target, code = LEADER_TRANSITIONS[action]
     conversation = bring_to(world.conversation, state)
-    response = client_for(world.leader).post(path(conversation, action))
+    response = api_as(world.leader).post(path(conversation, action))
     conversation.refresh_from_db()
     if state in sources:
         assert response.status_code == code, response.json()
@@ -37,9 +38,9 @@ def test_leader_transition_table(world, client_for, action, state):
         assert conversation.status == state
 
 
-def test_an_amendment_draft_cannot_be_cancelled(world, client_for):
+def test_an_amendment_draft_cannot_be_cancelled(world, api_as):
     conversation = bring_to(world.conversation, "confirmed")
-    client = client_for(world.leader)
+    client = api_as(world.leader)
     assert client.post(path(conversation, "amend")).status_code == 200
     assert client.post(path(conversation, "cancel")).status_code == 409
 
@@ -48,16 +49,16 @@ def test_an_amendment_draft_cannot_be_cancelled(world, client_for):
 @pytest.mark.parametrize(
     ("role", "code"), [("employee", 403), ("deputy", 403), ("hr", 404), ("other_leader", 404)]
 )
-def test_leader_transitions_by_others(world, client_for, action, role, code):
+def test_leader_transitions_by_others(world, api_as, action, role, code):
     start = "confirmed" if action in ("amend", "close") else "draft"
     conversation = bring_to(world.conversation, start)
-    assert client_for(world.role(role)).post(path(conversation, action)).status_code == code
+    assert api_as(world.role(role)).post(path(conversation, action)).status_code == code
     conversation.refresh_from_db()
     assert conversation.status == start
 
 
-def test_submit_returns_the_version(world, client_for):
-    response = client_for(world.leader).post(path(world.conversation, "submit"))
+def test_submit_returns_the_version(world, api_as):
+    response = api_as(world.leader).post(path(world.conversation, "submit"))
     version = ContractVersion.objects.get(conversation=world.conversation)
     assert response.json() == {
         "number": 1,
@@ -66,15 +67,15 @@ def test_submit_returns_the_version(world, client_for):
     }
 
 
-def test_submitting_an_empty_agreement_is_400(world, client_for):
+def test_submitting_an_empty_agreement_is_400(world, api_as):
     for model in (world.conversation.tasks, world.conversation.goals, world.conversation.expectations):
         model.all().delete()
-    assert client_for(world.leader).post(path(world.conversation, "submit")).status_code == 400
+    assert api_as(world.leader).post(path(world.conversation, "submit")).status_code == 400
 
 
-def test_leader_transition_answers_with_the_conversation(world, client_for):
+def test_leader_transition_answers_with_the_conversation(world, api_as):
     conversation = bring_to(world.conversation, "confirmed")
-    response = client_for(world.leader).post(path(conversation, "close"))
+    response = api_as(world.leader).post(path(conversation, "close"))
     conversation.refresh_from_db()
     assert response.json()["status"] == "closed"
     assert response["ETag"] == conversation.etag
@@ -83,9 +84,9 @@ def test_leader_transition_answers_with_the_conversation(world, client_for):
 # --- confirm --------------------------------------------------------------------------------------------
 
 
-def test_employee_confirms_the_latest_version(world, client_for):
+def test_employee_confirms_the_latest_version(world, api_as):
     version = submit(world.conversation)
-    response = client_for(world.employee).post(
+    response = api_as(world.employee).post(
         path(world.conversation, "confirm"),
         {"version": version.number, "sha256": version.sha256.upper()},
         format="json",
@@ -98,8 +99,8 @@ def test_employee_confirms_the_latest_version(world, client_for):
     assert world.conversation.confirmed_version == version
 
 
-def test_confirming_an_old_version_or_wrong_hash_is_409(world, client_for):
-    client = client_for(world.employee)
+def test_confirming_an_old_version_or_wrong_hash_is_409(world, api_as):
+    client = api_as(world.employee)
     first = submit(world.conversation)
     client.post(path(world.conversation, "request-changes"), {"comment": "Endre målet"}, format="json")
     second = submit(world.conversation)
@@ -132,10 +133,10 @@ def test_confirming_an_old_version_or_wrong_hash_is_409(world, client_for):
         {"version": 1, "sha256": "g" * 64},
     ],
 )
-def test_confirm_with_bad_body_is_400(world, client_for, body):
+def test_confirm_with_bad_body_is_400(world, api_as, body):
     submit(world.conversation)
     assert (
-        client_for(world.employee).post(path(world.conversation, "confirm"), body, format="json").status_code
+        api_as(world.employee).post(path(world.conversation, "confirm"), body, format="json").status_code
         == 400
     )
 
@@ -143,24 +144,22 @@ def test_confirm_with_bad_body_is_400(world, client_for, body):
 @pytest.mark.parametrize(
     ("role", "code"), [("leader", 403), ("deputy", 403), ("hr", 404), ("colleague", 404)]
 )
-def test_only_the_employee_confirms(world, client_for, role, code):
+def test_only_the_employee_confirms(world, api_as, role, code):
     version = submit(world.conversation)
     body = {"version": version.number, "sha256": version.sha256}
     assert (
-        client_for(world.role(role))
-        .post(path(world.conversation, "confirm"), body, format="json")
-        .status_code
+        api_as(world.role(role)).post(path(world.conversation, "confirm"), body, format="json").status_code
         == code
     )
 
 
 @pytest.mark.parametrize("state", ["draft", "changes_requested", "confirmed", "closed"])
-def test_confirm_outside_awaiting_is_409(world, client_for, state):
+def test_confirm_outside_awaiting_is_409(world, api_as, state):
     bring_to(world.conversation, state)
     version = ContractVersion.objects.filter(conversation=world.conversation).order_by("-number").first()
     body = {"version": version.number if version else 1, "sha256": version.sha256 if version else "0" * 64}
     assert (
-        client_for(world.employee).post(path(world.conversation, "confirm"), body, format="json").status_code
+        api_as(world.employee).post(path(world.conversation, "confirm"), body, format="json").status_code
         == 409
     )
 
@@ -168,9 +167,9 @@ def test_confirm_outside_awaiting_is_409(world, client_for, state):
 # --- request changes ------------------------------------------------------------------------------------
 
 
-def test_employee_requests_changes(world, client_for):
+def test_employee_requests_changes(world, api_as):
     submit(world.conversation)
-    response = client_for(world.employee).post(
+    response = api_as(world.employee).post(
         path(world.conversation, "request-changes"), {"comment": "  Mer tid til målet  "}, format="json"
     )
     assert response.status_code == 200
@@ -182,32 +181,28 @@ def test_employee_requests_changes(world, client_for):
 @pytest.mark.parametrize(
     "body", [{}, {"comment": ""}, {"comment": "   "}, {"comment": "x" * TOO_LONG}, {"comment": None}]
 )
-def test_request_changes_needs_a_comment(world, client_for, body):
+def test_request_changes_needs_a_comment(world, api_as, body):
     submit(world.conversation)
-    response = client_for(world.employee).post(
-        path(world.conversation, "request-changes"), body, format="json"
-    )
+    response = api_as(world.employee).post(path(world.conversation, "request-changes"), body, format="json")
     assert response.status_code == 400
 
 
-def test_request_changes_rules(world, client_for):
+def test_request_changes_rules(world, api_as):
     body = {"comment": "Endre"}
     assert (
-        client_for(world.employee)
+        api_as(world.employee)
         .post(path(world.conversation, "request-changes"), body, format="json")
         .status_code
         == 409
     )
     submit(world.conversation)
     assert (
-        client_for(world.leader)
+        api_as(world.leader)
         .post(path(world.conversation, "request-changes"), body, format="json")
         .status_code
         == 403
     )
     assert (
-        client_for(world.hr)
-        .post(path(world.conversation, "request-changes"), body, format="json")
-        .status_code
+        api_as(world.hr).post(path(world.conversation, "request-changes"), body, format="json").status_code
         == 404
     )

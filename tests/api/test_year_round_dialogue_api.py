@@ -5,7 +5,8 @@ import pytest
 from conversations.models import FollowUp, HistoryEntry
 from goals import services as goal_services
 from goals.models import Expectation, Goal, Task
-from tests.api.helpers import confirm, url
+from tests.api.helpers import url
+from tests.workflow import confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -54,12 +55,12 @@ def ask(client, conversation, item_kind=None, text="Er vi på rett vei?"):
 
 
 @pytest.mark.parametrize("item_kind", [None, "goal", "task", "expectation"])
-def test_employee_asks_and_leader_answers(world, client_for, confirmed, item_kind):
-    question = ask(client_for(world.employee), confirmed, item_kind)
+def test_employee_asks_and_leader_answers(world, api_as, confirmed, item_kind):
+    question = ask(api_as(world.employee), confirmed, item_kind)
     assert question["kind"] == "question" and question["open"] is True
     assert question["answer"] == "" and question["answers"] is None
     answer = post(
-        client_for(world.leader),
+        api_as(world.leader),
         confirmed,
         kind="answer",
         answers=question["id"],
@@ -77,31 +78,31 @@ def test_employee_asks_and_leader_answers(world, client_for, confirmed, item_kin
     # The answer is about the question's item.
     for name in ("goal", "task", "expectation"):
         assert body[name] == question[name]
-    rows = {row["id"]: row for row in client_for(world.employee).get(follow_ups(confirmed)).json()["results"]}
+    rows = {row["id"]: row for row in api_as(world.employee).get(follow_ups(confirmed)).json()["results"]}
     assert rows[question["id"]]["open"] is False
 
 
 @pytest.mark.parametrize("asker", ["leader", "deputy"])
-def test_leader_side_asks_and_only_the_employee_answers(world, client_for, confirmed, asker):
-    question = ask(client_for(world.role(asker)), confirmed, "goal")
+def test_leader_side_asks_and_only_the_employee_answers(world, api_as, confirmed, asker):
+    question = ask(api_as(world.role(asker)), confirmed, "goal")
     body = {"kind": "answer", "answers": question["id"], "answer": "on_track", "text": "Ja"}
     for same_side in ("leader", "deputy"):
-        assert post(client_for(world.role(same_side)), confirmed, **body).status_code == 403
-    assert post(client_for(world.employee), confirmed, **body).status_code == 201
+        assert post(api_as(world.role(same_side)), confirmed, **body).status_code == 403
+    assert post(api_as(world.employee), confirmed, **body).status_code == 201
 
 
-def test_the_asker_cannot_answer_and_one_answer_closes_the_question(world, client_for, confirmed):
-    question = ask(client_for(world.employee), confirmed)
+def test_the_asker_cannot_answer_and_one_answer_closes_the_question(world, api_as, confirmed):
+    question = ask(api_as(world.employee), confirmed)
     body = {"kind": "answer", "answers": question["id"], "answer": "talk", "text": "La oss ta en prat"}
-    assert post(client_for(world.employee), confirmed, **body).status_code == 403
-    assert post(client_for(world.deputy), confirmed, **body).status_code == 201
-    assert post(client_for(world.leader), confirmed, **body).status_code == 409
+    assert post(api_as(world.employee), confirmed, **body).status_code == 403
+    assert post(api_as(world.deputy), confirmed, **body).status_code == 201
+    assert post(api_as(world.leader), confirmed, **body).status_code == 409
     assert FollowUp.objects.filter(answers_id=question["id"]).count() == 1
 
 
-def test_question_and_answer_in_the_history(world, client_for, confirmed):
-    question = ask(client_for(world.employee), confirmed)
-    post(client_for(world.leader), confirmed, kind="answer", answers=question["id"], answer="talk", text="Ja")
+def test_question_and_answer_in_the_history(world, api_as, confirmed):
+    question = ask(api_as(world.employee), confirmed)
+    post(api_as(world.leader), confirmed, kind="answer", answers=question["id"], answer="talk", text="Ja")
     actions = list(HistoryEntry.objects.filter(conversation=confirmed).values_list("action", flat=True))
     assert actions[-2:] == ["question", "answer"]
 
@@ -121,30 +122,30 @@ def test_question_and_answer_in_the_history(world, client_for, confirmed):
         {"kind": "asked", "text": "x"},
     ],
 )
-def test_bad_question_and_answer_bodies(world, client_for, confirmed, body):
-    question = ask(client_for(world.employee), confirmed)
-    note = post(client_for(world.employee), confirmed, text="Notat").json()
+def test_bad_question_and_answer_bodies(world, api_as, confirmed, body):
+    question = ask(api_as(world.employee), confirmed)
+    note = post(api_as(world.employee), confirmed, text="Notat").json()
     goal = item_of(confirmed, "goal")
     stand_ins = {"QUESTION": question["id"], "NOTE": note["id"], "GOAL": goal.pk}
     body = {
         key: stand_ins.get(value, value) if isinstance(value, str) else value for key, value in body.items()
     }
-    assert post(client_for(world.leader), confirmed, **body).status_code == 400, body
+    assert post(api_as(world.leader), confirmed, **body).status_code == 400, body
 
 
-def test_a_question_of_another_conversation_cannot_be_answered(world, client_for, confirmed):
+def test_a_question_of_another_conversation_cannot_be_answered(world, api_as, confirmed):
     from tests import factories
 
     other = factories.make_conversation(leader=world.leader, employee=world.colleague)
     confirm(other)
-    question = ask(client_for(world.colleague), other)
+    question = ask(api_as(world.colleague), other)
     body = {"kind": "answer", "answers": question["id"], "answer": "adjust", "text": "x"}
-    assert post(client_for(world.leader), confirmed, **body).status_code == 400
-    assert post(client_for(world.hr), other, **body).status_code == 404
+    assert post(api_as(world.leader), confirmed, **body).status_code == 400
+    assert post(api_as(world.hr), other, **body).status_code == 404
 
 
-def test_questions_wait_for_confirmation(world, client_for):
-    assert post(client_for(world.employee), world.conversation, kind="question", text="?").status_code == 409
+def test_questions_wait_for_confirmation(world, api_as):
+    assert post(api_as(world.employee), world.conversation, kind="question", text="?").status_code == 409
 
 
 # --- kept promises ---------------------------------------------------------------------------------------
@@ -155,21 +156,17 @@ def expectation(conversation, direction):
 
 
 @pytest.mark.parametrize("kind", ["kept", "not_kept"])
-def test_each_party_marks_the_promises_made_to_them(world, client_for, confirmed, kind):
+def test_each_party_marks_the_promises_made_to_them(world, api_as, confirmed, kind):
     to_leader = expectation(confirmed, "employee_to_leader")
     to_employee = expectation(confirmed, "leader_to_employee")
-    marked = post(
-        client_for(world.employee), confirmed, kind=kind, expectation=to_leader.pk, text="Kommentar"
-    )
+    marked = post(api_as(world.employee), confirmed, kind=kind, expectation=to_leader.pk, text="Kommentar")
     assert marked.status_code == 201 and marked.json()["kind"] == kind
     assert (
-        post(
-            client_for(world.employee), confirmed, kind=kind, expectation=to_employee.pk, text="x"
-        ).status_code
+        post(api_as(world.employee), confirmed, kind=kind, expectation=to_employee.pk, text="x").status_code
         == 403
     )
     for leader_side in ("leader", "deputy"):
-        client = client_for(world.role(leader_side))
+        client = api_as(world.role(leader_side))
         assert post(client, confirmed, kind=kind, expectation=to_employee.pk, text="Bra").status_code == 201
         assert post(client, confirmed, kind=kind, expectation=to_leader.pk, text="x").status_code == 403
     actions = set(HistoryEntry.objects.filter(conversation=confirmed).values_list("action", flat=True))
@@ -177,15 +174,15 @@ def test_each_party_marks_the_promises_made_to_them(world, client_for, confirmed
 
 
 @pytest.mark.parametrize("item_kind", [None, "goal", "task"])
-def test_a_mark_is_on_an_expectation(world, client_for, confirmed, item_kind):
+def test_a_mark_is_on_an_expectation(world, api_as, confirmed, item_kind):
     body = {"kind": "not_kept", "text": "x"}
     if item_kind:
         body[item_kind] = item_of(confirmed, item_kind).pk
-    assert post(client_for(world.employee), confirmed, **body).status_code == 400
+    assert post(api_as(world.employee), confirmed, **body).status_code == 400
 
 
-def test_list_query_count_with_questions(world, client_for, confirmed, django_assert_max_num_queries):
-    client = client_for(world.employee)
+def test_list_query_count_with_questions(world, api_as, confirmed, django_assert_max_num_queries):
+    client = api_as(world.employee)
     ask(client, confirmed)
     baseline = len(client.get(follow_ups(confirmed)).json()["results"])
     for i in range(15):

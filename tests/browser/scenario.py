@@ -11,6 +11,7 @@ from conversations import services, workflow
 from goals import services as goal_services
 from goals.models import UnitGoal
 from tests import factories
+from tests.workflow import confirm_latest
 
 
 @dataclass(frozen=True)
@@ -62,13 +63,6 @@ def _items(conversation, leader) -> None:
     )
 
 
-def _confirm(conversation, employee) -> None:
-    version = conversation.versions.order_by("-number").first()
-    workflow.conversation_confirm(
-        conversation_id=conversation.pk, actor=employee, version=version.number, sha256=version.sha256
-    )
-
-
 def build_scenario() -> Scenario:
     unit = factories.OrgUnitFactory(name="Unit 7")
     leader = factories.LeaderFactory(unit=unit, full_name="Anna Alfa")
@@ -94,14 +88,14 @@ def build_scenario() -> Scenario:
     services.comment_create(conversation=amended, actor=leader, text="Reply 1", goal=goal)
     goal_services.item_update(item=goal, actor=leader, title="Target A2")
     workflow.conversation_submit(conversation_id=amended.pk, actor=leader)
-    _confirm(amended, employee)
+    confirm_latest(amended, employee)
     services.follow_up_create(
         conversation=amended, actor=employee, text="Step 1", goal=goal, progress=30, item_status="on_track"
     )
     services.statement_create(conversation=amended, actor=employee, text="Statement 1")
     workflow.conversation_amend(conversation_id=amended.pk, actor=leader)
-    unit_goal = UnitGoal.objects.create(unit=unit, cycle=cycle, title="Target U1", description="U1")
-    UnitGoal.objects.create(
+    unit_goal = factories.UnitGoalFactory(unit=unit, cycle=cycle, title="Target U1", description="U1")
+    factories.UnitGoalFactory(
         unit=factories.OrgUnitFactory(name="Unit 8", parent=unit),
         cycle=cycle,
         title="Target U2",

@@ -5,7 +5,8 @@ import pytest
 
 from conversations import services
 from goals.models import Expectation, Goal
-from tests.conversations.conftest import SITE, conversation_in, sent
+from tests.conversations.conftest import SITE, sent
+from tests.factories import conversation_in
 
 pytestmark = pytest.mark.django_db
 

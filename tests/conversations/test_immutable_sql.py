@@ -3,8 +3,8 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from conversations import workflow
 from conversations.models import Confirmation, ContractVersion
+from tests.workflow import confirm
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
@@ -18,13 +18,7 @@ pytestmark = pytest.mark.skipif(
     ids=["version", "confirmation"],
 )
 def test_raw_sql_update_is_refused(conversation, model, column):
-    version = workflow.conversation_submit(conversation_id=conversation.pk, actor=conversation.leader)
-    workflow.conversation_confirm(
-        conversation_id=conversation.pk,
-        actor=conversation.employee,
-        version=version.number,
-        sha256=version.sha256,
-    )
+    version = confirm(conversation)
     row = model.objects.get(conversation=conversation)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"UPDATE {model._meta.db_table} SET {column} = %s WHERE id = %s", ["0" * 64, row.pk])  # noqa: S608

@@ -12,7 +12,8 @@ from background.models import OutgoingEmail
 from conversations import services
 from goals import proposals
 from goals.models import Goal
-from tests.conversations.conftest import SITE, conversation_in, sent
+from tests.conversations.conftest import SITE, sent
+from tests.factories import conversation_in
 
 pytestmark = pytest.mark.django_db
 

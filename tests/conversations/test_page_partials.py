@@ -15,7 +15,8 @@ from django.utils import timezone
 from conversations.models import DeputyGrant, HistoryEntry, ItemResponse, Status
 from goals.models import Goal
 from tests import factories
-from tests.conversations.test_views import client_for, url
+from tests.conversations.test_views import url
+from tests.organisation import page_client
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def is_partial(response) -> bool:
 
 
 def test_adding_a_task_with_htmx_answers_with_the_agreement_section_only(conversation):
-    client = client_for(conversation.leader)
+    client = page_client(conversation.leader)
     response = client.post(
         url("item_add", conversation, "task"), {"task-title": "Ny oppgave"}, **htmx("contract")
     )
@@ -50,7 +51,7 @@ def test_adding_a_task_with_htmx_answers_with_the_agreement_section_only(convers
 
 
 def test_the_same_post_without_htmx_redirects_to_the_page(conversation):
-    response = client_for(conversation.leader).post(
+    response = page_client(conversation.leader).post(
         url("item_add", conversation, "task"), {"task-title": "Ny oppgave"}
     )
     assert response.status_code == 302
@@ -58,7 +59,7 @@ def test_the_same_post_without_htmx_redirects_to_the_page(conversation):
 
 
 def test_the_goal_kind_stays_where_the_leader_left_it(conversation):
-    client = client_for(conversation.leader)
+    client = page_client(conversation.leader)
     data = {"goal-kind": "development", "goal-title": "Lære mer"}
     partial = client.post(url("item_add", conversation, "goal"), data, **htmx("contract")).content.decode()
     assert re.search(r'<input[^>]*name="goal-kind" value="development"[^>]*checked', partial)
@@ -70,7 +71,7 @@ def test_the_goal_kind_stays_where_the_leader_left_it(conversation):
 
 
 def test_the_expectation_direction_stays_and_a_forged_one_is_ignored(conversation):
-    client = client_for(conversation.leader)
+    client = page_client(conversation.leader)
     data = {"expectation-direction": "employee_to_leader", "expectation-text": "Jevnlige samtaler"}
     partial = client.post(
         url("item_add", conversation, "expectation"), data, **htmx("contract")
@@ -84,7 +85,7 @@ def test_the_expectation_direction_stays_and_a_forged_one_is_ignored(conversatio
 
 
 def test_a_refused_add_keeps_the_text_and_its_summary_links_to_the_field(conversation):
-    client = client_for(conversation.leader)
+    client = page_client(conversation.leader)
     response = client.post(
         url("item_add", conversation, "goal"),
         {"goal-kind": "relational", "goal-title": "", "goal-measure": "Målt <script>x</script>"},
@@ -100,7 +101,7 @@ def test_a_refused_add_keeps_the_text_and_its_summary_links_to_the_field(convers
 
 
 def test_an_item_is_edited_in_place(conversation):
-    client = client_for(conversation.leader)
+    client = page_client(conversation.leader)
     task = conversation.tasks.get()
     edit = url("item_edit", conversation, "task", task.pk)
     form = client.get(edit, **htmx(f"task-{task.pk}"))
@@ -124,7 +125,7 @@ def test_an_item_is_edited_in_place(conversation):
 
 
 def test_deleting_an_item_asks_first_then_answers_with_the_agreement(conversation):
-    client = client_for(conversation.leader)
+    client = page_client(conversation.leader)
     goal = conversation.goals.get()
     delete = url("item_delete", conversation, "goal", goal.pk)
     asked = client.post(delete, {"revision": goal.revision})
@@ -143,7 +144,7 @@ def test_deleting_an_item_asks_first_then_answers_with_the_agreement(conversatio
 
 
 def test_cancelling_asks_first(conversation):
-    client = client_for(conversation.leader)
+    client = page_client(conversation.leader)
     cancel = url("transition", conversation, "cancel")
     asked = client.post(cancel)
     assert asked.status_code == 200 and "Vil du avlyse samtalen?" in asked.content.decode()
@@ -158,13 +159,13 @@ def test_cancelling_asks_first(conversation):
 
 
 def test_submitting_needs_no_confirmation(conversation):
-    client_for(conversation.leader).post(url("transition", conversation, "submit"))
+    page_client(conversation.leader).post(url("transition", conversation, "submit"))
     conversation.refresh_from_db()
     assert conversation.status == Status.AWAITING_CONFIRMATION
 
 
 def test_the_date_held_is_recorded_on_the_page(conversation):
-    client = client_for(conversation.leader)
+    client = page_client(conversation.leader)
     client.post(
         url("meeting_time", conversation),
         {
@@ -181,7 +182,7 @@ def test_the_date_held_is_recorded_on_the_page(conversation):
 
 def test_a_follow_up_with_htmx_answers_with_the_follow_up_section(conversation_factory):
     conversation = conversation_factory(Status.CONFIRMED)
-    client = client_for(conversation.employee)
+    client = page_client(conversation.employee)
     response = client.post(
         url("follow_up", conversation),
         {"followup-text": "Går fint", "followup-kind": "note"},
@@ -195,7 +196,7 @@ def test_a_follow_up_with_htmx_answers_with_the_follow_up_section(conversation_f
 
 
 def test_a_section_the_page_does_not_know_is_a_whole_page(conversation):
-    response = client_for(conversation.leader).post(
+    response = page_client(conversation.leader).post(
         url("item_add", conversation, "task"), {"task-title": "X"}, **htmx("main")
     )
     assert response.status_code == 302
@@ -211,7 +212,7 @@ def _stance_key(item, kind):
 def test_agree_to_everything_not_answered_in_one_post(conversation_factory):
     conversation = conversation_factory(Status.AWAITING_CONFIRMATION)
     goal = conversation.goals.get()
-    client = client_for(conversation.employee)
+    client = page_client(conversation.employee)
     page = client.get(url("conversation", conversation)).content.decode()
     assert 'form="respond-all"' in page and "Enig i alt som ikke er besvart" in page
     assert "Du har svart på 0 av 3 punkter." in page
@@ -236,7 +237,7 @@ def test_agree_to_everything_not_answered_in_one_post(conversation_factory):
 def test_one_refused_answer_saves_nothing_and_keeps_every_answer_given(conversation_factory):
     conversation = conversation_factory(Status.AWAITING_CONFIRMATION)
     goal, task = conversation.goals.get(), conversation.tasks.get()
-    response = client_for(conversation.employee).post(
+    response = page_client(conversation.employee).post(
         url("respond_all", conversation),
         {_stance_key(goal, "goal"): "disagree", _stance_key(task, "task"): "agree", "agree_rest": "yes"},
     )
@@ -250,7 +251,7 @@ def test_one_refused_answer_saves_nothing_and_keeps_every_answer_given(conversat
 def test_an_unchanged_answer_is_not_recorded_again(conversation_factory):
     conversation = conversation_factory(Status.AWAITING_CONFIRMATION)
     goal = conversation.goals.get()
-    client = client_for(conversation.employee)
+    client = page_client(conversation.employee)
     data = {_stance_key(goal, "goal"): "agree"}
     client.post(url("respond_all", conversation), data)
     answered = HistoryEntry.objects.filter(conversation=conversation, action="item_response").count()
@@ -261,12 +262,12 @@ def test_an_unchanged_answer_is_not_recorded_again(conversation_factory):
 def test_only_the_employee_answers_and_only_while_awaiting(conversation_factory):
     awaiting = conversation_factory(Status.AWAITING_CONFIRMATION)
     assert (
-        client_for(awaiting.leader).post(url("respond_all", awaiting), {"agree_rest": "yes"}).status_code
+        page_client(awaiting.leader).post(url("respond_all", awaiting), {"agree_rest": "yes"}).status_code
         == 403
     )
-    assert client_for(factories.UserFactory()).post(url("respond_all", awaiting), {}).status_code == 404
+    assert page_client(factories.UserFactory()).post(url("respond_all", awaiting), {}).status_code == 404
     draft = factories.make_conversation()
-    response = client_for(draft.employee).post(url("respond_all", draft), {"agree_rest": "yes"})
+    response = page_client(draft.employee).post(url("respond_all", draft), {"agree_rest": "yes"})
     assert response.status_code == 400
     assert not ItemResponse.objects.filter(conversation=draft).exists()
 
@@ -290,7 +291,7 @@ def people(pair):
 
 
 def _search(user, text, **headers):
-    return client_for(user).get(reverse("web:deputy_search"), {"deputy": text}, **headers)
+    return page_client(user).get(reverse("web:deputy_search"), {"deputy": text}, **headers)
 
 
 def test_the_name_search_offers_only_the_leaders_the_user_may_choose(people):
@@ -317,7 +318,7 @@ def test_the_name_search_needs_two_letters_and_is_for_leaders_only(people):
 def test_the_name_search_query_count_does_not_grow(people, django_assert_max_num_queries):
     for n in range(12):
         factories.LeaderFactory(full_name=f"Kari Nummer {n}")
-    client = client_for(people["leader"])
+    client = page_client(people["leader"])
     with django_assert_max_num_queries(8):
         body = client.get(reverse("web:deputy_search"), {"deputy": "kari"}, **htmx("x")).content.decode()
     assert body.count('name="pick"') == 10
@@ -325,7 +326,7 @@ def test_the_name_search_query_count_does_not_grow(people, django_assert_max_num
 
 def _grant(user, **data):
     until = (timezone.localdate() + datetime.timedelta(days=5)).isoformat()
-    return client_for(user).post(reverse("web:deputies"), {"until": until, **data})
+    return page_client(user).post(reverse("web:deputies"), {"until": until, **data})
 
 
 def test_a_unique_name_grants_the_deputy(people):

@@ -26,14 +26,8 @@ from core.errors import InvalidInput, NotAllowed
 from goals.models import Goal
 from goals.services import goal_create, item_update
 from tests import factories
-from tests.conversations.conftest import (
-    change_manager,
-    conversation_in,
-    expire_grants_of,
-    grant_deputy,
-    latest_version,
-    snapshot,
-)
+from tests.factories import conversation_in, grant_deputy
+from tests.workflow import change_manager, confirm_latest, expire_grants_of, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -88,13 +82,6 @@ ROLES = {
 # --- actions: (status the conversation needs, what the actor does) --------------------------------
 
 
-def _confirm(world, actor):
-    version = latest_version(world.conversation)
-    workflow.conversation_confirm(
-        conversation_id=world.conversation.pk, actor=actor, version=version.number, sha256=version.sha256
-    )
-
-
 ACTIONS = {
     "view": (Status.DRAFT, lambda w, a: access_conversation(a, w.conversation.pk)),
     "view_item": (Status.DRAFT, lambda w, a: access_item(a, Goal, w.conversation.goals.get().pk)),
@@ -114,7 +101,7 @@ ACTIONS = {
         Status.DRAFT,
         lambda w, a: workflow.conversation_submit(conversation_id=w.conversation.pk, actor=a),
     ),
-    "confirm": (Status.AWAITING_CONFIRMATION, _confirm),
+    "confirm": (Status.AWAITING_CONFIRMATION, lambda w, a: confirm_latest(w.conversation, a)),
     "request_changes": (
         Status.AWAITING_CONFIRMATION,
         lambda w, a: workflow.conversation_request_changes(

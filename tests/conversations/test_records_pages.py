@@ -5,8 +5,6 @@ import datetime
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,19 +12,13 @@ from conversations import services
 from conversations.models import AgendaPoint
 from goals import services as goal_services
 from tests import factories
+from tests.organisation import page_client
 
 pytestmark = pytest.mark.django_db
 
 
-def client_for(user, language: str = "nb") -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    return client
-
-
 def history_of(conversation, user, language="nb") -> str:
-    response = client_for(user, language).get(reverse("web:history", args=[conversation.pk]))
+    response = page_client(user, language).get(reverse("web:history", args=[conversation.pk]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -96,7 +88,7 @@ def test_history_queries_do_not_grow_with_its_length(conversation, django_assert
         )
         goal_services.item_update(item=goal, actor=leader, title=f"Mål {n} endret")
         services.comment_create(conversation=conversation, actor=employee, text=f"Kommentar {n}", goal=goal)
-    client = client_for(leader)
+    client = page_client(leader)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("web:history", args=[conversation.pk])).status_code == 200
 
@@ -107,7 +99,7 @@ def test_the_access_log_shows_others_apart_from_the_parties(conversation):
     services.access_log_record(conversation=conversation, user=deputy, channel="web")
     services.access_log_record(conversation=conversation, user=leader, channel="pdf")
     services.access_log_record(conversation=conversation, user=employee, channel="web")
-    body = client_for(employee).get(reverse("web:access_log", args=[conversation.pk])).content.decode()
+    body = page_client(employee).get(reverse("web:access_log", args=[conversation.pk])).content.decode()
     others, own = body.split('id="own-heading"', 1)
     assert "Dina Stedfortreder" in others
     assert leader.full_name not in others.split('id="others-heading"', 1)[1]
@@ -119,5 +111,5 @@ def test_the_access_log_shows_others_apart_from_the_parties(conversation):
 
 def test_the_access_log_without_others_says_so(conversation):
     services.access_log_record(conversation=conversation, user=conversation.leader, channel="web")
-    body = client_for(conversation.employee).get(reverse("web:access_log", args=[conversation.pk]))
+    body = page_client(conversation.employee).get(reverse("web:access_log", args=[conversation.pk]))
     assert "Ingen andre enn dere to har åpnet samtalen." in body.content.decode()

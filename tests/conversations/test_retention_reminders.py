@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from conversations import retention, services, workflow
+from conversations import retention, services
 from conversations.models import (
     AccessLogEntry,
     Comment,
@@ -23,28 +23,21 @@ from conversations.models import (
 from conversations.reminders import send_reminders
 from goals.models import Goal
 from tests import factories
+from tests.factories import conversation_in
+from tests.workflow import close, confirm, submit
 
 pytestmark = pytest.mark.django_db
 
 
 def _confirmed(leader=None, employee=None):
-    conversation = factories.make_conversation(leader=leader, employee=employee)
-    version = workflow.conversation_submit(conversation_id=conversation.pk, actor=conversation.leader)
-    workflow.conversation_confirm(
-        conversation_id=conversation.pk,
-        actor=conversation.employee,
-        version=version.number,
-        sha256=version.sha256,
-    )
-    conversation.refresh_from_db()
-    return conversation
+    return conversation_in(Status.CONFIRMED, leader=leader, employee=employee)
 
 
 def _closed(closed_days_ago: int, **kwargs):
     conversation = _confirmed(**kwargs)
     services.follow_up_create(conversation=conversation, actor=conversation.employee, text="Fint")
     services.access_log_record(conversation=conversation, user=conversation.leader, channel="web")
-    workflow.conversation_close(conversation_id=conversation.pk, actor=conversation.leader)
+    close(conversation)
     Conversation.objects.filter(pk=conversation.pk).update(
         closed_at=timezone.now() - datetime.timedelta(days=closed_days_ago)
     )
@@ -95,7 +88,7 @@ def test_awaiting_reminder_is_sent_once_in_the_employees_language(django_capture
     conversation = factories.make_conversation()
     conversation.employee.language = "en"
     conversation.employee.save()
-    workflow.conversation_submit(conversation_id=conversation.pk, actor=conversation.leader)
+    submit(conversation)
     mail.outbox.clear()
 
     assert send_reminders(now=timezone.now() + datetime.timedelta(days=3))["awaiting_confirmation"] == 0
@@ -146,17 +139,6 @@ def test_no_reminders_for_finished_or_unconfirmed_conversations():
 # --- the rhythm: check-in reminders (issue 15) ------------------------------------------------------------
 
 
-def workflow_confirm(conversation):
-    version = workflow.conversation_submit(conversation_id=conversation.pk, actor=conversation.leader)
-    workflow.conversation_confirm(
-        conversation_id=conversation.pk,
-        actor=conversation.employee,
-        version=version.number,
-        sha256=version.sha256,
-    )
-    conversation.refresh_from_db()
-
-
 def _check_in_mails():
     return [m for m in mail.outbox if m.subject in ("Tid for oppfølging", "Time for a follow-up")]
 
@@ -169,7 +151,7 @@ def test_check_in_reminder_nudges_both_parties_once_per_interval():
         conversation = factories.make_conversation(cycle=cycle)
         conversation.employee.language = "en"
         conversation.employee.save()
-        workflow_confirm(conversation)
+        confirm(conversation)
     mail.outbox.clear()
 
     def at(days):
@@ -197,9 +179,9 @@ def test_check_in_interval_defaults_to_90_days_and_spares_finished_conversations
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         conversation = factories.make_conversation()
-        workflow_confirm(conversation)
+        confirm(conversation)
     with time_machine.travel(start + datetime.timedelta(days=89), tick=False):
         assert send_reminders()["check_in"] == 0
-    workflow.conversation_close(conversation_id=conversation.pk, actor=conversation.leader)
+    close(conversation)
     with time_machine.travel(start + datetime.timedelta(days=91), tick=False):
         assert send_reminders()["check_in"] == 0

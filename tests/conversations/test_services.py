@@ -34,7 +34,8 @@ from core.errors import InvalidInput, InvalidTransition, NotAllowed, Preconditio
 from goals.models import Goal
 from goals.services import goal_create, task_create
 from tests import factories
-from tests.conversations.conftest import conversation_in, latest_version, run_transition, snapshot
+from tests.factories import conversation_in
+from tests.workflow import latest_version, run_transition, snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.test import TestCase, override_settings
 
 from conversations import services
 from core.errors import InvalidTransition
-from tests.api.helpers import confirm
+from tests.workflow import confirm
 
 pytestmark = pytest.mark.django_db
 

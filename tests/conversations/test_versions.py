@@ -21,7 +21,8 @@ from conversations.services import comment_create, follow_up_create, item_respon
 from core.errors import ImmutableRecord
 from goals.models import Expectation, Goal, Task
 from goals.services import expectation_create, goal_create, item_delete, item_update, task_create
-from tests.conversations.conftest import conversation_in, latest_version, run_transition
+from tests.factories import conversation_in
+from tests.workflow import latest_version, run_transition
 
 pytestmark = pytest.mark.django_db
 

@@ -14,16 +14,11 @@ from conversations.models import AccessLogEntry, AgendaPoint, Comment, Conversat
 from goals import services as goal_services
 from goals.models import Goal
 from tests import factories
-from tests.conversations.conftest import conversation_in, latest_version, run_transition
+from tests.factories import conversation_in
+from tests.organisation import page_client
+from tests.workflow import latest_version, run_transition
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user, language: str = "nb") -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    return client
 
 
 def url(name: str, conversation: Conversation, *args) -> str:
@@ -67,11 +62,11 @@ def test_home_is_what_waits_on_the_person(pair):
     """Home was a redirect to Mine medarbeidere / Mine samtaler; it is now Venter på deg (issue 15)."""
     leader, employee = pair
     conversation = conversation_in(Status.AWAITING_CONFIRMATION, leader=leader, employee=employee)
-    body = client_for(employee).get("/").content.decode()
+    body = page_client(employee).get("/").content.decode()
     assert "En versjon å bekrefte" in body
     assert reverse("web:conversation", args=[conversation.pk]) + "#respond" in body
     assert reverse("web:my_conversations") in body
-    assert "Ingenting venter på deg nå." in client_for(leader).get("/").content.decode()
+    assert "Ingenting venter på deg nå." in page_client(leader).get("/").content.decode()
 
 
 def test_my_reports_shows_status_and_who_it_waits_on(pair):
@@ -79,7 +74,7 @@ def test_my_reports_shows_status_and_who_it_waits_on(pair):
     other = factories.UserFactory(manager=leader, unit=leader.unit)
     cycle = factories.CycleFactory()
     conversation_in(Status.AWAITING_CONFIRMATION, leader=leader, employee=employee, cycle=cycle)
-    response = client_for(leader).get(reverse("web:my_reports"))
+    response = page_client(leader).get(reverse("web:my_reports"))
     body = response.content.decode()
     assert response.status_code == 200
     assert employee.full_name in body and other.full_name in body
@@ -93,7 +88,7 @@ def test_my_reports_shows_status_and_who_it_waits_on(pair):
 
 def test_create_conversation_offers_carry_over_only_after_a_confirmed_contract(pair):
     leader, employee = pair
-    client = client_for(leader)
+    client = page_client(leader)
     create_url = reverse("web:conversation_create", args=[employee.pk])
     assert "carry_over" not in client.get(create_url).content.decode()
     conversation_in(Status.CONFIRMED, leader=leader, employee=employee)
@@ -111,7 +106,7 @@ def test_create_conversation_offers_carry_over_only_after_a_confirmed_contract(p
 def test_create_conversation_for_someone_elses_report_is_not_found(pair):
     _leader, employee = pair
     other_leader = factories.LeaderFactory()
-    response = client_for(other_leader).get(reverse("web:conversation_create", args=[employee.pk]))
+    response = page_client(other_leader).get(reverse("web:conversation_create", args=[employee.pk]))
     assert response.status_code == 404
 
 
@@ -120,7 +115,7 @@ def test_the_create_page_never_tells_whether_a_person_exists(pair):
     leader, _employee = pair
     other_employee = factories.UserFactory()
     gone = factories.UserFactory(manager=leader, is_active=False)
-    client = client_for(leader)
+    client = page_client(leader)
     answers = set()
     for pk in (other_employee.pk, gone.pk, leader.pk, 10**9, 2**70):
         page = f"/medarbeidere/{pk}/ny-samtale/"  # 2**70 is no id: the route itself does not match
@@ -134,7 +129,7 @@ def test_the_create_page_never_tells_whether_a_person_exists(pair):
 
 def test_create_conversation_keeps_typed_values_on_error(pair):
     leader, employee = pair
-    response = client_for(leader).post(
+    response = page_client(leader).post(
         reverse("web:conversation_create", args=[employee.pk]), {"scheduled_at": "not a time", "cycle": ""}
     )
     assert response.status_code == 400
@@ -147,27 +142,27 @@ def test_create_conversation_keeps_typed_values_on_error(pair):
 @pytest.mark.parametrize("name", ["conversation", "history", "access_log", "compare"])
 def test_parties_see_the_pages_and_outsiders_get_404(conversation, name):
     for user in (conversation.leader, conversation.employee):
-        assert client_for(user).get(url(name, conversation)).status_code == 200
+        assert page_client(user).get(url(name, conversation)).status_code == 200
     for stranger in (outsider(), factories.HRFactory()):
-        response = client_for(stranger).get(url(name, conversation))
+        response = page_client(stranger).get(url(name, conversation))
         assert response.status_code == 404
         assert "Fant ikke siden" in response.content.decode()
 
 
 def test_opening_the_page_is_logged(conversation):
-    client_for(conversation.employee).get(url("conversation", conversation))
+    page_client(conversation.employee).get(url("conversation", conversation))
     entry = AccessLogEntry.objects.get(conversation=conversation)
     assert (entry.user, entry.channel) == (conversation.employee, "web")
 
 
 def test_missing_conversation_is_404(pair):
     leader, _ = pair
-    assert client_for(leader).get("/samtaler/999999/").status_code == 404
+    assert page_client(leader).get("/samtaler/999999/").status_code == 404
 
 
 def test_leader_sees_add_forms_and_the_employee_does_not(conversation):
-    leader_page = client_for(conversation.leader).get(url("conversation", conversation)).content.decode()
-    employee_page = client_for(conversation.employee).get(url("conversation", conversation)).content.decode()
+    leader_page = page_client(conversation.leader).get(url("conversation", conversation)).content.decode()
+    employee_page = page_client(conversation.employee).get(url("conversation", conversation)).content.decode()
     for kind in ("task", "goal", "expectation"):
         assert f'id="add-{kind}"' in leader_page
         assert f'id="add-{kind}"' not in employee_page
@@ -178,7 +173,7 @@ def test_leader_sees_add_forms_and_the_employee_does_not(conversation):
 
 
 def test_employee_posting_a_leader_action_gets_the_403_page(conversation):
-    response = client_for(conversation.employee).post(
+    response = page_client(conversation.employee).post(
         url("item_add", conversation, "task"), {"task-title": "Noe"}
     )
     assert response.status_code == 403
@@ -189,7 +184,7 @@ def test_employee_posting_a_leader_action_gets_the_403_page(conversation):
 
 
 def test_adding_an_item_redirects_with_a_message(conversation):
-    client = client_for(conversation.leader)
+    client = page_client(conversation.leader)
     response = client.post(
         url("item_add", conversation, "goal"),
         {"goal-kind": "development", "goal-title": "Lære Django", "goal-measure": "Kurs tatt"},
@@ -201,7 +196,7 @@ def test_adding_an_item_redirects_with_a_message(conversation):
 
 
 def test_validation_error_keeps_typed_text(conversation):
-    response = client_for(conversation.leader).post(
+    response = page_client(conversation.leader).post(
         url("item_add", conversation, "goal"),
         {"goal-kind": "result", "goal-title": "", "goal-measure": "Typed measure that must survive"},
     )
@@ -214,7 +209,7 @@ def test_validation_error_keeps_typed_text(conversation):
 
 
 def test_edit_and_delete_an_item(conversation):
-    client = client_for(conversation.leader)
+    client = page_client(conversation.leader)
     task = conversation.tasks.get()
     edit_url = url("item_edit", conversation, "task", task.pk)
     assert client.get(edit_url).status_code == 200
@@ -235,7 +230,7 @@ def test_edit_and_delete_an_item(conversation):
 
 
 def test_agenda_private_point_is_only_seen_by_its_author(conversation):
-    employee_client = client_for(conversation.employee)
+    employee_client = page_client(conversation.employee)
     employee_client.post(
         url("agenda_add", conversation), {"agenda-text": "Min hemmelige forberedelse", "agenda-private": "on"}
     )
@@ -245,15 +240,15 @@ def test_agenda_private_point_is_only_seen_by_its_author(conversation):
         "Min hemmelige forberedelse"
         in employee_client.get(url("conversation", conversation)).content.decode()
     )
-    leader_page = client_for(conversation.leader).get(url("conversation", conversation)).content.decode()
+    leader_page = page_client(conversation.leader).get(url("conversation", conversation)).content.decode()
     assert "Min hemmelige forberedelse" not in leader_page
     assert (
-        client_for(conversation.leader).post(url("agenda_share", conversation, point.pk)).status_code == 404
+        page_client(conversation.leader).post(url("agenda_share", conversation, point.pk)).status_code == 404
     )
     employee_client.post(url("agenda_share", conversation, point.pk))
     assert (
         "Min hemmelige forberedelse"
-        in client_for(conversation.leader).get(url("conversation", conversation)).content.decode()
+        in page_client(conversation.leader).get(url("conversation", conversation)).content.decode()
     )
 
 
@@ -261,24 +256,26 @@ def test_agenda_private_point_is_only_seen_by_its_author(conversation):
 
 
 def test_submit_then_employee_sees_version_and_hash(conversation):
-    response = client_for(conversation.leader).post(url("transition", conversation, "submit"), follow=True)
+    response = page_client(conversation.leader).post(url("transition", conversation, "submit"), follow=True)
     conversation.refresh_from_db()
     assert conversation.status == Status.AWAITING_CONFIRMATION
     assert "Avtalen ble sendt til bekreftelse." in messages_of(response)
-    page = client_for(conversation.employee).get(url("conversation", conversation)).content.decode()
+    page = page_client(conversation.employee).get(url("conversation", conversation)).content.decode()
     version = latest_version(conversation)
     assert version.sha256 in page
     assert "Bekreft avtalen" in page and "Be om endringer" in page
 
 
 def test_unknown_transition_is_404(conversation):
-    assert client_for(conversation.leader).post(url("transition", conversation, "explode")).status_code == 404
+    assert (
+        page_client(conversation.leader).post(url("transition", conversation, "explode")).status_code == 404
+    )
 
 
 def test_item_response_requires_a_comment_when_disagreeing(conversation_factory):
     conversation = conversation_factory(Status.AWAITING_CONFIRMATION)
     goal = conversation.goals.get()
-    client = client_for(conversation.employee)
+    client = page_client(conversation.employee)
     key = f"goal-{goal.pk}"
     response = client.post(url("respond", conversation, key), {f"r-{key}-stance": "disagree"})
     assert response.status_code == 400
@@ -288,13 +285,13 @@ def test_item_response_requires_a_comment_when_disagreeing(conversation_factory)
         follow=True,
     )
     assert "Svaret ditt ble lagret." in messages_of(response)
-    leader_page = client_for(conversation.leader).get(url("conversation", conversation)).content.decode()
+    leader_page = page_client(conversation.leader).get(url("conversation", conversation)).content.decode()
     assert "Uenig" in leader_page and "For vagt" in leader_page
 
 
 def test_request_changes_needs_a_comment_and_keeps_nothing_lost(conversation_factory):
     conversation = conversation_factory(Status.AWAITING_CONFIRMATION)
-    client = client_for(conversation.employee)
+    client = page_client(conversation.employee)
     response = client.post(url("request_changes", conversation), {"changes-comment": "  "})
     assert response.status_code == 400
     conversation.refresh_from_db()
@@ -311,7 +308,7 @@ def test_request_changes_needs_a_comment_and_keeps_nothing_lost(conversation_fac
 def test_confirm_needs_the_exact_version_and_hash(conversation_factory):
     conversation = conversation_factory(Status.AWAITING_CONFIRMATION)
     version = latest_version(conversation)
-    client = client_for(conversation.employee)
+    client = page_client(conversation.employee)
     response = client.post(
         url("confirm", conversation), {"version": version.number, "sha256": "0" * 64}, follow=True
     )
@@ -329,7 +326,7 @@ def test_confirm_needs_the_exact_version_and_hash(conversation_factory):
 def test_follow_up_and_statement_after_confirming(conversation_factory):
     conversation = conversation_factory(Status.CONFIRMED)
     goal = conversation.goals.get()
-    employee_client = client_for(conversation.employee)
+    employee_client = page_client(conversation.employee)
     response = employee_client.post(
         url("follow_up", conversation),
         {
@@ -348,7 +345,7 @@ def test_follow_up_and_statement_after_confirming(conversation_factory):
     assert bad.status_code == 400 and "Over" in bad.content.decode()
     employee_client.post(url("statement", conversation), {"statement-text": "Mitt siste ord"})
     assert conversation.comments.filter(kind=Comment.Kind.STATEMENT, text="Mitt siste ord").exists()
-    leader_client = client_for(conversation.leader)
+    leader_client = page_client(conversation.leader)
     leader_client.post(url("follow_up", conversation), {"followup-text": "Enig, bra jobba"})
     page = leader_client.get(url("conversation", conversation)).content.decode()
     assert "Mitt siste ord" in page and "Godt i gang" in page and "Enig, bra jobba" in page
@@ -359,7 +356,7 @@ def test_leader_replies_to_an_item_with_a_comment(conversation_factory):
     conversation = conversation_factory(Status.CHANGES_REQUESTED)
     goal = conversation.goals.get()
     key = f"goal-{goal.pk}"
-    response = client_for(conversation.leader).post(
+    response = page_client(conversation.leader).post(
         url("item_comment", conversation, key), {f"c-{key}-text": "Jeg har presisert målet"}, follow=True
     )
     assert conversation.comments.filter(goal=goal, text="Jeg har presisert målet").exists()
@@ -368,7 +365,7 @@ def test_leader_replies_to_an_item_with_a_comment(conversation_factory):
 
 def test_amend_close_and_compare(conversation_factory):
     conversation = conversation_factory(Status.CONFIRMED)
-    client = client_for(conversation.leader)
+    client = page_client(conversation.leader)
     client.post(url("transition", conversation, "amend"))
     task = conversation.tasks.get()
     client.post(url("item_add", conversation, "task"), {"task-title": "Ny oppgave"})
@@ -394,20 +391,20 @@ def test_amend_close_and_compare(conversation_factory):
 
 def test_history_lists_the_steps(conversation_factory):
     conversation = conversation_factory(Status.CONFIRMED)
-    page = client_for(conversation.employee).get(url("history", conversation)).content.decode()
+    page = page_client(conversation.employee).get(url("history", conversation)).content.decode()
     assert "Sendt til bekreftelse" in page and "Avtalen ble bekreftet" in page
 
 
 def test_calendar_invitation(conversation):
     Conversation.objects.filter(pk=conversation.pk).update(scheduled_at=timezone.now())
-    response = client_for(conversation.employee).get(url("calendar", conversation))
+    response = page_client(conversation.employee).get(url("calendar", conversation))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     assert b"BEGIN:VEVENT" in response.content
 
 
 def test_calendar_without_a_time_explains_why(conversation):
-    response = client_for(conversation.employee).get(url("calendar", conversation), follow=True)
+    response = page_client(conversation.employee).get(url("calendar", conversation), follow=True)
     assert messages_of(response)
 
 
@@ -417,28 +414,28 @@ def test_calendar_without_a_time_explains_why(conversation):
 def test_deputy_grant_and_end(conversation):
     leader = conversation.leader
     deputy = factories.LeaderFactory()
-    client = client_for(leader)
+    client = page_client(leader)
     until = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
     response = client.post(
         reverse("web:deputies"), {"deputy": deputy.employee_id, "until": until}, follow=True
     )
     grant = DeputyGrant.objects.get(leader=leader, deputy=deputy)
     assert messages_of(response)
-    assert client_for(deputy).get(url("conversation", conversation)).status_code == 200
-    deputy_page = client_for(deputy).get(reverse("web:my_conversations")).content.decode()
+    assert page_client(deputy).get(url("conversation", conversation)).status_code == 200
+    deputy_page = page_client(deputy).get(reverse("web:my_conversations")).content.decode()
     assert conversation.employee.full_name in deputy_page
     # A deputy may comment but not manage.
-    assert client_for(deputy).post(url("transition", conversation, "submit")).status_code == 403
+    assert page_client(deputy).post(url("transition", conversation, "submit")).status_code == 403
     asked = client.post(reverse("web:deputy_end", args=[grant.pk]))  # without scripts: a page asks first
     assert asked.status_code == 200 and 'name="confirmed" value="yes"' in asked.content.decode()
-    assert client_for(deputy).get(url("conversation", conversation)).status_code == 200
+    assert page_client(deputy).get(url("conversation", conversation)).status_code == 200
     client.post(reverse("web:deputy_end", args=[grant.pk]), {"confirmed": "yes"})
-    assert client_for(deputy).get(url("conversation", conversation)).status_code == 404
+    assert page_client(deputy).get(url("conversation", conversation)).status_code == 404
 
 
 def test_deputy_form_keeps_input_on_unknown_person(pair):
     leader, _ = pair
-    response = client_for(leader).post(
+    response = page_client(leader).post(
         reverse("web:deputies"), {"deputy": "NOBODY-42", "until": "2999-01-01"}
     )
     assert response.status_code == 400
@@ -450,12 +447,12 @@ def test_only_the_granting_leader_can_end_a_grant(conversation):
     grant = DeputyGrant.objects.create(
         leader=conversation.leader, deputy=deputy, until=timezone.localdate() + datetime.timedelta(days=2)
     )
-    assert client_for(deputy).post(reverse("web:deputy_end", args=[grant.pk])).status_code == 404
+    assert page_client(deputy).post(reverse("web:deputy_end", args=[grant.pk])).status_code == 404
 
 
 def test_share_history_toggle(pair):
     _leader, employee = pair
-    client = client_for(employee)
+    client = page_client(employee)
     response = client.post(reverse("web:share_history"), {"shared": "on"}, follow=True)
     employee.refresh_from_db()
     assert employee.shares_history
@@ -469,7 +466,7 @@ def test_share_history_toggle(pair):
 
 
 def test_english_pages(conversation):
-    page = client_for(conversation.leader, "en").get(url("conversation", conversation)).content.decode()
+    page = page_client(conversation.leader, "en").get(url("conversation", conversation)).content.decode()
     assert '<html lang="en">' in page
     assert "Send for confirmation" in page and "Draft" in page
     assert "Send til bekreftelse" not in page and "Utkast" not in page
@@ -507,7 +504,7 @@ def test_error_pages_render_in_both_languages(rf):
 
 
 def test_leader_changes_the_meeting_time_and_a_stale_form_is_refused(conversation):
-    client = client_for(conversation.leader)
+    client = page_client(conversation.leader)
     revision = conversation.revision
     response = client.post(
         url("meeting_time", conversation),
@@ -523,7 +520,7 @@ def test_leader_changes_the_meeting_time_and_a_stale_form_is_refused(conversatio
     )
     assert stale.status_code == 400
     assert "2031-01-01T08:00" in stale.content.decode()
-    assert client_for(conversation.employee).post(url("meeting_time", conversation), {}).status_code == 403
+    assert page_client(conversation.employee).post(url("meeting_time", conversation), {}).status_code == 403
 
 
 def _queries_for_page(client, path) -> int:
@@ -546,14 +543,14 @@ def test_conversation_page_queries_do_not_grow_with_its_content(conversation_fac
         services.follow_up_create(conversation=large, actor=large.employee, text=f"F{n}", progress=n)
         services.agenda_point_create(conversation=large, actor=large.employee, text=f"A{n}")
     for user in ("leader", "employee"):
-        small_count = _queries_for_page(client_for(getattr(small, user)), url("conversation", small))
-        large_count = _queries_for_page(client_for(getattr(large, user)), url("conversation", large))
+        small_count = _queries_for_page(page_client(getattr(small, user)), url("conversation", small))
+        large_count = _queries_for_page(page_client(getattr(large, user)), url("conversation", large))
         assert large_count == small_count, user
 
 
 def test_my_reports_queries_do_not_grow_with_the_number_of_reports(pair):
     leader, employee = pair
-    client = client_for(leader)
+    client = page_client(leader)
     # Counted with one conversation: with none, what waits in them is not read at all (4 queries less).
     conversation_in(Status.AWAITING_CONFIRMATION, leader=leader, employee=employee)
     few = _queries_for_page(client, reverse("web:my_reports"))

@@ -11,14 +11,8 @@ from conversations.services import follow_up_create
 from core.errors import InvalidInput, InvalidTransition, NotAllowed, StaleVersion
 from goals.services import goal_create, item_update
 from tests import factories
-from tests.conversations.conftest import (
-    AMENDMENT,
-    conversation_in,
-    latest_version,
-    right_actor,
-    run_transition,
-    snapshot,
-)
+from tests.factories import conversation_in
+from tests.workflow import AMENDMENT, latest_version, right_actor, run_transition, snapshot
 
 pytestmark = pytest.mark.django_db
 

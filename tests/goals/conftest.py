@@ -1,10 +1,9 @@
-"""A three-level organisation with a leader at each level and unit goals on them."""
+"""A three-level organisation with a leader at each level (unit goals: `factories.UnitGoalFactory`)."""
 
 from dataclasses import dataclass
 
 import pytest
 
-from goals.models import UnitGoal
 from tests import factories
 
 
@@ -49,7 +48,3 @@ def tree(db) -> Tree:
         top, dept, section, other_dept, hr, top_leader, dept_leader, section_leader, employee, plain,
         other_leader, cycle, next_cycle,
     )  # fmt: skip
-
-
-def unit_goal(unit, cycle, title="Mål", supports=None) -> UnitGoal:
-    return UnitGoal.objects.create(unit=unit, cycle=cycle, title=title, supports=supports)

@@ -15,8 +15,9 @@ from goals.carry_over import carry_over_open_items
 from goals.models import Goal
 from goals.unit_goals import unit_goals_copy
 from tests import factories
-from tests.api.helpers import confirm, submit, url
-from tests.goals.conftest import unit_goal
+from tests.api.helpers import url
+from tests.factories import UnitGoalFactory
+from tests.workflow import confirm, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def add_goal(conversation, supports, title="Kortere ventetid"):
 
 @pytest.mark.parametrize("unit", ["top", "dept", "section"])
 def test_a_goal_supports_a_unit_goal_in_the_line_of_sight(tree, conversation, unit):
-    supported = unit_goal(getattr(tree, unit), tree.cycle)
+    supported = UnitGoalFactory(unit=getattr(tree, unit), cycle=tree.cycle, title="Mål")
     response = add_goal(conversation, supported.pk)
     assert response.status_code == 201, response.json()
     assert response.json()["supports"] == supported.pk
@@ -54,9 +55,9 @@ def test_a_goal_supports_a_unit_goal_in_the_line_of_sight(tree, conversation, un
 def test_anything_else_is_400(tree, conversation, where):
     below = factories.OrgUnitFactory(name="Natt", parent=tree.section)
     supported = {
-        "other_dept": lambda: unit_goal(tree.other_dept, tree.cycle),
-        "other_cycle": lambda: unit_goal(tree.dept, tree.next_cycle),
-        "below": lambda: unit_goal(below, tree.cycle),
+        "other_dept": lambda: UnitGoalFactory(unit=tree.other_dept, cycle=tree.cycle, title="Mål"),
+        "other_cycle": lambda: UnitGoalFactory(unit=tree.dept, cycle=tree.next_cycle, title="Mål"),
+        "below": lambda: UnitGoalFactory(unit=below, cycle=tree.cycle, title="Mål"),
     }[where]()
     response = add_goal(conversation, supported.pk)
     assert response.status_code == 400
@@ -67,12 +68,15 @@ def test_a_conversation_without_a_cycle_supports_nothing(tree):
     conversation = factories.make_conversation(
         leader=tree.section_leader, employee=tree.employee, items=False
     )
-    assert add_goal(conversation, unit_goal(tree.dept, tree.cycle).pk).status_code == 400
+    assert (
+        add_goal(conversation, UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="Mål").pk).status_code
+        == 400
+    )
 
 
 def test_patch_to_a_goal_out_of_sight_is_400(tree, conversation):
     goal = Goal.objects.get(pk=add_goal(conversation, None).json()["id"])
-    foreign = unit_goal(tree.other_dept, tree.cycle)
+    foreign = UnitGoalFactory(unit=tree.other_dept, cycle=tree.cycle, title="Mål")
     response = client(tree.section_leader).patch(
         url(f"goals/{goal.pk}/"), {"supports": foreign.pk}, format="json", HTTP_IF_MATCH=goal.etag
     )
@@ -83,8 +87,8 @@ def test_patch_to_a_goal_out_of_sight_is_400(tree, conversation):
 
 def test_the_link_is_in_the_hash_and_needs_a_new_confirmation(tree, conversation):
     first, second = (
-        unit_goal(tree.dept, tree.cycle, "Trygg legevakt"),
-        unit_goal(tree.top, tree.cycle, "Trygg by"),
+        UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="Trygg legevakt"),
+        UnitGoalFactory(unit=tree.top, cycle=tree.cycle, title="Trygg by"),
     )
     goal = Goal.objects.get(pk=add_goal(conversation, first.pk).json()["id"])
     version_1 = confirm(conversation)
@@ -118,7 +122,7 @@ def test_a_goal_without_a_link_has_the_content_it_had_before_unit_goals(tree, co
 
 
 def test_a_supported_unit_goal_cannot_be_deleted(tree, conversation):
-    supported = unit_goal(tree.dept, tree.cycle)
+    supported = UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="Mål")
     add_goal(conversation, supported.pk)
     response = client(tree.hr).delete(url(f"unit-goals/{supported.pk}/"), HTTP_IF_MATCH=supported.etag)
     assert response.status_code == 409
@@ -135,8 +139,8 @@ def next_year(tree):
 
 
 def test_carry_over_follows_a_copied_unit_goal(tree, conversation):
-    top_goal = unit_goal(tree.top, tree.cycle, "Trygg by")
-    dept_goal = unit_goal(tree.dept, tree.cycle, "Trygg legevakt", supports=top_goal)
+    top_goal = UnitGoalFactory(unit=tree.top, cycle=tree.cycle, title="Trygg by")
+    dept_goal = UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="Trygg legevakt", supports=top_goal)
     add_goal(conversation, dept_goal.pk)
     confirm(conversation)
     copies = {
@@ -147,25 +151,29 @@ def test_carry_over_follows_a_copied_unit_goal(tree, conversation):
 
 
 def test_carry_over_follows_the_same_title_in_the_same_unit(tree, conversation):
-    add_goal(conversation, unit_goal(tree.dept, tree.cycle, "Trygg legevakt").pk)
+    add_goal(conversation, UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="Trygg legevakt").pk)
     confirm(conversation)
-    unit_goal(tree.dept, tree.next_cycle, "Noe annet")
-    continued = unit_goal(tree.dept, tree.next_cycle, "Trygg legevakt")
-    unit_goal(tree.other_dept, tree.next_cycle, "Trygg legevakt")
+    UnitGoalFactory(unit=tree.dept, cycle=tree.next_cycle, title="Noe annet")
+    continued = UnitGoalFactory(unit=tree.dept, cycle=tree.next_cycle, title="Trygg legevakt")
+    UnitGoalFactory(unit=tree.other_dept, cycle=tree.next_cycle, title="Trygg legevakt")
     assert Goal.objects.get(conversation=next_year(tree)).supports == continued
 
 
 def test_carry_over_drops_a_link_that_does_not_continue(tree, conversation):
-    add_goal(conversation, unit_goal(tree.dept, tree.cycle, "Trygg legevakt").pk)
+    add_goal(conversation, UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="Trygg legevakt").pk)
     confirm(conversation)
-    unit_goal(tree.dept, tree.next_cycle, "Ny retning")
+    UnitGoalFactory(unit=tree.dept, cycle=tree.next_cycle, title="Ny retning")
     carried = Goal.objects.get(conversation=next_year(tree))
     assert carried.title == "Kortere ventetid" and carried.supports is None
 
 
 def test_carry_over_reads_unit_goals_in_bounded_queries(tree, conversation, django_assert_max_num_queries):
     for i in range(5):
-        add_goal(conversation, unit_goal(tree.dept, tree.cycle, f"Mål {i}").pk, title=f"Avtalt {i}")
+        add_goal(
+            conversation,
+            UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title=f"Mål {i}").pk,
+            title=f"Avtalt {i}",
+        )
     confirm(conversation)
     unit_goals_copy(actor=tree.hr, source=tree.cycle, target=tree.next_cycle)
     draft = conversation_services.conversation_create(
@@ -187,7 +195,7 @@ def pdf_text(user, conversation) -> str:
 
 
 def test_the_pdf_prints_what_the_goal_supports(tree, conversation):
-    add_goal(conversation, unit_goal(tree.dept, tree.cycle, "Trygg legevakt").pk)
+    add_goal(conversation, UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="Trygg legevakt").pk)
     add_goal(conversation, None, title="Uten kobling")
     confirm(conversation)
     text = pdf_text(tree.employee, conversation)
@@ -197,8 +205,8 @@ def test_the_pdf_prints_what_the_goal_supports(tree, conversation):
 
 def test_the_history_names_the_supported_goal_by_its_title(tree, conversation):
     first, second = (
-        unit_goal(tree.dept, tree.cycle, "Trygg legevakt"),
-        unit_goal(tree.top, tree.cycle, "Trygg by"),
+        UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="Trygg legevakt"),
+        UnitGoalFactory(unit=tree.top, cycle=tree.cycle, title="Trygg by"),
     )
     goal = Goal.objects.get(pk=add_goal(conversation, first.pk).json()["id"])
     client(tree.section_leader).patch(

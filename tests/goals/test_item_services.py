@@ -18,7 +18,8 @@ from goals.services import (
     task_create,
 )
 from tests import factories
-from tests.conversations.conftest import AMENDMENT, conversation_in, snapshot
+from tests.factories import conversation_in
+from tests.workflow import AMENDMENT, snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from goals.models import Goal
 from tests import factories
-from tests.goals.conftest import unit_goal
+from tests.factories import UnitGoalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +23,15 @@ def conversation(tree):
 
 @pytest.fixture
 def chain(tree):
-    top = unit_goal(tree.top, tree.cycle, "Trygg by")
-    dept = unit_goal(tree.dept, tree.cycle, "Trygg legevakt", supports=top)
-    section = unit_goal(tree.section, tree.cycle, "Kort ventetid", supports=dept)
+    top = UnitGoalFactory(unit=tree.top, cycle=tree.cycle, title="Trygg by")
+    dept = UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="Trygg legevakt", supports=top)
+    section = UnitGoalFactory(unit=tree.section, cycle=tree.cycle, title="Kort ventetid", supports=dept)
     return top, dept, section
 
 
 def test_the_leader_picks_from_the_line_of_sight_only(tree, conversation, chain, client):
-    unit_goal(tree.other_dept, tree.cycle, "Skolemål")
-    unit_goal(tree.dept, tree.next_cycle, "Neste år")
+    UnitGoalFactory(unit=tree.other_dept, cycle=tree.cycle, title="Skolemål")
+    UnitGoalFactory(unit=tree.dept, cycle=tree.next_cycle, title="Neste år")
     client.force_login(tree.section_leader)
     body = client.get(page_url("conversation", conversation)).content.decode()
     assert 'name="goal-supports"' in body
@@ -57,7 +57,7 @@ def test_the_leader_links_a_goal_on_the_page_and_both_see_the_chain(tree, conver
 
 
 def test_a_goal_out_of_sight_posted_on_the_page_is_refused(tree, conversation, chain, client):
-    foreign = unit_goal(tree.other_dept, tree.cycle, "Skolemål")
+    foreign = UnitGoalFactory(unit=tree.other_dept, cycle=tree.cycle, title="Skolemål")
     client.force_login(tree.section_leader)
     response = client.post(
         page_url("item_add", conversation, "goal"),

@@ -7,14 +7,14 @@ from conversations import workflow
 from goals.models import Goal, UnitGoal
 from goals.selectors import direction
 from tests import factories
-from tests.goals.conftest import unit_goal
+from tests.factories import UnitGoalFactory
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("goals:unit_goals")
 
 
 def test_hr_and_leaders_publish_on_the_page(tree, client):
-    top_goal = unit_goal(tree.top, tree.cycle, "Trygg by")
+    top_goal = UnitGoalFactory(unit=tree.top, cycle=tree.cycle, title="Trygg by")
     client.force_login(tree.dept_leader)
     query = f"?unit={tree.dept.pk}&cycle={tree.cycle.pk}"
     page = client.get(PAGE + query)
@@ -26,7 +26,7 @@ def test_hr_and_leaders_publish_on_the_page(tree, client):
 
 
 def test_someone_out_of_reach_reads_but_cannot_publish(tree, client):
-    unit_goal(tree.dept, tree.cycle, "Trygg legevakt")
+    UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="Trygg legevakt")
     client.force_login(tree.other_leader)
     query = f"?unit={tree.dept.pk}&cycle={tree.cycle.pk}"
     page = client.get(PAGE + query)
@@ -50,7 +50,7 @@ def test_a_page_edit_and_a_refused_delete(tree, client, conversation_with_link):
 
 
 def test_hr_copies_on_the_page(tree, client):
-    unit_goal(tree.top, tree.cycle, "Trygg by")
+    UnitGoalFactory(unit=tree.top, cycle=tree.cycle, title="Trygg by")
     client.force_login(tree.hr)
     url = reverse("goals:unit_goals_copy") + f"?unit={tree.top.pk}&cycle={tree.cycle.pk}"
     assert client.post(url, {"copy-target": tree.next_cycle.pk}).status_code == 302
@@ -62,7 +62,7 @@ def test_hr_copies_on_the_page(tree, client):
 
 @pytest.fixture
 def conversation_with_link(tree):
-    goal = unit_goal(tree.section, tree.cycle, "Kort ventetid")
+    goal = UnitGoalFactory(unit=tree.section, cycle=tree.cycle, title="Kort ventetid")
     conversation = factories.make_conversation(
         leader=tree.section_leader, employee=tree.employee, cycle=tree.cycle, items=False
     )
@@ -77,10 +77,10 @@ def conversation_with_link(tree):
 def dept_team(tree):
     """dept_leader's reports: section_leader, plain, and four more in dept; a conversation each in the
     cycle. Unit goals of dept: A and B; section has S supporting A; top has T (A supports T)."""
-    top_goal = unit_goal(tree.top, tree.cycle, "T")
-    goal_a = unit_goal(tree.dept, tree.cycle, "A", supports=top_goal)
-    goal_b = unit_goal(tree.dept, tree.cycle, "B")
-    section_goal = unit_goal(tree.section, tree.cycle, "S", supports=goal_a)
+    top_goal = UnitGoalFactory(unit=tree.top, cycle=tree.cycle, title="T")
+    goal_a = UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="A", supports=top_goal)
+    goal_b = UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="B")
+    section_goal = UnitGoalFactory(unit=tree.section, cycle=tree.cycle, title="S", supports=goal_a)
     reports = [tree.section_leader, tree.plain] + [
         factories.UserFactory(unit=tree.dept, manager=tree.dept_leader) for _ in range(4)
     ]

@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from goals.models import UnitGoal
 from tests.api.helpers import url
-from tests.goals.conftest import unit_goal
+from tests.factories import UnitGoalFactory
 
 pytestmark = pytest.mark.django_db
 LIST = url("unit-goals/")
@@ -78,7 +78,7 @@ def test_anonymous_gets_401(tree):
 
 
 def test_supports_a_goal_of_a_unit_above_in_the_same_cycle(tree):
-    top_goal = unit_goal(tree.top, tree.cycle)
+    top_goal = UnitGoalFactory(unit=tree.top, cycle=tree.cycle, title="Mål")
     response = create(tree.section_leader, tree.section, tree.cycle, supports=top_goal.pk)
     assert response.status_code == 201, response.json()
     assert response.json()["supports"] == top_goal.pk
@@ -95,10 +95,10 @@ def test_supports_a_goal_of_a_unit_above_in_the_same_cycle(tree):
 )
 def test_supports_anything_else_is_400(tree, target):
     goals = {
-        "sibling": lambda: unit_goal(tree.other_dept, tree.cycle),
-        "same_unit": lambda: unit_goal(tree.dept, tree.cycle),
-        "below": lambda: unit_goal(tree.section, tree.cycle),
-        "other_cycle": lambda: unit_goal(tree.top, tree.next_cycle),
+        "sibling": lambda: UnitGoalFactory(unit=tree.other_dept, cycle=tree.cycle, title="Mål"),
+        "same_unit": lambda: UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="Mål"),
+        "below": lambda: UnitGoalFactory(unit=tree.section, cycle=tree.cycle, title="Mål"),
+        "other_cycle": lambda: UnitGoalFactory(unit=tree.top, cycle=tree.next_cycle, title="Mål"),
     }
     supported = goals[target]()
     response = create(tree.hr, tree.dept, tree.cycle, supports=supported.pk)
@@ -121,7 +121,7 @@ def detail(goal):
 
 
 def test_everyone_signed_in_reads_a_goal(tree):
-    goal = unit_goal(tree.dept, tree.cycle, title="Kortere ventetid")
+    goal = UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="Kortere ventetid")
     response = client(tree.other_leader).get(detail(goal))
     assert response.status_code == 200
     assert response.json()["title"] == "Kortere ventetid"
@@ -130,7 +130,7 @@ def test_everyone_signed_in_reads_a_goal(tree):
 
 
 def test_patch_needs_if_match_and_refuses_a_stale_one(tree):
-    goal = unit_goal(tree.dept, tree.cycle)
+    goal = UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="Mål")
     api = client(tree.dept_leader)
     assert api.patch(detail(goal), {"title": "Nytt"}, format="json").status_code == 428
     ok = api.patch(detail(goal), {"title": "Nytt"}, format="json", HTTP_IF_MATCH=f'"u{goal.pk}-1"')
@@ -143,7 +143,7 @@ def test_patch_needs_if_match_and_refuses_a_stale_one(tree):
 
 
 def test_patch_by_someone_out_of_reach_is_403(tree):
-    goal = unit_goal(tree.dept, tree.cycle)
+    goal = UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="Mål")
     response = client(tree.other_leader).patch(
         detail(goal), {"title": "Nytt"}, format="json", HTTP_IF_MATCH=goal.etag
     )
@@ -151,9 +151,9 @@ def test_patch_by_someone_out_of_reach_is_403(tree):
 
 
 def test_patch_supports_follows_the_rule(tree):
-    goal = unit_goal(tree.section, tree.cycle)
-    sibling_goal = unit_goal(tree.other_dept, tree.cycle)
-    dept_goal = unit_goal(tree.dept, tree.cycle)
+    goal = UnitGoalFactory(unit=tree.section, cycle=tree.cycle, title="Mål")
+    sibling_goal = UnitGoalFactory(unit=tree.other_dept, cycle=tree.cycle, title="Mål")
+    dept_goal = UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="Mål")
     api = client(tree.section_leader)
     refused = api.patch(detail(goal), {"supports": sibling_goal.pk}, format="json", HTTP_IF_MATCH=goal.etag)
     assert refused.status_code == 400
@@ -162,7 +162,7 @@ def test_patch_supports_follows_the_rule(tree):
 
 
 def test_delete_with_etag(tree):
-    goal = unit_goal(tree.dept, tree.cycle)
+    goal = UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="Mål")
     api = client(tree.dept_leader)
     assert api.delete(detail(goal)).status_code == 428
     assert api.delete(detail(goal), HTTP_IF_MATCH=f'"u{goal.pk}-7"').status_code == 412
@@ -171,8 +171,8 @@ def test_delete_with_etag(tree):
 
 
 def test_delete_refused_while_a_unit_goal_supports_it(tree):
-    goal = unit_goal(tree.dept, tree.cycle)
-    unit_goal(tree.section, tree.cycle, supports=goal)
+    goal = UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="Mål")
+    UnitGoalFactory(unit=tree.section, cycle=tree.cycle, title="Mål", supports=goal)
     response = client(tree.hr).delete(detail(goal), HTTP_IF_MATCH=goal.etag)
     assert response.status_code == 409
     assert UnitGoal.objects.filter(pk=goal.pk).exists()
@@ -187,11 +187,11 @@ def titles(response):
 
 
 def test_list_filters(tree):
-    unit_goal(tree.top, tree.cycle, title="Kommune")
-    unit_goal(tree.dept, tree.cycle, title="Helse")
-    unit_goal(tree.section, tree.cycle, title="Legevakt")
-    unit_goal(tree.other_dept, tree.cycle, title="Skole")
-    unit_goal(tree.top, tree.next_cycle, title="Kommune neste år")
+    UnitGoalFactory(unit=tree.top, cycle=tree.cycle, title="Kommune")
+    UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="Helse")
+    UnitGoalFactory(unit=tree.section, cycle=tree.cycle, title="Legevakt")
+    UnitGoalFactory(unit=tree.other_dept, cycle=tree.cycle, title="Skole")
+    UnitGoalFactory(unit=tree.top, cycle=tree.next_cycle, title="Kommune neste år")
     api = client(tree.employee)
     assert titles(api.get(LIST, {"cycle": tree.cycle.pk})) == ["Helse", "Kommune", "Legevakt", "Skole"]
     assert titles(api.get(LIST, {"unit": tree.dept.pk})) == ["Helse"]
@@ -208,7 +208,7 @@ def test_list_filters(tree):
 def test_list_query_count_does_not_grow(tree, django_assert_max_num_queries):
     units = [tree.top, tree.dept, tree.section, tree.other_dept]
     for i in range(40):
-        unit_goal(units[i % 4], tree.cycle, title=f"Mål {i}")
+        UnitGoalFactory(unit=units[i % 4], cycle=tree.cycle, title=f"Mål {i}")
     api = client(tree.employee)
     with django_assert_max_num_queries(3):
         response = api.get(LIST, {"cycle": tree.cycle.pk, "for_employee": tree.employee.pk})
@@ -219,9 +219,9 @@ def test_list_query_count_does_not_grow(tree, django_assert_max_num_queries):
 
 
 def test_hr_copies_a_cycle_with_its_links(tree):
-    top_goal = unit_goal(tree.top, tree.cycle, title="Kommune")
-    dept_goal = unit_goal(tree.dept, tree.cycle, title="Helse", supports=top_goal)
-    unit_goal(tree.section, tree.cycle, title="Legevakt", supports=dept_goal)
+    top_goal = UnitGoalFactory(unit=tree.top, cycle=tree.cycle, title="Kommune")
+    dept_goal = UnitGoalFactory(unit=tree.dept, cycle=tree.cycle, title="Helse", supports=top_goal)
+    UnitGoalFactory(unit=tree.section, cycle=tree.cycle, title="Legevakt", supports=dept_goal)
     body = {"source": tree.cycle.pk, "target": tree.next_cycle.pk}
     assert client(tree.dept_leader).post(url("unit-goals/copy/"), body, format="json").status_code == 403
     response = client(tree.hr).post(url("unit-goals/copy/"), body, format="json")

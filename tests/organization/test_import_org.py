@@ -10,13 +10,12 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from conversations import workflow
 from conversations.models import Status
 from conversations.permissions import MANAGE, VIEW, access_conversation
 from conversations.services import history_share_set
 from organization.importer import OrgFileRefused, Person, read_org_file, reporting_cycles, write_order
 from organization.models import OrgUnit, User
-from tests.factories import make_conversation
+from tests.factories import conversation_in, make_conversation
 from tests.organization.conftest import HEADER, ORG, generated_org, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -540,17 +539,9 @@ def test_manager_change_moves_an_open_conversation(imported, new_manager_file, r
     assert person("E4").is_leader
 
 
-def close(conversation, leader, employee):
-    version = workflow.conversation_submit(conversation_id=conversation.pk, actor=leader)
-    workflow.conversation_confirm(
-        conversation_id=conversation.pk, actor=employee, version=version.number, sha256=version.sha256
-    )
-    return workflow.conversation_close(conversation_id=conversation.pk, actor=leader)
-
-
 def test_closed_conversation_reaches_the_new_manager_only_when_shared(imported, new_manager_file, run_import):
     former, employee, new = imported["E2"], imported["E3"], imported["E4"]
-    closed = close(make_conversation(leader=former, employee=employee), former, employee)
+    closed = conversation_in(Status.CLOSED, leader=former, employee=employee)
     assert closed.status == Status.CLOSED
 
     run_import(new_manager_file)

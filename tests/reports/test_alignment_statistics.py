@@ -27,7 +27,7 @@ def shown(n):
 
 
 def goal(unit_, cycle, title, supports=None):
-    return UnitGoal.objects.create(unit=unit_, cycle=cycle, title=title, supports=supports)
+    return factories.UnitGoalFactory(unit=unit_, cycle=cycle, title=title, supports=supports)
 
 
 def staff(cycle, boss, where, supports, drafts=6):

@@ -8,14 +8,9 @@ from conversations import template_services
 from conversations.models import AgendaPoint, Template, TemplatePoint
 from core.errors import NotAllowed
 from tests import factories
+from tests.organisation import page_client
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -36,16 +31,16 @@ def texts(template) -> list[str]:
 
 
 def test_hr_lands_on_the_hr_start_page_and_others_on_waiting(hr, pair):
-    response = client_for(hr).get("/")
+    response = page_client(hr).get("/")
     assert response.status_code == 302
     assert response["Location"] == reverse("hr-home")
     leader, employee = pair
-    assert client_for(employee).get("/").status_code == 200
+    assert page_client(employee).get("/").status_code == 200
 
 
 def test_the_hr_start_page_links_to_each_part_of_the_workspace(hr, template):
     factories.CycleFactory(name="Medarbeidersamtaler 2027", template=template)
-    body = client_for(hr).get(reverse("hr-home")).content.decode()
+    body = page_client(hr).get(reverse("hr-home")).content.decode()
     for name in ("hr-cycles", "hr-statistics", "hr-templates", "goals:unit_goals", "web:waiting"):
         assert f'href="{reverse(name)}"' in body
     assert "Medarbeidersamtaler 2027" in body
@@ -53,7 +48,7 @@ def test_the_hr_start_page_links_to_each_part_of_the_workspace(hr, template):
 
 
 def test_hr_still_reaches_what_waits_on_them(hr):
-    response = client_for(hr).get(reverse("web:waiting"))
+    response = page_client(hr).get(reverse("web:waiting"))
     assert response.status_code == 200
     assert "Ingenting venter på deg nå." in response.content.decode()
 
@@ -61,18 +56,18 @@ def test_hr_still_reaches_what_waits_on_them(hr):
 @pytest.mark.parametrize("name", ["hr-home", "hr-templates"])
 def test_hr_pages_are_for_hr_only(pair, name):
     leader, employee = pair
-    assert client_for(leader).get(reverse(name)).status_code == 403
+    assert page_client(leader).get(reverse(name)).status_code == 403
     assert Client().get(reverse(name)).status_code == 302  # to the login page
 
 
 def test_a_template_page_is_403_for_others_and_404_when_missing(pair, hr, template):
     leader, _employee = pair
-    assert client_for(leader).get(reverse("hr-template", args=[template.pk])).status_code == 403
-    assert client_for(hr).get(reverse("hr-template", args=[template.pk + 1000])).status_code == 404
+    assert page_client(leader).get(reverse("hr-template", args=[template.pk])).status_code == 403
+    assert page_client(hr).get(reverse("hr-template", args=[template.pk + 1000])).status_code == 404
 
 
 def test_hr_creates_a_template_and_adds_points_with_hints(hr):
-    client = client_for(hr)
+    client = page_client(hr)
     response = client.post(reverse("hr-templates"), {"name": "Mal 2028"})
     assert response.status_code == 302
     template = Template.objects.get(name="Mal 2028")
@@ -85,7 +80,7 @@ def test_hr_creates_a_template_and_adds_points_with_hints(hr):
 
 
 def test_an_empty_point_is_refused_with_the_form_kept(hr, template):
-    response = client_for(hr).post(
+    response = page_client(hr).post(
         reverse("hr-template-point-add", args=[template.pk]), {"new-text": "", "new-hint": "Kept hint"}
     )
     assert response.status_code == 400
@@ -94,7 +89,7 @@ def test_an_empty_point_is_refused_with_the_form_kept(hr, template):
 
 
 def test_hr_edits_moves_and_removes_points(hr, template):
-    client = client_for(hr)
+    client = page_client(hr)
     first, second, third = template.points.order_by("order")
     client.post(
         reverse("hr-template-point-edit", args=[template.pk, second.pk]),
@@ -113,7 +108,7 @@ def test_hr_edits_moves_and_removes_points(hr, template):
 def test_a_point_of_another_template_is_not_found(hr, template):
     other = factories.TemplateFactory(name="Annen")
     point = factories.TemplatePointFactory(template=other, text="Fremmed")
-    response = client_for(hr).post(reverse("hr-template-point-delete", args=[template.pk, point.pk]))
+    response = page_client(hr).post(reverse("hr-template-point-delete", args=[template.pk, point.pk]))
     assert response.status_code == 404
     assert TemplatePoint.objects.filter(pk=point.pk).exists()
 
@@ -121,7 +116,7 @@ def test_a_point_of_another_template_is_not_found(hr, template):
 def test_a_leader_cannot_change_a_template(pair, template):
     leader, _employee = pair
     point = template.points.first()
-    response = client_for(leader).post(reverse("hr-template-point-delete", args=[template.pk, point.pk]))
+    response = page_client(leader).post(reverse("hr-template-point-delete", args=[template.pk, point.pk]))
     assert response.status_code == 403
     assert TemplatePoint.objects.filter(pk=point.pk).exists()
     with pytest.raises(NotAllowed):
@@ -137,7 +132,7 @@ def test_new_conversations_start_with_the_edited_template(hr, template):
 
 
 def test_template_pages_cost_the_same_queries_for_many_points(hr, template, django_assert_max_num_queries):
-    client = client_for(hr)
+    client = page_client(hr)
     for n in range(30):
         factories.TemplatePointFactory(template=template, text=f"Tema {n}", order=10 + n)
     for n in range(10):

@@ -10,9 +10,9 @@ from rest_framework.test import APIClient
 from conversations.models import Conversation
 from reports import pdf
 from reports.selectors import conversation_pdf_data
-from tests.conversations.conftest import run_transition
 from tests.reports.test_pdf import fetch_pdf, flat
 from tests.reports.test_statistics_api import PDF_URL, organisation  # noqa: F401 - a fixture
+from tests.workflow import run_transition
 
 pytestmark = pytest.mark.django_db
 

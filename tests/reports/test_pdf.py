@@ -20,7 +20,7 @@ from core import dates
 from reports import pdf
 from reports.selectors import conversation_pdf_data
 from tests import factories
-from tests.reports.conftest import MALICIOUS_TEXTS, build_contract
+from tests.reports.contracts import MALICIOUS_TEXTS, build_contract
 
 NB_STATUS = {
     "on_track": "På rett vei",
@@ -495,7 +495,7 @@ def test_export_pdfs_command_errors(tmp_path, cycle_with_reports):
 def test_questions_answers_and_marks_are_printed(client):
     from conversations import services
     from goals.models import Expectation
-    from tests.api.helpers import confirm
+    from tests.workflow import confirm
 
     conversation = factories.make_conversation()
     confirm(conversation)

@@ -6,7 +6,7 @@ import io
 import zipfile
 
 import pytest
-from django.test import Client, TestCase
+from django.test import TestCase
 from django.utils import timezone
 
 from conversations import services
@@ -14,6 +14,7 @@ from conversations.models import AccessLogEntry
 from reports import pdf_archive
 from reports.models import PdfArchive
 from tests import factories
+from tests.organisation import page_client
 
 pytestmark = pytest.mark.django_db
 REQUEST = "/medarbeidere/pdf-arkiv/"
@@ -30,12 +31,6 @@ def team():
     return leader, cycle, conversations
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def ask(client, cycle):
     """Ask on the page; the task runs after commit (at once with the tests' task backend)."""
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -44,7 +39,7 @@ def ask(client, cycle):
 
 def test_the_leader_asks_waits_and_downloads(team):
     leader, cycle, conversations = team
-    client = client_for(leader)
+    client = page_client(leader)
     assert "pdf-arkiv" in client.get("/medarbeidere/").content.decode()
 
     response = ask(client, cycle)
@@ -70,12 +65,12 @@ def test_progress_is_shown_while_it_is_made(team):
     archive = PdfArchive.objects.create(
         leader=leader, cycle=cycle, language="nb", status="running", total=3, done=1
     )
-    page = client_for(leader).get(f"/medarbeidere/pdf-arkiv/{archive.pk}/").content.decode()
+    page = page_client(leader).get(f"/medarbeidere/pdf-arkiv/{archive.pk}/").content.decode()
     assert "Lager PDF-sammendragene: 1 av 3." in page
     assert '<progress value="1" max="3">' in page
     assert '<meta http-equiv="refresh" content="2">' in page
     # The file is not offered before it is ready: the status page again.
-    early = client_for(leader).get(f"/medarbeidere/pdf-arkiv/{archive.pk}/fil/")
+    early = page_client(leader).get(f"/medarbeidere/pdf-arkiv/{archive.pk}/fil/")
     assert early.status_code == 302 and early["Location"] == f"/medarbeidere/pdf-arkiv/{archive.pk}/"
 
 
@@ -88,35 +83,35 @@ def test_a_pending_archive_is_answered_instead_of_a_second_one(team):
 
 def test_nobody_else_sees_it(team):
     leader, cycle, _conversations = team
-    ask(client_for(leader), cycle)
+    ask(page_client(leader), cycle)
     archive = PdfArchive.objects.get()
     other_leader, _employee = factories.make_pair()
     for path in (f"/medarbeidere/pdf-arkiv/{archive.pk}/", f"/medarbeidere/pdf-arkiv/{archive.pk}/fil/"):
-        assert client_for(other_leader).get(path).status_code == 404
-    assert client_for(other_leader).get("/medarbeidere/pdf-arkiv/999999999/").status_code == 404
+        assert page_client(other_leader).get(path).status_code == 404
+    assert page_client(other_leader).get("/medarbeidere/pdf-arkiv/999999999/").status_code == 404
     employee = factories.UserFactory()
-    assert client_for(employee).post(REQUEST, {"cycle": cycle.pk}).status_code == 403
-    assert client_for(leader).post(REQUEST, {"cycle": "2" * 30}).status_code == 404
-    assert client_for(leader).get(REQUEST).status_code == 405
+    assert page_client(employee).post(REQUEST, {"cycle": cycle.pk}).status_code == 403
+    assert page_client(leader).post(REQUEST, {"cycle": "2" * 30}).status_code == 404
+    assert page_client(leader).get(REQUEST).status_code == 405
 
 
 def test_a_leader_who_lost_a_conversation_no_longer_gets_the_file(team):
     leader, cycle, conversations = team
-    ask(client_for(leader), cycle)
+    ask(page_client(leader), cycle)
     archive = PdfArchive.objects.get()
     employee = conversations[0].employee
     employee.manager = factories.LeaderFactory(unit=employee.unit)
     employee.save(update_fields=["manager"])
     services.employee_manager_changed(employee=employee)
-    assert client_for(leader).get(f"/medarbeidere/pdf-arkiv/{archive.pk}/fil/").status_code == 404
+    assert page_client(leader).get(f"/medarbeidere/pdf-arkiv/{archive.pk}/fil/").status_code == 404
 
 
 def test_archives_go_after_a_day(team):
     leader, cycle, _conversations = team
-    ask(client_for(leader), cycle)
+    ask(page_client(leader), cycle)
     archive = PdfArchive.objects.get()
     PdfArchive.objects.filter(pk=archive.pk).update(created_at=timezone.now() - datetime.timedelta(hours=25))
-    assert client_for(leader).get(f"/medarbeidere/pdf-arkiv/{archive.pk}/").status_code == 404
+    assert page_client(leader).get(f"/medarbeidere/pdf-arkiv/{archive.pk}/").status_code == 404
     assert pdf_archive.pdf_archives_prune() == 1
     assert not PdfArchive.objects.exists()
 
@@ -126,7 +121,7 @@ def test_asking_renders_nothing_in_the_request(team, monkeypatch):
     leader, cycle, _conversations = team
     rendered = []
     monkeypatch.setattr("reports.pdf.render_conversation_pdf", lambda *a, **k: rendered.append(1))
-    response = client_for(leader).post(REQUEST, {"cycle": cycle.pk})  # on-commit task never runs here
+    response = page_client(leader).post(REQUEST, {"cycle": cycle.pk})  # on-commit task never runs here
     assert response.status_code == 302
     assert rendered == []
     assert PdfArchive.objects.get().status == "queued"

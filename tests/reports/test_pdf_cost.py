@@ -17,7 +17,7 @@ from goals import services as goal_services
 from reports import pdf, pdf_text
 from reports.selectors import conversation_pdf_data
 from tests import factories
-from tests.reports.conftest import build_contract
+from tests.reports.contracts import build_contract
 
 ZWSP = "\u200b"
 # The worst cases (every free text at the 3,000 characters a party may write) take 0.5-0.9 s of CPU here

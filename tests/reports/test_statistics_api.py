@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from conversations.models import Cycle
 from organization.models import User
 from tests import factories
+from tests.organisation import api_client
 from tests.reports.statistics_helpers import conversation, people, unit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.reports.test_statistics_api")]
@@ -54,14 +55,8 @@ def organisation():
     return {"cycle": cycle, "earlier": earlier, "kommune": kommune, "hr": hr[0], "leader": leaders[0]}
 
 
-def client_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def test_hr_gets_the_figures_with_min_group_size(organisation):
-    response = client_for(organisation["hr"]).get(
+    response = api_client(organisation["hr"]).get(
         URL, {"cycle": organisation["cycle"].pk, "unit": organisation["kommune"].pk}
     )
     assert response.status_code == 200
@@ -75,7 +70,7 @@ def test_hr_gets_the_figures_with_min_group_size(organisation):
 
 
 def test_the_whole_organisation_without_a_unit(organisation):
-    response = client_for(organisation["hr"]).get(URL, {"cycle": organisation["cycle"].pk})
+    response = api_client(organisation["hr"]).get(URL, {"cycle": organisation["cycle"].pk})
     assert response.status_code == 200
     assert response.json()["unit"] == {"id": None, "name": None, "path": None}
     assert [g["unit"]["name"] for g in response.json()["groups"]][1:] == ["HR", "Kommune", "Ledelse"]
@@ -85,14 +80,14 @@ def test_the_whole_organisation_without_a_unit(organisation):
 def test_everyone_but_hr_is_refused(organisation, url):
     employee = User.objects.filter(unit__name="C").first()
     for user in (employee, organisation["leader"]):
-        response = client_for(user).get(url, {"cycle": organisation["cycle"].pk})
+        response = api_client(user).get(url, {"cycle": organisation["cycle"].pk})
         assert response.status_code == 403
     assert APIClient().get(url, {"cycle": organisation["cycle"].pk}).status_code in (401, 403)
 
 
 @pytest.mark.parametrize("url", [URL, CSV_URL, PDF_URL])
 def test_bad_and_unknown_parameters(organisation, url):
-    client = client_for(organisation["hr"])
+    client = api_client(organisation["hr"])
     assert client.get(url).status_code == 400
     assert client.get(url, {"cycle": "x"}).status_code == 400
     assert client.get(url, {"cycle": 999999}).status_code == 404
@@ -104,7 +99,7 @@ def _secrets():
 
 
 def test_no_response_contains_an_employee_id_or_name(organisation):
-    client = client_for(organisation["hr"])
+    client = api_client(organisation["hr"])
     cycle = organisation["cycle"].pk
     texts = []
     for params in ({"cycle": cycle}, {"cycle": cycle, "unit": organisation["kommune"].pk}):
@@ -120,7 +115,7 @@ def test_no_response_contains_an_employee_id_or_name(organisation):
 
 
 def test_csv_lists_every_figure_and_leaves_suppressed_ones_empty(organisation):
-    response = client_for(organisation["hr"]).get(
+    response = api_client(organisation["hr"]).get(
         CSV_URL, {"cycle": organisation["cycle"].pk, "unit": organisation["kommune"].pk}
     )
     assert response.status_code == 200
@@ -134,7 +129,7 @@ def test_csv_lists_every_figure_and_leaves_suppressed_ones_empty(organisation):
 
 
 def test_pdf_has_the_charts_and_figures(organisation):
-    response = client_for(organisation["hr"]).get(
+    response = api_client(organisation["hr"]).get(
         PDF_URL, {"cycle": organisation["cycle"].pk, "unit": organisation["kommune"].pk}
     )
     assert response.status_code == 200
@@ -146,7 +141,7 @@ def test_pdf_has_the_charts_and_figures(organisation):
 
 
 def test_the_endpoint_query_count_does_not_grow(organisation):
-    client = client_for(organisation["hr"])
+    client = api_client(organisation["hr"])
     params = {"cycle": organisation["cycle"].pk, "unit": organisation["kommune"].pk}
     with CaptureQueriesContext(connection) as before:
         client.get(URL, params)

@@ -390,11 +390,11 @@ def test_requests_wait_for_a_computation_under_way_instead_of_repeating_it(cycle
     assert figures(result, "Kommune")["confirmed"]["value"] == 19
 
 
-def test_a_request_stops_waiting_and_computes(cycle, kommune, monkeypatch):
+def test_a_request_stops_waiting_and_computes(cycle, kommune, settings):
     statistics.cycle_statistics(cycle=cycle, unit=kommune)
     add_confirmed_unit(cycle, kommune)
     cache.add(snapshot_name(cycle) + ":computing", True)  # a process that died computing
-    monkeypatch.setattr(statistics_cache, "WAIT_SECONDS", 0.3)
+    settings.SAMTALE_STATISTICS_WAIT_SECONDS = 0.3
 
     result = statistics.cycle_statistics(cycle=cycle, unit=kommune)
 

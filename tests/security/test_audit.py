@@ -26,7 +26,7 @@ from conversations.retention import apply_retention
 from core import audit
 from goals.models import Goal
 from tests import factories
-from tests.api.helpers import confirm
+from tests.workflow import confirm
 
 API = "/api/v1/"
 pytestmark = pytest.mark.django_db

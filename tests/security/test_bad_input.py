@@ -20,8 +20,9 @@ from conversations import reminders, services, workflow
 from conversations.models import AgendaPoint, Comment, Cycle, DeputyGrant, FollowUp, ItemResponse
 from core import free_text
 from goals.models import Expectation, Goal, Task
-from tests.conversations.conftest import snapshot
-from tests.security.conftest import ESCAPED_PAYLOAD, PAYLOAD, in_days, latest_version
+from tests.factories import in_days
+from tests.security.conftest import ESCAPED_PAYLOAD, PAYLOAD
+from tests.workflow import latest_version, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +173,7 @@ ENDPOINTS = {
     ),
     "follow-up": Endpoint(
         "follow-up",
-        "deputy_active",
+        "deputy",
         "post",
         lambda w: f"conversations/{w.confirmed.pk}/follow-ups/",
         lambda w: {"goal": goal(w.confirmed).pk, "progress": 50, "item_status": "on_track"},

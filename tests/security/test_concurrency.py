@@ -22,8 +22,9 @@ from conversations import contract, permissions
 from conversations.models import Confirmation, Conversation, HistoryEntry, Status
 from goals.models import Goal
 from tests import factories
-from tests.conversations.conftest import walk
-from tests.security.conftest import in_days
+from tests.factories import in_days
+from tests.organisation import api_client
+from tests.workflow import walk
 
 pytestmark = [
     pytest.mark.skipif(
@@ -35,12 +36,6 @@ pytestmark = [
 
 API = "/api/v1/"
 ROUNDS = 4
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def race(*calls, timeout: float = 30):
@@ -89,7 +84,7 @@ def test_two_patches_with_the_same_etag_one_wins_one_gets_412(draft):
         titles = (f"A{round_}", f"B{round_}")
 
         def patch(title, url=url, etag=etag):
-            return lambda: client_for(leader).patch(url, {"title": title}, format="json", HTTP_IF_MATCH=etag)
+            return lambda: api_client(leader).patch(url, {"title": title}, format="json", HTTP_IF_MATCH=etag)
 
         responses = race(patch(titles[0]), patch(titles[1]))
         codes = sorted(r.status_code for r in responses)
@@ -111,7 +106,7 @@ def test_a_change_racing_a_delete_never_fails_the_server(pair):
 
         def call(method, leader=conversation.leader, url=url, etag=etag):
             body = {"title": "Ny"} if method == "patch" else None
-            return lambda: getattr(client_for(leader), method)(url, body, format="json", HTTP_IF_MATCH=etag)
+            return lambda: getattr(api_client(leader), method)(url, body, format="json", HTTP_IF_MATCH=etag)
 
         responses = race(*(call(method) for method in pair))
         codes = [r.status_code for r in responses]
@@ -124,7 +119,7 @@ def test_a_change_racing_a_delete_never_fails_the_server(pair):
 def test_a_double_submit_makes_one_version(draft):
     leader = draft.leader
     url = f"{API}conversations/{draft.pk}/submit/"
-    responses = race(lambda: client_for(leader).post(url), lambda: client_for(leader).post(url))
+    responses = race(lambda: api_client(leader).post(url), lambda: api_client(leader).post(url))
     assert sorted(r.status_code for r in responses) == [201, 409]
     assert draft.versions.count() == 1
 
@@ -136,7 +131,7 @@ def test_a_double_confirmation_confirms_once(draft):
     url = f"{API}conversations/{draft.pk}/confirm/"
 
     def confirm():
-        return client_for(draft.employee).post(url, body, format="json")
+        return api_client(draft.employee).post(url, body, format="json")
 
     responses = race(confirm, confirm)
     assert sorted(r.status_code for r in responses) == [200, 409]
@@ -145,7 +140,7 @@ def test_a_double_confirmation_confirms_once(draft):
 
 def _amend_edit_submit(leader, conversation_id: int, title: str) -> list[int]:
     """The leader amends as soon as the state allows, changes the goal and submits the next version."""
-    client = client_for(leader)
+    client = api_client(leader)
     base = f"{API}conversations/{conversation_id}/"
     codes = []
     for _attempt in range(200):
@@ -167,7 +162,7 @@ def _amend_edit_submit(leader, conversation_id: int, title: str) -> list[int]:
 def _confirm_what_was_read(employee, conversation_id: int, seen: dict, delay: float):
     time.sleep(delay)
     body = {"version": seen["number"], "sha256": seen["sha256"]}
-    return client_for(employee).post(f"{API}conversations/{conversation_id}/confirm/", body, format="json")
+    return api_client(employee).post(f"{API}conversations/{conversation_id}/confirm/", body, format="json")
 
 
 def test_a_confirmation_racing_an_amendment_never_confirms_stale_content():
@@ -175,7 +170,7 @@ def test_a_confirmation_racing_an_amendment_never_confirms_stale_content():
     for round_ in range(ROUNDS):
         conversation = walk(factories.make_conversation(), Status.AWAITING_CONFIRMATION)
         employee, leader = conversation.employee, conversation.leader
-        reader = client_for(employee)
+        reader = api_client(employee)
         seen = reader.get(f"{API}conversations/{conversation.pk}/").json()["current_version"]
         (read_version,) = reader.get(f"{API}conversations/{conversation.pk}/versions/").json()["results"]
         new_title = f"Endret i runde {round_}"
@@ -211,13 +206,13 @@ def _the_old_hash_never_confirms_the_new_content(employee, conversation, seen, l
         {"version": seen["number"], "sha256": seen["sha256"]},
         {"version": latest.number, "sha256": seen["sha256"]},
     ):
-        assert client_for(employee).post(url, body, format="json").status_code == 409
+        assert api_client(employee).post(url, body, format="json").status_code == 409
     assert Confirmation.objects.filter(conversation=conversation).count() == 1
 
 
 def _answering_client(user) -> APIClient:
     """A client that gets a server error as a 500 response (as a real client would), not as an exception."""
-    client = client_for(user)
+    client = api_client(user)
     client.raise_request_exception = False
     return client
 
@@ -240,4 +235,4 @@ def test_twenty_parallel_deputy_grants_on_one_conversation_all_succeed_and_all_h
     holders = permissions.rights_holders(draft)
     assert all(holders.get(d.pk) == permissions.DEPUTY_PERMS for d in deputies), "every grant gives rights"
     for deputy in deputies:
-        assert client_for(deputy).get(f"{API}conversations/{draft.pk}/").status_code == 200
+        assert api_client(deputy).get(f"{API}conversations/{draft.pk}/").status_code == 200

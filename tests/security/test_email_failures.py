@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from conversations.models import Comment, Confirmation, DeputyGrant, Status
-from tests.security.conftest import in_days, latest_version
+from tests.factories import in_days
+from tests.workflow import latest_version
 
 pytestmark = pytest.mark.django_db
 

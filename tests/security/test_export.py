@@ -16,7 +16,8 @@ from conversations import services, workflow
 from conversations.models import AccessLogEntry, Comment, DeputyGrant, ItemResponse
 from goals import services as goal_services
 from tests import factories
-from tests.security.conftest import confirm_latest, in_days, latest_version
+from tests.factories import in_days
+from tests.workflow import confirm_latest, latest_version
 
 pytestmark = pytest.mark.django_db
 

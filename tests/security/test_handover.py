@@ -18,8 +18,8 @@ from conversations import notifications, services, workflow
 from conversations.models import ConversationUserObjectPermission, DeputyGrant, Status
 from organization.models import User
 from tests import factories
-from tests.conversations.conftest import change_manager, conversation_in, expire_grants_of
-from tests.security.conftest import in_days
+from tests.factories import conversation_in, in_days
+from tests.workflow import change_manager, expire_grants_of
 
 pytestmark = pytest.mark.django_db
 

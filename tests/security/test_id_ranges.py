@@ -79,7 +79,7 @@ def fill(value, huge, world):
     if value == "EMPLOYEE":
         return world.employee.pk
     if value == "DEPUTY":
-        return world.deputy_active.pk
+        return world.deputy.pk
     return value
 
 
@@ -196,7 +196,7 @@ def test_page_forms_and_queries_with_ids_out_of_range_never_fail(world, huge):
         leader.post(f"/samtaler/{draft}/kommentarer/goal-{huge}/", {"c-goal-1-text": "Hei"}),
         employee.post(f"/samtaler/{awaiting}/svar/goal-{huge}/", {"stance": "agree"}),
         employee.post(f"/samtaler/{awaiting}/bekreft/", {"version": huge, "sha256": "a" * 64}),
-        leader.post("/stedfortredere/", {"deputy": world.deputy_active.employee_id, "conversation": huge}),
+        leader.post("/stedfortredere/", {"deputy": world.deputy.employee_id, "conversation": huge}),
         leader.post(f"/medarbeidere/{world.employee.pk}/ny-samtale/", {"cycle": huge}),
     ]
     goal = world.draft.goals.first()

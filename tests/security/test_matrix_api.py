@@ -16,15 +16,16 @@ from conversations.models import ConversationUserObjectPermission
 from goals import proposals
 from goals.models import Proposal, UnitGoal
 from tests import factories
-from tests.conversations.conftest import snapshot
-from tests.security.conftest import PEOPLE, ROLES, in_days, latest_version
+from tests.factories import in_days
+from tests.security.conftest import PEOPLE, ROLES
+from tests.workflow import latest_version, snapshot
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/"
 OUTSIDERS = ("other_employee", "other_leader", "hr", "deputy_expired", "former_leader")
 # The deputies are leaders too (DESIGN.md: a deputy is another leader).
-LEADERS = ("leader", "other_leader", "former_leader", "deputy_active", "deputy_expired")
+LEADERS = ("leader", "other_leader", "former_leader", "deputy", "deputy_expired")
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -33,7 +34,7 @@ def parties(leader: int, employee: int, deputy: int) -> dict[str, int]:
     return {
         "leader": leader,
         "employee": employee,
-        "deputy_active": deputy,
+        "deputy": deputy,
         **dict.fromkeys(OUTSIDERS, 404),
         "anonymous": 401,
     }
@@ -64,7 +65,7 @@ class Op:
 
 
 # Everyone in the world's unit who leads (the leader role), and HR; other_leader leads another unit.
-UNIT_WRITERS = ("leader", "former_leader", "deputy_active", "deputy_expired", "hr")
+UNIT_WRITERS = ("leader", "former_leader", "deputy", "deputy_expired", "hr")
 
 
 def _unit_goal_body(world, user):
@@ -203,7 +204,7 @@ TABLE = [
     Op(
         "delete",
         "deputies/<id:pk>/",
-        everyone(404, leader=204, deputy_active=403),
+        everyone(404, leader=204, deputy=403),
         "grant",
     ),
     Op("get", "cycles/<id:pk>/pdfs.zip", only(LEADERS, 200), "cycle"),
@@ -333,7 +334,7 @@ def test_lists_show_exactly_what_the_role_may_see(world, api_as, role):
     expected = {
         "leader": mine,
         "employee": mine,
-        "deputy_active": mine,
+        "deputy": mine,
         "other_leader": {world.foreign.pk},
         "other_employee": {world.foreign.pk},
     }.get(role, set())

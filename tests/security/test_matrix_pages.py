@@ -13,14 +13,15 @@ import pytest
 from django.contrib.messages import constants, get_messages
 from django.urls import URLPattern, URLResolver, reverse
 
-from tests.conversations.conftest import snapshot
-from tests.security.conftest import PEOPLE, ROLES, in_days, latest_version
+from tests.factories import in_days
+from tests.security.conftest import PEOPLE, ROLES
+from tests.workflow import latest_version, snapshot
 
 pytestmark = pytest.mark.django_db
 
 OUTSIDERS = ("other_employee", "other_leader", "hr", "deputy_expired", "former_leader")
 # The deputies are leaders too (DESIGN.md: a deputy is another leader).
-LEADERS = ("leader", "other_leader", "former_leader", "deputy_active", "deputy_expired")
+LEADERS = ("leader", "other_leader", "former_leader", "deputy", "deputy_expired")
 LOGIN = "login"  # expected "status" of an anonymous request: a redirect to the login page
 OK = "ok"  # a POST that succeeded: redirect with a success message and no error
 
@@ -29,7 +30,7 @@ def parties(leader, employee, deputy, outsiders=404) -> dict:
     return {
         "leader": leader,
         "employee": employee,
-        "deputy_active": deputy,
+        "deputy": deputy,
         **dict.fromkeys(OUTSIDERS, outsiders),
         "anonymous": LOGIN,
     }
@@ -379,9 +380,7 @@ def test_action_pages_refuse_get(world, page_as, page):
 
 
 def test_the_deputy_sees_the_conversation_but_not_its_access_log_link(world, page_as):
-    body = (
-        page_as(world.deputy_active).get(reverse("web:conversation", args=[world.draft.pk])).content.decode()
-    )
+    body = page_as(world.deputy).get(reverse("web:conversation", args=[world.draft.pk])).content.decode()
     assert reverse("web:access_log", args=[world.draft.pk]) not in body
     own = page_as(world.employee).get(reverse("web:conversation", args=[world.draft.pk])).content.decode()
     assert reverse("web:access_log", args=[world.draft.pk]) in own

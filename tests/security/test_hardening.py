@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from tests import factories
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db
