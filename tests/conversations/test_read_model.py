@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from conversations import selectors
 from conversations.models import Status
-from tests.conversations.conftest import conversation_in
+from tests.factories import conversation_in
 
 pytestmark = pytest.mark.django_db
 
