@@ -44,7 +44,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
 from bench.pdf_worst_case import ALL_KINDS, SHAPES, build_worst_case  # noqa: E402
-from conversations.permissions import access_conversation  # noqa: E402
+from conversations.access.permissions import access_conversation  # noqa: E402
 from reports.pdf import render_conversation_pdf  # noqa: E402
 from reports.selectors import conversation_pdf_data  # noqa: E402
 from tests.reports.contracts import build_contract  # noqa: E402

@@ -19,8 +19,9 @@ from collections.abc import Callable, Sequence
 
 from django.utils import timezone
 
-from conversations import cycle_services, workflow
 from conversations import services as conversation_services
+from conversations.contract import workflow
+from conversations.cycles import services as cycle_services
 from conversations.models import Conversation
 from core import free_text
 from goals import services as goal_services

@@ -7,7 +7,7 @@ from identity.language import set_language
 from organization.views import PasswordResetView
 
 api_patterns = [
-    path("", include("conversations.api_urls")),
+    path("", include("conversations.api.urls")),
     path("", include("goals.api_urls")),
     path("", include("reports.pdf_urls")),
     path("", include("reports.statistics_urls")),
@@ -30,9 +30,9 @@ urlpatterns = [
     path("hr/", include("reports.statistics_page_urls")),
     path("medarbeidere/pdf-arkiv/", include("reports.pdf_archive_urls")),
     path("", include("goals.page_urls")),
-    path("", include("conversations.page_urls")),
+    path("", include("conversations.web.urls")),
 ]
 
-handler403 = "conversations.views.errors.permission_denied"
-handler404 = "conversations.views.errors.page_not_found"
-handler500 = "conversations.views.errors.server_error"
+handler403 = "conversations.web.views.errors.permission_denied"
+handler404 = "conversations.web.views.errors.page_not_found"
+handler500 = "conversations.web.views.errors.server_error"

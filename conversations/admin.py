@@ -10,7 +10,6 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.utils.translation import gettext_lazy as _
 
-from conversations import history
 from conversations.models import (
     AccessLogEntry,
     AgendaPoint,
@@ -29,6 +28,7 @@ from conversations.models import (
     Template,
     TemplatePoint,
 )
+from conversations.records import history
 from conversations.services import access_log_record, employee_manager_changed
 from organization.admin import UnitSubtreeFilter
 from organization.admin import UserAdmin as OrganizationUserAdmin

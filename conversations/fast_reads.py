@@ -7,7 +7,7 @@ less than half the requests per second of the trivial endpoint (see the README's
 these reads, and only these, are plain SQL run through Django's cursor (`connection.cursor()`, public
 API), written here once from the models' table and column names; objects are made with the documented
 `Model.from_db`, and the list's output straight from the rows.
-`conversations.waiting` runs one more such statement (what waits on whom, for `me/waiting/` and the
+`conversations.notify.waiting` runs one more such statement (what waits on whom, for `me/waiting/` and the
 leader's reports page) over `VISIBLE_IDS_SQL`, for the same reason.
 
 Each function here has an ORM twin that the rest of the project uses, and tests/test_scale.py compares
@@ -26,9 +26,9 @@ from django.db.models import DateTimeField
 from django.http import Http404
 from django.utils import timezone
 
+from conversations.access.permissions import VIEW, Access, require
+from conversations.api.serializers.output import iso_date, iso_datetime
 from conversations.models import ContractVersion, Conversation, Cycle
-from conversations.permissions import VIEW, Access, require
-from conversations.serializers.output import iso_date, iso_datetime
 from core.ids import id_or_404
 from goals.models import Expectation, Goal, Task
 from organization.models import OrgUnit, User

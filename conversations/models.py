@@ -96,7 +96,7 @@ class Cycle(models.Model):
 
 
 # The rights on a conversation (codenames of the model's permissions, Django's own view right and
-# those of `Conversation.Meta.permissions`); who holds which is decided in `conversations.permissions`.
+# those of `Conversation.Meta.permissions`); who holds which is decided in `conversations.access.permissions`.
 VIEW = "view_conversation"
 MANAGE = "manage_conversation"
 RESPOND = "respond_conversation"
@@ -119,7 +119,7 @@ def active_grant_filter(user, today, conversation_ref="pk", leader_ref="leader")
 def visible_conditions(user_id: int, today) -> Q:
     """The conversations the user may see: a view right, held as a party (employee, leader, the
     employee's current manager) or through a grant active today, so a stale right shows nothing.
-    `conversations.permissions` checks one conversation by the same rule."""
+    `conversations.access.permissions` checks one conversation by the same rule."""
     granted = ConversationUserObjectPermission.objects.filter(user=user_id, permission__codename=VIEW)
     party = Q(employee=user_id) | Q(leader=user_id) | Q(employee__manager=user_id)
     deputy = Exists(active_grant_filter(user_id, today))

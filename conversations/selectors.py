@@ -15,10 +15,20 @@ from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from conversations import fast_reads, waiting
-from conversations.contract import expectations_of, goals_of, tasks_of
-from conversations.deputy_selectors import active_deputy_grants
-from conversations.dialogue import MARK_KINDS
+from conversations import fast_reads
+from conversations.access.deputy_selectors import active_deputy_grants
+from conversations.access.permissions import (
+    COMMENT,
+    DECIDE_PROPOSAL,
+    MANAGE,
+    PROPOSE,
+    RESPOND,
+    Access,
+    conversation_perms,
+)
+from conversations.contract.canonical import expectations_of, goals_of, tasks_of
+from conversations.contract.workflow import TRANSITIONS, allowed_transitions
+from conversations.dialogue.rules import MARK_KINDS
 from conversations.models import (
     FINISHED_STATUSES,
     AccessLogEntry,
@@ -33,16 +43,7 @@ from conversations.models import (
     ItemResponse,
     Status,
 )
-from conversations.permissions import (
-    COMMENT,
-    DECIDE_PROPOSAL,
-    MANAGE,
-    PROPOSE,
-    RESPOND,
-    Access,
-    conversation_perms,
-)
-from conversations.workflow import TRANSITIONS, allowed_transitions
+from conversations.notify import waiting
 from core.ids import is_id
 from goals.models import Expectation, Goal, Task
 from goals.selectors import support_chains

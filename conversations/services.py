@@ -8,7 +8,15 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conversations import dialogue, history, notifications
+from conversations.access.permissions import (
+    COMMENT,
+    MANAGE,
+    NOT_YOUR_REPORT,
+    RESPOND,
+    require,
+    sync_conversation_permissions,
+)
+from conversations.dialogue import rules as dialogue
 from conversations.models import (
     FINISHED_STATUSES,
     AccessLogEntry,
@@ -22,14 +30,8 @@ from conversations.models import (
     ItemResponse,
     Status,
 )
-from conversations.permissions import (
-    COMMENT,
-    MANAGE,
-    NOT_YOUR_REPORT,
-    RESPOND,
-    require,
-    sync_conversation_permissions,
-)
+from conversations.notify import notifications
+from conversations.records import history
 from core.db import in_chunks, locked
 from core.errors import InvalidInput, InvalidTransition, NotAllowed, PreconditionFailed
 from goals.carry_over import carry_over_open_items
@@ -271,7 +273,7 @@ def follow_up_create(
 
     `kind`: a note, a question (open, waiting on the other party, until answered), an answer to the
     question `answers` (by the other party only, once; it is about the question's item), or a mark
-    (`kept`, `not_kept`) on an expectation made to the actor (`conversations.dialogue`).
+    (`kept`, `not_kept`) on an expectation made to the actor (`conversations.dialogue.rules`).
     `holders`: the rights held on the conversation as the caller has just read them
     (`permissions.conversation_access`), so they are not read again."""
     require(actor, conversation, COMMENT, holders)

@@ -12,7 +12,7 @@ The event tables are append-only (a trigger refuses UPDATE and DELETE); only ret
 On PostgreSQL the triggers are pghistory's own (installed by the migrations). On SQLite, the embedded
 default, `core.audit_sqlite` builds equivalent SQLite triggers into the same event tables.
 
-The parties' readable account of their conversation is `conversations.history`; this trail is the
+The parties' readable account of their conversation is `conversations.records.history`; this trail is the
 complete record behind it, for the operators of the service (database access).
 """
 

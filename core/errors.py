@@ -21,7 +21,7 @@ class DomainError(Exception):
 
 
 class InvalidTransition(DomainError, code="invalid_transition", http_status=409):
-    """The action is not one the conversation's current state allows (see `conversations.workflow`)."""
+    """The action is not one the conversation's current state allows (`conversations.contract.workflow`)."""
 
     default_message = _("This action is not allowed in the conversation's current state.")
 

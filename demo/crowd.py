@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from conversations import services, workflow
+from conversations import services
+from conversations.contract import workflow
 from conversations.models import Cycle
 from demo import demo_data as demo
 from demo.scale_data import FIRST_NAMES, LAST_NAMES

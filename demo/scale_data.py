@@ -6,8 +6,8 @@ parent unit), a cycle per year and, per cycle, a conversation per employee in a 
 realistic mix, with its items (about five), versions, confirmations, answers, comments, agenda points,
 follow-ups through the year, history, access log and the guardian rights. Rows carry explicit ids so
 that every table can be written with COPY (PostgreSQL) or executemany, in any order, within one
-transaction per chunk. Rights are computed with `conversations.permissions.desired_perms`, so they are
-exactly what the services would grant; version content goes through `conversations.contract`.
+transaction per chunk. Rights are computed with `conversations.access.permissions.desired_perms`, so they are
+exactly what the services would grant; version content goes through `conversations.contract.canonical`.
 """
 
 import datetime
@@ -16,9 +16,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from conversations.contract import canonical_json, sha256_of
+from conversations.access.permissions import desired_perms
+from conversations.contract.canonical import canonical_json, sha256_of
 from conversations.models import Status
-from conversations.permissions import desired_perms
 
 SCALE_PASSWORD = "samtale-scale"  # noqa: S105  (benchmark data only, printed by the command)
 TOP_UNIT = "Skala kommune"
@@ -682,7 +682,7 @@ class Story:
         )
 
     def content(self) -> dict:
-        """The version content exactly as `conversations.contract.contract_content` builds it."""
+        """The version content exactly as `conversations.contract.canonical.contract_content` builds it."""
         employee, leader = self.person, self.plan.person(self.leader_id)
 
         def date(value):
@@ -894,7 +894,7 @@ QUERY_COUNTS = {
     # (reports.statistics_queries.data_version). A fixed number whatever the size.
     "statistics (whole org)": 3,
     # token; then every thing that waits in the open conversations the caller may see, in one
-    # statement (conversations.waiting.THINGS_SQL), whatever the size and the kinds.
+    # statement (conversations.notify.waiting.THINGS_SQL), whatever the size and the kinds.
     "waiting (leader)": 2,
     "waiting (employee)": 2,
     # The leader's Retning page, HTML: session, user, then goals.selectors.direction (5 queries:

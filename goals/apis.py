@@ -3,8 +3,8 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
-from conversations.apis.dialogue import ConversationChildView
-from conversations.permissions import DECIDE_PROPOSAL, PROPOSE
+from conversations.access.permissions import DECIDE_PROPOSAL, PROPOSE
+from conversations.api.apis.dialogue import ConversationChildView
 from core.api import ApiView
 from core.etag import expected_revision, with_etag
 from core.schema import ETAG_HEADER, IF_MATCH, errors

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from conversations.forms import PageForm, RevisionForm
 from conversations.models import Cycle
+from conversations.web.forms import PageForm, RevisionForm
 from core import free_text
 from goals.models import UnitGoal
 

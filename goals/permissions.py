@@ -4,7 +4,7 @@ personal data); HR writes them for any unit, a leader for their own unit and the
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from conversations.permissions import VIEW, access_item
+from conversations.access.permissions import VIEW, access_item
 from core.errors import NotAllowed
 from core.ids import id_or_404
 from goals.models import Proposal, UnitGoal
@@ -39,6 +39,6 @@ def access_unit_goal(user, pk) -> UnitGoal:
 
 
 def access_proposal(user, pk, perm: str = VIEW) -> Proposal:
-    """An employee's proposal through its conversation's rights (`conversations.permissions`): the
+    """An employee's proposal through its conversation's rights (`conversations.access.permissions`): the
     same 404 when missing or hidden, NotAllowed without `perm`."""
     return access_item(user, Proposal, pk, perm)

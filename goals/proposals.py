@@ -7,9 +7,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from conversations import history, notifications
+from conversations.access.permissions import DECIDE_PROPOSAL, PROPOSE, require
 from conversations.models import FINISHED_STATUSES, Conversation, Status
-from conversations.permissions import DECIDE_PROPOSAL, PROPOSE, require
+from conversations.notify import notifications
+from conversations.records import history
 from core.db import locked
 from core.errors import InvalidInput, InvalidTransition
 from goals import services
@@ -50,7 +51,7 @@ def proposal_create(
     direction: str = "",
 ) -> Proposal:
     """The employee proposes an item. Precondition: the conversation is a draft. Records it in the
-    history; it then waits on the leader (`conversations.waiting`), who is told by e-mail."""
+    history; it then waits on the leader (`conversations.notify.waiting`), who is told by e-mail."""
     conversation = locked(Conversation.objects.select_related("employee"), conversation.pk)
     require(actor, conversation, PROPOSE)
     if conversation.status != Status.DRAFT:

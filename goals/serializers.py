@@ -2,8 +2,7 @@
 
 from rest_framework import serializers
 
-from conversations.models import Cycle
-from conversations.serializers.common import (
+from conversations.api.serializers.common import (
     MAX_ID,
     PersonSerializer,
     StrictCharField,
@@ -11,6 +10,7 @@ from conversations.serializers.common import (
     UnitSerializer,
     free_text_field,
 )
+from conversations.models import Cycle
 from goals.models import Expectation, Goal, Proposal, UnitGoal
 from organization.models import OrgUnit
 

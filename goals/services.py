@@ -8,9 +8,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from conversations import history, workflow
+from conversations.access.permissions import MANAGE, require
+from conversations.contract import workflow
 from conversations.models import Conversation, Status
-from conversations.permissions import MANAGE, require
+from conversations.records import history
 from core.db import locked
 from core.errors import InvalidTransition, PreconditionFailed
 from goals.models import Expectation, Goal, Task

@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from conversations.cycle_selectors import current_cycle
+from conversations.cycles.selectors import current_cycle
 from conversations.models import Cycle
-from conversations.views._common import page, run_action, run_form_action
+from conversations.web.views._common import page, run_action, run_form_action
 from goals import selectors, unit_goals
 from goals.forms import UnitGoalCopyForm, UnitGoalEditForm, UnitGoalForm
 from goals.permissions import access_unit_goal, may_write_unit_goals

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 
+from conversations.access.permissions import access_conversation
 from conversations.models import Cycle
-from conversations.permissions import access_conversation
 from conversations.selectors import cycle_conversations_for_leader
 from conversations.services import access_log_record
 from core.api import DownloadView, PDFRenderer, ZipRenderer, attachment

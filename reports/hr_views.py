@@ -1,5 +1,5 @@
 """HR's workspace: the start page HR lands on, and the conversation templates (maler) edited in the
-pages. Writes go through `conversations.template_services`; every page is HR's alone (403 for others,
+pages. Writes go through `conversations.cycles.template_services`; every page is HR's alone (403 for others,
 as the other HR pages)."""
 
 from django.db.models import Count, Prefetch
@@ -8,9 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conversations import cycle_selectors, template_services, waiting
+from conversations.cycles import selectors as cycle_selectors
+from conversations.cycles import template_services
 from conversations.models import Cycle, Template, TemplatePoint
-from conversations.views._common import page, run_action, run_form_action
+from conversations.notify import waiting
+from conversations.web.views._common import page, run_action, run_form_action
 from reports.hr_forms import TemplateNameForm, TemplatePointForm
 from reports.statistics_views import hr_required
 

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from conversations.models import Cycle
-from conversations.views._common import page
+from conversations.web.views._common import page
 from core.errors import InvalidTransition
 from core.ids import is_id
 from reports import pdf_archive

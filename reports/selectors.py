@@ -14,7 +14,7 @@ from itertools import zip_longest
 from django.utils.translation import gettext_lazy as _
 
 from conversations import selectors
-from conversations.contract import contract_content
+from conversations.contract.canonical import contract_content
 from conversations.models import Comment, ContractVersion, Conversation, FollowUp, ItemResponse, Status
 
 GOAL_KIND_LABELS = {

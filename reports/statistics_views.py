@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from conversations import cycle_services
+from conversations.cycles import services as cycle_services
 from conversations.models import Cycle
 from reports import alignment_charts, charts, statistics
 from reports.statistics_forms import CycleForm, StatisticsFilterForm

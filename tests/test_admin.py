@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 
 from conversations import admin as conversation_admin
+from conversations.access.permissions import VIEW, access_conversation
 from conversations.models import (
     AccessLogEntry,
     Confirmation,
@@ -23,8 +24,7 @@ from conversations.models import (
     HistoryEntry,
     Status,
 )
-from conversations.permissions import VIEW, access_conversation
-from conversations.reminders import send_reminders
+from conversations.notify.reminders import send_reminders
 from conversations.services import access_log_record
 from demo import demo_data
 from organization.models import OrgUnit, User

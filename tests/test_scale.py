@@ -20,7 +20,16 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from conversations import contract, fast_reads, selectors
+from conversations import fast_reads, selectors
+from conversations.access.permissions import (
+    _active_grants_by_leader,
+    conversation_access,
+    desired_perms,
+    sync_conversation_permissions,
+)
+from conversations.api.serializers import output
+from conversations.api.serializers.conversations import ConversationDetailSerializer, ConversationSerializer
+from conversations.contract import canonical as contract
 from conversations.models import (
     AccessLogEntry,
     Comment,
@@ -34,14 +43,6 @@ from conversations.models import (
     Status,
     visible_conditions,
 )
-from conversations.permissions import (
-    _active_grants_by_leader,
-    conversation_access,
-    desired_perms,
-    sync_conversation_permissions,
-)
-from conversations.serializers import output
-from conversations.serializers.conversations import ConversationDetailSerializer, ConversationSerializer
 from demo.management.commands.seed_scale import wipe
 from demo.scale_data import QUERY_COUNTS, TOP_UNIT, bench_calls
 from organization.models import OrgUnit, User
@@ -351,7 +352,7 @@ def test_the_reads_of_a_request_are_the_orms():
     from django.http import Http404
 
     from conversations import services
-    from conversations.permissions import ACCESS_RELATED, rights_holders
+    from conversations.access.permissions import ACCESS_RELATED, rights_holders
 
     for conversation in Conversation.objects.order_by("pk")[::40]:
         for related in (ACCESS_RELATED, selectors.PERSON_FIELDS, ("employee",)):
@@ -415,7 +416,7 @@ def test_the_leaders_direction_reads_in_five_queries(django_assert_num_queries):
         assert len(data.goals) == 3
 
 
-# --- what waits on whom (conversations.waiting) -----------------------------------------------------------
+# --- what waits on whom (conversations.notify.waiting) ------------------------------------------------------
 
 
 def add_every_waiting_kind(now):
@@ -538,7 +539,7 @@ def test_what_waits_is_what_the_orms_reading_finds(django_assert_num_queries):
     """`waiting` (one SQL statement) finds for every person the same things, in the same order and
     the same JSON, as the ORM's reading of the rules (tests/conversations/waiting_orm.py), in one
     query; for the leaders' reports page (`waiting_in`) too."""
-    from conversations import waiting
+    from conversations.notify import waiting
     from tests.conversations import waiting_orm
 
     now = timezone.now()

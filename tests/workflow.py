@@ -15,9 +15,9 @@ import datetime
 
 from django.utils import timezone
 
-from conversations import workflow
+from conversations.access.permissions import MANAGE
+from conversations.contract import workflow
 from conversations.models import Conversation, DeputyGrant, HistoryEntry, Status
-from conversations.permissions import MANAGE
 from conversations.services import employee_manager_changed
 
 AMENDMENT = "draft (amendment)"

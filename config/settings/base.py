@@ -222,8 +222,8 @@ SPECTACULAR_SETTINGS = {
     # Several fields are named "kind"; each set of choices gets a name of its own.
     "ENUM_NAME_OVERRIDES": {
         "FollowUpKindEnum": "conversations.models.FollowUp.Kind",
-        "WaitingKindEnum": "conversations.waiting.KINDS",
-        "WaitingItemKindEnum": "conversations.waiting.ITEM_KINDS",
+        "WaitingKindEnum": "conversations.notify.waiting.KINDS",
+        "WaitingItemKindEnum": "conversations.notify.waiting.ITEM_KINDS",
         "GoalKindEnum": "goals.models.Goal.Kind",
         "ProposalKindEnum": "goals.models.Proposal.Kind",
         "ProposalStateEnum": "goals.models.Proposal.State",

@@ -2,7 +2,7 @@
 
 import datetime
 
-from conversations.ics import escape_text, fold, utc_stamp
+from conversations.notify.ics import escape_text, fold, utc_stamp
 
 
 def test_escape_text():

@@ -10,8 +10,8 @@ BODIES = [None, [], "text", {"text": "x" * 6000, "employee": 2**70, "goal": -1, 
 
 
 def api_paths(pk: int) -> list[str]:
-    """Every route of conversations.api_urls, with `pk` in place of its id."""
-    from conversations import api_urls
+    """Every route of conversations.api.urls, with `pk` in place of its id."""
+    from conversations.api import urls as api_urls
 
     paths = []
     for pattern in api_urls.urlpatterns:

@@ -38,7 +38,8 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from conversations import services, workflow
+from conversations import services
+from conversations.contract import workflow
 from conversations.models import Conversation
 from goals.models import Expectation, Goal, Task, UnitGoal
 from tests import factories

@@ -7,7 +7,8 @@ import time_machine
 from django.utils import timezone
 from rest_framework.fields import DateTimeField
 
-from conversations import services, workflow
+from conversations import services
+from conversations.contract import workflow
 from conversations.models import Cycle
 from goals import proposals
 from goals.models import Goal
@@ -225,4 +226,4 @@ def test_query_count_does_not_grow_with_the_conversations(world, api_as, django_
     with django_assert_max_num_queries(few):
         rows = client.get(WAITING).json()
     assert len(rows) == 1 + 13 * 5  # per round: question, at risk, statement, draft, proposal
-    assert few == 1  # one statement (conversations.waiting); force_authenticate reads nothing
+    assert few == 1  # one statement (conversations.notify.waiting); force_authenticate reads nothing

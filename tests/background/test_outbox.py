@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from background import outbox, tasks
 from background.models import OutgoingEmail
-from conversations import notifications, workflow
+from conversations.contract import workflow
+from conversations.notify import notifications
 from tests import factories
 from tests.background.smtp import smtp_server
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from conversations import services, workflow
+from conversations import services
+from conversations.contract import workflow
 from goals import services as goal_services
 from goals.models import UnitGoal
 from tests import factories

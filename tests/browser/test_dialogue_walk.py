@@ -18,7 +18,7 @@ except ImportError:  # the `browser` fixture then skips locally and fails in CI
     expect = None
 
 from conversations.models import Conversation, FollowUp
-from conversations.reminders import send_reminders
+from conversations.notify.reminders import send_reminders
 from goals import services as goal_services
 from tests import factories
 

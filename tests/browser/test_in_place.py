@@ -21,7 +21,8 @@ except ImportError:  # the `browser` fixture then skips locally and fails in CI
 
 from django.utils import timezone
 
-from conversations import services, workflow
+from conversations import services
+from conversations.contract import workflow
 from conversations.models import DeputyGrant, ItemResponse, Status
 from goals import services as goal_services
 from tests import factories

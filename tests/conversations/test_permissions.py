@@ -11,9 +11,17 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from conversations import workflow
+from conversations.access.permissions import (
+    COMMENT,
+    MANAGE,
+    RESPOND,
+    VIEW,
+    access_conversation,
+    access_item,
+    can,
+)
+from conversations.contract import workflow
 from conversations.models import Conversation, ConversationUserObjectPermission, DeputyGrant, Status
-from conversations.permissions import COMMENT, MANAGE, RESPOND, VIEW, access_conversation, access_item, can
 from conversations.services import (
     comment_create,
     conversation_create,

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from conversations import retention, services
+from conversations import services
 from conversations.models import (
     AccessLogEntry,
     Comment,
@@ -20,7 +20,8 @@ from conversations.models import (
     Reminder,
     Status,
 )
-from conversations.reminders import send_reminders
+from conversations.notify.reminders import send_reminders
+from conversations.privacy import retention
 from goals.models import Goal
 from tests import factories
 from tests.factories import conversation_in

@@ -9,7 +9,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.http import Http404
 from django.utils import timezone, translation
 
-from conversations import notifications, workflow
+from conversations.contract import workflow
 from conversations.models import (
     AgendaPoint,
     Comment,
@@ -19,6 +19,7 @@ from conversations.models import (
     ItemResponse,
     Status,
 )
+from conversations.notify import notifications
 from conversations.services import (
     agenda_point_create,
     agenda_point_share,

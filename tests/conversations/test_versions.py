@@ -8,7 +8,7 @@ import json
 import pytest
 from django.db.models import F
 
-from conversations import contract
+from conversations.contract import canonical as contract
 from conversations.models import (
     Confirmation,
     ContractVersion,

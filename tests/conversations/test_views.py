@@ -488,7 +488,7 @@ def test_csrf_is_enforced(conversation):
 
 
 def test_error_pages_render_in_both_languages(rf):
-    from conversations.views import errors
+    from conversations.web.views import errors
 
     request = rf.get("/")
     request.user = factories.UserFactory()

@@ -5,7 +5,7 @@ import itertools
 import pytest
 from django.http import Http404
 
-from conversations import workflow
+from conversations.contract import workflow
 from conversations.models import Comment, HistoryEntry, Status
 from conversations.services import follow_up_create
 from core.errors import InvalidInput, InvalidTransition, NotAllowed, StaleVersion

@@ -1,5 +1,5 @@
-"""The ORM's reading of `conversations.waiting` (its code before it became one SQL statement), kept as the
-oracle that tests/test_scale.py compares the SQL with: the same things, in the same order, for every
+"""The ORM's reading of `conversations.notify.waiting` (its code before it became one SQL statement), kept as
+the oracle that tests/test_scale.py compares the SQL with: the same things, in the same order, for every
 employee, leader and deputy of the `seed_scale` organisation with every kind added.
 
 Read in up to three queries: the conversations with their latest version, change request, follow-up by
@@ -13,7 +13,7 @@ import functools
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from conversations.dialogue import EMPLOYEE_SIDE, LEADER_SIDE
+from conversations.dialogue.rules import EMPLOYEE_SIDE, LEADER_SIDE
 from conversations.models import (
     OPEN_STATUSES,
     AccessLogEntry,
@@ -23,7 +23,7 @@ from conversations.models import (
     FollowUp,
     Status,
 )
-from conversations.waiting import (
+from conversations.notify.waiting import (
     AT_RISK,
     CHANGE_REQUEST,
     CHECK_IN,

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone, translation
 
+from conversations.access.permissions import COMMENT, MANAGE, RESPOND, access_conversation
 from conversations.models import (
     AgendaPoint,
     Comment,
@@ -17,7 +18,6 @@ from conversations.models import (
     ItemResponse,
     Status,
 )
-from conversations.permissions import COMMENT, MANAGE, RESPOND, access_conversation
 from demo import demo_data
 from goals.models import Expectation, Goal
 from organization.models import User

@@ -9,8 +9,8 @@ from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from conversations import services as conversation_services
-from conversations import versions_diff
-from conversations.answers import unchanged_item_keys
+from conversations.contract import versions_diff
+from conversations.contract.answers import unchanged_item_keys
 from goals.carry_over import carry_over_open_items
 from goals.models import Goal
 from goals.unit_goals import unit_goals_copy

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from conversations import workflow
+from conversations.contract import workflow
 from goals.models import Goal, UnitGoal
 from goals.selectors import direction
 from tests import factories

@@ -10,8 +10,8 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from conversations.access.permissions import MANAGE, VIEW, access_conversation
 from conversations.models import Status
-from conversations.permissions import MANAGE, VIEW, access_conversation
 from conversations.services import history_share_set
 from organization.importer import OrgFileRefused, Person, read_org_file, reporting_cycles, write_order
 from organization.models import OrgUnit, User

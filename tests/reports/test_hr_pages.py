@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from conversations import template_services
+from conversations.cycles import template_services
 from conversations.models import AgendaPoint, Template, TemplatePoint
 from core.errors import NotAllowed
 from tests import factories

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from rest_framework.authtoken.models import Token
 from weasyprint import HTML
 
+from conversations.access.permissions import access_conversation
 from conversations.models import AccessLogEntry, FollowUp
-from conversations.permissions import access_conversation
 from conversations.services import deputy_grant_create
 from core import dates
 from reports import pdf
@@ -249,7 +249,7 @@ def test_unconfirmed_contract_is_marked(client, db):
 
 def test_binding_version_not_the_amendment_draft(client, big_contract):
     """During an amendment the PDF still prints what was confirmed, not the draft being edited."""
-    from conversations import workflow
+    from conversations.contract import workflow
     from goals import services as goal_services
 
     workflow.conversation_amend(conversation_id=big_contract.pk, actor=big_contract.leader)

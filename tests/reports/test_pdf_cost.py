@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from bench.pdf_worst_case import ALL_KINDS, SHAPES, build_worst_case
 from conversations import services as conversation_services
-from conversations.permissions import access_conversation
+from conversations.access.permissions import access_conversation
 from goals import services as goal_services
 from reports import pdf, pdf_text
 from reports.selectors import conversation_pdf_data

@@ -20,9 +20,10 @@ from django.utils import timezone
 from pghistory.models import Events
 from rest_framework.test import APIClient
 
-from conversations import services, workflow
+from conversations import services
+from conversations.contract import workflow
 from conversations.models import Conversation, ConversationUserObjectPermission, Status
-from conversations.retention import apply_retention
+from conversations.privacy.retention import apply_retention
 from core import audit
 from goals.models import Goal
 from tests import factories

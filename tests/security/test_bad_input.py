@@ -16,8 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from conversations import reminders, services, workflow
+from conversations import services
+from conversations.contract import workflow
 from conversations.models import AgendaPoint, Comment, Cycle, DeputyGrant, FollowUp, ItemResponse
+from conversations.notify import reminders
 from core import free_text
 from goals.models import Expectation, Goal, Task
 from tests.factories import in_days

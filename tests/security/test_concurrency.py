@@ -18,7 +18,8 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from conversations import contract, permissions
+from conversations.access import permissions
+from conversations.contract import canonical as contract
 from conversations.models import Confirmation, Conversation, HistoryEntry, Status
 from goals.models import Goal
 from tests import factories

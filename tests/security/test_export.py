@@ -12,7 +12,8 @@ import pytest
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from conversations import services, workflow
+from conversations import services
+from conversations.contract import workflow
 from conversations.models import AccessLogEntry, Comment, DeputyGrant, ItemResponse
 from goals import services as goal_services
 from tests import factories

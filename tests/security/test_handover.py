@@ -14,8 +14,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import formats, translation
 
-from conversations import notifications, services, workflow
+from conversations import services
+from conversations.contract import workflow
 from conversations.models import ConversationUserObjectPermission, DeputyGrant, Status
+from conversations.notify import notifications
 from organization.models import User
 from tests import factories
 from tests.factories import conversation_in, in_days

@@ -1,4 +1,4 @@
-"""The permission matrix of the HTML pages: every route of `conversations.page_urls` against every role.
+"""The permission matrix of the HTML pages: every route of `conversations.web.urls` against every role.
 
 Invisible -> 404, visible but not allowed -> 403, allowed -> 200 (GET) or a redirect back with a success
 message and no error message (POST), not signed in -> the login page. The test client skips CSRF checks,
@@ -312,7 +312,7 @@ def _walk(patterns, prefix=""):
 
 
 def page_routes() -> dict[str, str]:
-    from conversations import page_urls
+    from conversations.web import urls as page_urls
 
     return dict(_walk(page_urls.urlpatterns))
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from conversations.retention import apply_retention
+from conversations.privacy.retention import apply_retention
 from core.audit import audited_command
 
 

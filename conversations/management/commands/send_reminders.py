@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from conversations.reminders import send_reminders
+from conversations.notify.reminders import send_reminders
 from core.audit import audited_command
 
 

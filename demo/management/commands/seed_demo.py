@@ -15,7 +15,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conversations import services, workflow
+from conversations import services
+from conversations.contract import workflow
 from conversations.models import (
     AgendaPoint,
     ContractVersion,

@@ -28,8 +28,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from conversations.access.permissions import ALL_PERMS
 from conversations.models import Conversation, Status
-from conversations.permissions import ALL_PERMS
 from core.audit import audited_command
 from demo.scale_data import FIELDS, SCALE_PASSWORD, TOP_UNIT, ScalePlan
 from organization.models import OrgUnit, User

@@ -1,0 +1,1 @@
+"""HR's rounds of conversations (cycles) and the templates their conversations start from."""

@@ -1,0 +1,1 @@
+"""The HTML pages: their routes, views, forms and page reads."""
