@@ -1,16 +1,14 @@
-"""Routes of the REST API under /api/v1/ (statistics and PDFs live in `reports`)."""
+"""Routes of the REST API under /api/v1/ (the contract's items, unit goals and proposals live in `goals`,
+statistics and PDFs in `reports`)."""
 
 from django.urls import path
 
-from conversations.api.apis import conversations, dialogue, items, people, transitions
+from conversations.api.apis import conversations, dialogue, people, transitions
 
 # What hangs below one conversation, `conversations/<id:pk>/<suffix>`: (suffix, view, URL name).
 ON_A_CONVERSATION = (
     ("", conversations.ConversationDetailView, "api-conversation-detail"),
     ("calendar.ics", conversations.CalendarView, "api-conversation-calendar"),
-    ("goals/", items.GoalCreateView, "api-conversation-goals"),
-    ("tasks/", items.TaskCreateView, "api-conversation-tasks"),
-    ("expectations/", items.ExpectationCreateView, "api-conversation-expectations"),
     ("submit/", transitions.SubmitView, "api-conversation-submit"),
     ("confirm/", transitions.ConfirmView, "api-conversation-confirm"),
     ("request-changes/", transitions.RequestChangesView, "api-conversation-request-changes"),
@@ -27,11 +25,6 @@ ON_A_CONVERSATION = (
 )
 
 # The other routes: (route, view, URL name).
-ITEMS = (
-    ("goals/<id:pk>/", items.GoalDetailView, "api-goal-detail"),
-    ("tasks/<id:pk>/", items.TaskDetailView, "api-task-detail"),
-    ("expectations/<id:pk>/", items.ExpectationDetailView, "api-expectation-detail"),
-)
 PEOPLE = (
     ("auth/token/", people.TokenView, "api-auth-token"),
     ("me/", people.MeView, "api-me"),
@@ -53,6 +46,5 @@ def _paths(routes, prefix: str = "") -> list:
 urlpatterns = [
     path("conversations/", conversations.ConversationListView.as_view(), name="api-conversation-list"),
     *_paths(ON_A_CONVERSATION, prefix="conversations/<id:pk>/"),
-    *_paths(ITEMS),
     *_paths(PEOPLE),
 ]

@@ -10,11 +10,13 @@ BODIES = [None, [], "text", {"text": "x" * 6000, "employee": 2**70, "goal": -1, 
 
 
 def api_paths(pk: int) -> list[str]:
-    """Every route of conversations.api.urls, with `pk` in place of its id."""
+    """Every route of conversations.api.urls and the contract items' routes (goals.api_urls), with
+    `pk` in place of its id."""
     from conversations.api import urls as api_urls
+    from goals import api_urls as goal_urls
 
     paths = []
-    for pattern in api_urls.urlpatterns:
+    for pattern in [*api_urls.urlpatterns, *goal_urls.item_patterns]:
         route = str(pattern.pattern)
         paths.append(url(route.replace("<id:pk>", str(pk))))
     return paths
