@@ -174,7 +174,7 @@ _POLL_SECONDS = 0.1
 
 def wait_seconds() -> float:
     """How long a request waits for another process's snapshot (SAMTALE_STATISTICS_WAIT_SECONDS)."""
-    return float(getattr(settings, "SAMTALE_STATISTICS_WAIT_SECONDS", 30))
+    return float(settings.SAMTALE_STATISTICS_WAIT_SECONDS)
 
 
 def _wait_for_newer(name: str, stale: Snapshot | None, usable) -> Snapshot | None:

@@ -257,6 +257,8 @@ SAMTALE_MIN_GROUP_SIZE = max(5, int(os.environ.get("SAMTALE_MIN_GROUP_SIZE", "5"
 SAMTALE_STATISTICS_MAX_AGE = int(os.environ.get("SAMTALE_STATISTICS_MAX_AGE", "600"))
 # ... and a newer one is computed once the answered one is this many seconds old.
 SAMTALE_STATISTICS_REFRESH_AFTER = int(os.environ.get("SAMTALE_STATISTICS_REFRESH_AFTER", "60"))
+# How long (seconds) a request waits for the snapshot another process is computing, before computing its own.
+SAMTALE_STATISTICS_WAIT_SECONDS = float(os.environ.get("SAMTALE_STATISTICS_WAIT_SECONDS", "30"))
 SAMTALE_RETENTION_YEARS_AFTER_CLOSING = int(os.environ.get("SAMTALE_RETENTION_YEARS_AFTER_CLOSING", "5"))
 SAMTALE_RETENTION_YEARS_AFTER_LEAVING = int(os.environ.get("SAMTALE_RETENTION_YEARS_AFTER_LEAVING", "2"))
 SAMTALE_REMINDER_AFTER_DAYS = int(os.environ.get("SAMTALE_REMINDER_AFTER_DAYS", "7"))
